@@ -1,0 +1,87 @@
+# Trivsel. `make demo` serves a demo municipality; `make test` runs every check CI runs.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+DEMO_EMPLOYEES ?= 5000
+export PYTHONPATH := $(CURDIR)
+
+.PHONY: install install-dev demo test lint typecheck pytest messages messages-update system-packages bench bench-invitations clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/activate
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/activate
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.runtime
+install-dev: $(VENV)/.dev
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --silent --no-audit --no-fund
+	touch $@
+
+# Debian packages the checks need: gettext for the catalogues, Chromium for browser tests.
+system-packages:
+	@missing=""; \
+	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing$$missing"; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+messages: $(VENV)/.runtime
+	@command -v msgfmt >/dev/null || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq gettext >/dev/null; }
+	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v0
+
+demo: install messages
+	$(MANAGE) migrate --noinput -v0
+	$(MANAGE) collectstatic --noinput -v0
+	$(MANAGE) seed_demo --employees $(DEMO_EMPLOYEES)
+	@echo "Serving on http://127.0.0.1:8000 (Ctrl-C stops the server and the worker)"
+	@trap 'kill 0' EXIT INT TERM; \
+	$(MANAGE) db_worker >/dev/null 2>&1 & \
+	$(BIN)/gunicorn trivsel.wsgi --bind 127.0.0.1:8000 --workers 2 --access-logfile -
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(VENV)/.dev
+	$(BIN)/mypy
+
+pytest: $(VENV)/.dev node_modules/.installed system-packages messages
+	@$(MANAGE) shell -v0 -c "from django.db import connection; print('database:', connection.vendor)"
+	TRIVSEL_TASKS_IMMEDIATE=1 $(BIN)/pytest -q
+
+test: lint typecheck pytest
+
+bench: $(VENV)/.runtime
+	@tmp=$$(mktemp -d); \
+	TRIVSEL_DATA_DIR=$$tmp $(MANAGE) migrate --noinput -v0 && \
+	TRIVSEL_DATA_DIR=$$tmp $(MANAGE) bench_import --employees 45000; \
+	rm -rf $$tmp
+
+bench-invitations: $(VENV)/.runtime
+	@tmp=$$(mktemp -d); \
+	TRIVSEL_DATA_DIR=$$tmp $(MANAGE) migrate --noinput -v0 && \
+	TRIVSEL_DATA_DIR=$$tmp $(MANAGE) seed_demo --employees 45000 >/dev/null && \
+	TRIVSEL_DATA_DIR=$$tmp $(MANAGE) bench_invitations; \
+	rm -rf $$tmp
+
+clean:
+	rm -rf $(VENV) node_modules data
+
+# After adding or changing user-facing strings: update the Danish catalogue, then translate.
+messages-update: $(VENV)/.runtime
+	cd trivsel && ../$(BIN)/python ../manage.py makemessages -l da --no-obsolete

@@ -1,0 +1,61 @@
+"""HR plans a measurement for a subtree and starts validation; a leader validates their
+list; HR sees it. Every page passes axe-core."""
+
+import io
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from tests.e2e.conftest import axe_violations, screenshot
+from trivsel.measurements.models import Measurement, UnitValidation
+from trivsel.organisation.models import Unit
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def log_in(page: Any, base: str, username: str) -> None:
+    page.goto(f"{base}/login/")
+    page.get_by_label("Brugernavn").fill(username)
+    page.get_by_label("Adgangskode").fill("pw-demo-1234")
+    page.get_by_role("button", name="Log ind").click()
+    page.wait_for_url(f"{base}/organisation/")
+
+
+def test_hr_plans_and_leader_validates(live_server: Any, new_page: Any) -> None:
+    call_command("seed_demo", employees=300, password="pw-demo-1234", stdout=io.StringIO())
+    base = live_server.url
+    hr = new_page()
+    log_in(hr, base, "hr")
+    hr.get_by_role("link", name="Målinger").click()
+    hr.get_by_label("Navn").fill("Trivselsmåling efterår")
+    hr.get_by_label("Spørgeskema", exact=True).select_option(label="Trivselsmåling 2026")
+    hr.get_by_label("Enheder").fill("SO-01")
+    hr.get_by_label("Validering starter").fill("2027-10-01T08:00")
+    hr.get_by_label("Dataindsamling åbner").fill("2027-10-20T08:00")
+    hr.get_by_label("Dataindsamling lukker").fill("2027-11-10T16:00")
+    hr.get_by_label("Resultater frigives").fill("2027-11-15T08:00")
+    screenshot(hr, "hr-measurement-new")
+    assert axe_violations(hr) == []
+    hr.get_by_role("button", name="Opret måling").click()
+    hr.get_by_role("button", name="Start validering nu").click()
+    hr.get_by_text("Ledernes validering").wait_for()
+    measurement = Measurement.objects.get(name="Trivselsmåling efterår")
+    assert measurement.state == "validation"
+
+    leader = new_page()
+    log_in(leader, base, "leder")
+    unit = Unit.objects.get(employees__user__username="leder")
+    leader.goto(f"{base}/organisation/units/{unit.code}/")
+    leader.get_by_role("link", name="Validér listen").click()
+    screenshot(leader, "leader-validate")
+    assert axe_violations(leader) == []
+    leader.get_by_label("Rettelser").fill("En medarbejder er flyttet til Team Aften 1.")
+    leader.get_by_role("button", name="Send rettelser til HR").click()
+    leader.wait_for_url(f"{base}/organisation/units/{unit.code}/")
+    assert UnitValidation.objects.get(measurement=measurement, unit=unit).status == "corrections"
+
+    hr.reload()
+    assert hr.get_by_text("En medarbejder er flyttet til Team Aften 1.").is_visible()
+    screenshot(hr, "hr-measurement-detail")
+    assert axe_violations(hr) == []

@@ -1,0 +1,101 @@
+"""HR builds a questionnaire from the bank in the browser and previews it in Danish and
+English, as a respondent would see it; axe-core finds no WCAG 2.1 A/AA violations."""
+
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+
+from tests.e2e.conftest import axe_violations, screenshot
+from trivsel.instruments.bank import load_bundled
+from trivsel.organisation.models import Role, RoleGrant, Unit
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def hr_login(live_server: Any) -> str:
+    load_bundled()
+    root = Unit.objects.create(code="K", name="Testby Kommune", kind="municipality",
+                               path="", valid_from="2026-01-01")  # fmt: skip
+    root.path = f"{root.pk:08d}/"
+    root.save()
+    user = User.objects.create_user("hr", password="pw-hr-1234")
+    RoleGrant.objects.create(user=user, unit=root, role=Role.HR_ADMIN)
+    return "hr"
+
+
+def test_hr_builds_and_previews_a_questionnaire(
+    live_server: Any, hr_login: str, new_page: Any
+) -> None:
+    base = live_server.url
+    page = new_page()
+    page.goto(f"{base}/login/")
+    page.get_by_label("Brugernavn").fill(hr_login)
+    page.get_by_label("Adgangskode").fill("pw-hr-1234")
+    page.get_by_role("button", name="Log ind").click()
+    page.get_by_role("link", name="Spørgeskemaer").click()
+    assert axe_violations(page) == []
+    page.get_by_label("Navn på et nyt spørgeskema").fill("Trivselsmåling 2026")
+    page.get_by_role("button", name="Opret spørgeskema").click()
+
+    page.get_by_label("Instrument eller spørgsmål").select_option(label="Social kapital, kort form")
+    page.get_by_role("button", name="Tilføj", exact=True).click()
+    page.get_by_label("Titel på dansk").fill("Afslutning")
+    page.get_by_label("Titel på engelsk").fill("Closing")
+    page.get_by_role("button", name="Tilføj side").click()
+    free_text = page.get_by_role("group", name="Et fritekstspørgsmål")
+    free_text.get_by_label("Side").select_option(label="2. Afslutning")
+    free_text.get_by_label("Spørgsmål på dansk").fill("Hvad er det bedste ved din arbejdsplads?")
+    free_text.get_by_label("Spørgsmål på engelsk").fill(
+        "What is the best thing about your workplace?"
+    )
+    page.get_by_role("button", name="Tilføj fritekstspørgsmål").click()
+    page.get_by_text("Hvad er det bedste ved din arbejdsplads?").wait_for()
+    screenshot(page, "hr-builder")
+    assert axe_violations(page) == []
+
+    page.get_by_role("link", name="Forhåndsvis på dansk").click()
+    assert page.get_by_role(
+        "group", name="Samarbejdet mellem mig og mine kolleger er godt."
+    ).is_visible()
+    assert page.get_by_text("Side 1 af 2").is_visible()
+    screenshot(page, "preview-da-page1")
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Næste").click()
+    assert page.get_by_label("Hvad er det bedste ved din arbejdsplads?").is_visible()
+    assert axe_violations(page) == []
+
+    page.get_by_role("link", name="Show in English").click()
+    assert page.get_by_label("What is the best thing about your workplace?").is_visible()
+    assert page.get_by_text("Page 2 of 2").is_visible()
+    page.get_by_role("button", name="Previous").click()
+    group = page.get_by_role("group", name="Collaboration between me and my colleagues is good.")
+    assert group.get_by_label("To a very large extent").is_visible()
+    screenshot(page, "preview-en-page1")
+    assert axe_violations(page) == []
+
+
+def test_preview_on_a_phone_by_keyboard(live_server: Any, hr_login: str, new_page: Any) -> None:
+    from django.core.management import call_command
+
+    call_command(
+        "seed_demo", employees=300, password="pw-demo-1234", stdout=__import__("io").StringIO()
+    )
+    page = new_page({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("Brugernavn").fill("hr")
+    page.get_by_label("Adgangskode").fill("pw-demo-1234")
+    page.get_by_role("button", name="Log ind").click()
+    from trivsel.instruments.models import Questionnaire
+
+    questionnaire = Questionnaire.objects.get(name="Trivselsmåling 2026")
+    page.goto(
+        f"{live_server.url}/instruments/questionnaires/{questionnaire.pk}/preview/?lang=da&page=3"
+    )
+    assert page.get_by_text("Side 3 af 4").is_visible()
+    page.get_by_role("radio").first.focus()
+    page.keyboard.press("ArrowDown")
+    assert page.get_by_role("radio").nth(1).is_checked()
+    screenshot(page, "preview-da-phone-apv")
+    assert axe_violations(page) == []

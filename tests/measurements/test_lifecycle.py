@@ -1,0 +1,124 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from tests.factories import EMPLOYEES_CSV, UNITS_CSV, import_csv
+from trivsel.measurements.lifecycle import (
+    TransitionRefused,
+    advance_by_clock,
+    answer_validation,
+    close_measurement,
+    open_measurement,
+    population,
+    release_results,
+    start_validation,
+)
+from trivsel.measurements.models import Measurement, Participant, ScopeUnit, UnitValidation
+from trivsel.organisation.models import Unit
+
+pytestmark = pytest.mark.django_db
+State = Measurement.State
+
+
+def test_population_is_the_scoped_subtrees_active_people(measurement: Measurement) -> None:
+    numbers = set(population(measurement).values_list("number", flat=True))
+    # SO: Ole (SO-N), Lise/Anna/Karl (U1), Tove (U1-T1), Sune/Bo (U2), Sara (U3)
+    assert numbers == {"1002", "1003", "1004", "1005", "1006", "1007", "1008", "1009"}
+    measurement.leaders_only = True
+    assert set(population(measurement).values_list("number", flat=True)) == {
+        "1002",
+        "1003",
+        "1007",
+        "1009",
+    }
+
+
+def test_single_unit_without_subtree(measurement: Measurement, org: dict[str, Unit]) -> None:
+    ScopeUnit.objects.filter(measurement=measurement).update(unit=org["U1"], include_subtree=False)
+    assert set(population(measurement).values_list("number", flat=True)) == {"1003", "1004", "1005"}
+
+
+def test_full_cycle_with_validation_and_snapshot(measurement: Measurement, users: dict) -> None:  # type: ignore[type-arg]
+    start_validation(measurement)
+    assert measurement.state == State.VALIDATION
+    units = set(
+        UnitValidation.objects.filter(measurement=measurement).values_list("unit__code", flat=True)
+    )
+    assert units == {"SO-N", "U1", "U1-T1", "U2", "U3"}
+    u1 = UnitValidation.objects.get(measurement=measurement, unit__code="U1")
+    answer_validation(u1, users["unit_leader"], "")
+    u2 = UnitValidation.objects.get(measurement=measurement, unit__code="U2")
+    answer_validation(u2, users["hr"], "Bo Borger har fået nyt job i U3")
+    u1.refresh_from_db()
+    u2.refresh_from_db()
+    assert (u1.status, u1.handled) == ("confirmed", True)
+    assert (u2.status, u2.handled, u2.corrections) == (
+        "corrections",
+        False,
+        "Bo Borger har fået nyt job i U3",
+    )
+
+    assert open_measurement(measurement) == 8
+    measurement.questionnaire.refresh_from_db()
+    assert measurement.questionnaire.is_locked
+    snapshot = set(
+        Participant.objects.filter(measurement=measurement).values_list(
+            "employee__number", "unit__code"
+        )
+    )
+    # A reorganisation after opening does not change who belonged where.
+    import_csv(
+        UNITS_CSV,
+        EMPLOYEES_CSV.replace(
+            "1008;Bo Borger;bo@testby.dk;20000008;Social- og sundhedshjælper;U2",
+            "1008;Bo Borger;bo@testby.dk;20000008;Social- og sundhedshjælper;U3",
+        ),
+    )
+    assert (
+        set(
+            Participant.objects.filter(measurement=measurement).values_list(
+                "employee__number", "unit__code"
+            )
+        )
+        == snapshot
+    )
+    assert ("1008", "U2") in snapshot
+
+    with pytest.raises(TransitionRefused):
+        answer_validation(u1, users["unit_leader"], "")  # validation is over
+    close_measurement(measurement)
+    release_results(measurement)
+    assert Measurement.objects.get(pk=measurement.pk).state == State.RELEASED
+
+
+@pytest.mark.parametrize(
+    "steps",
+    [[close_measurement], [release_results], [start_validation, start_validation],
+     [open_measurement, start_validation], [open_measurement, release_results]],
+)  # fmt: skip
+def test_impossible_moves_are_refused(measurement: Measurement, steps: list) -> None:  # type: ignore[type-arg]
+    *before, refused = steps
+    for step in before:
+        step(measurement)
+    state = Measurement.objects.get(pk=measurement.pk).state
+    with pytest.raises(TransitionRefused):
+        refused(measurement)
+    assert Measurement.objects.get(pk=measurement.pk).state == state
+
+
+def test_cannot_open_with_an_empty_questionnaire(measurement: Measurement) -> None:
+    measurement.questionnaire.pages.get().elements.all().delete()
+    with pytest.raises(TransitionRefused, match="no questions"):
+        open_measurement(measurement)
+    assert not Participant.objects.exists()
+
+
+def test_the_clock_moves_measurements_along_their_timeline(measurement: Measurement) -> None:
+    assert advance_by_clock() == []
+    later = timezone.now() + timedelta(days=9)
+    states = [outcome for _m, outcome in advance_by_clock(later)]
+    assert states == ["validation", "open"]
+    assert Participant.objects.filter(measurement=measurement).count() == 8
+    assert [o for _m, o in advance_by_clock(later + timedelta(days=30))] == ["closed", "released"]
+    assert advance_by_clock(later + timedelta(days=60)) == []

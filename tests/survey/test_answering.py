@@ -1,0 +1,219 @@
+"""Answering: the whole survey by personal link, every refusal, and anonymity after close."""
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from trivsel.instruments.builder import add_instrument, add_page
+from trivsel.instruments.models import Instrument, ItemVersion
+from trivsel.measurements.lifecycle import close_measurement, create_measurement, open_measurement
+from trivsel.measurements.models import Measurement
+from trivsel.survey.models import Answer, Invitation, Response
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def opened(measurement: Measurement) -> Measurement:
+    page = add_page(measurement.questionnaire, {"da": "Kommentarer", "en": "Comments"})
+    add_instrument(page, Instrument.objects.get(key="comments"))
+    open_measurement(measurement)
+    return measurement
+
+
+def short_form() -> list[ItemVersion]:
+    return list(ItemVersion.objects.filter(item__key__startswith="sc.short.").order_by("item__key"))
+
+
+def page_url(invitation: Invitation) -> str:
+    return reverse("survey:page", args=[invitation.token])
+
+
+def post_page(
+    client: Client, invitation: Invitation, page: int, answers: dict[str, Any], **extra: Any
+) -> Any:
+    invitation.refresh_from_db()
+    revision = invitation.draft.revision if invitation.draft else 0
+    data = {"page": page, "revision": revision, "next": "1"} | answers | extra
+    return client.post(page_url(invitation), data)
+
+
+def test_every_participant_gets_an_unguessable_invitation(opened: Measurement) -> None:
+    invitations = Invitation.objects.filter(measurement=opened)
+    assert invitations.count() == 8
+    assert all(len(i.token) >= 32 for i in invitations)  # 24 random bytes, url-safe
+    assert len({i.token for i in invitations}) == 8
+
+
+def test_answer_the_whole_survey_resume_and_submit(opened: Measurement) -> None:
+    invitation = Invitation.objects.filter(measurement=opened).first()
+    assert invitation is not None
+    client = Client()
+    first = client.get(page_url(invitation)).content.decode()
+    assert "Samarbejdet mellem mig og mine kolleger er godt." in first
+    items = short_form()
+    answers = {f"item-{items[0].pk}": "4", f"item-{items[1].pk}": "3"}
+    assert post_page(client, invitation, 1, answers).status_code == 302
+    # Resume from another device with the same link: the answers are there, on page 2.
+    other_device = Client()
+    page2 = other_device.get(page_url(invitation)).content.decode()
+    assert "Side 2 af 2" in page2
+    comment = ItemVersion.objects.get(item__key="free.comments")
+    post_page(other_device, invitation, 2, {f"item-{comment.pk}": "Godt samarbejde"})
+    page1 = other_device.get(page_url(invitation) + "?page=1").content.decode()
+    assert f'name="item-{items[0].pk}" value="4" checked' in page1
+    response = other_device.get(reverse("survey:submit", args=[invitation.token]))
+    assert "Du har besvaret 3 af 5 spørgsmål" in response.content.decode()
+    invitation.refresh_from_db()
+    assert invitation.draft is not None
+    other_device.post(
+        reverse("survey:submit", args=[invitation.token]), {"revision": invitation.draft.revision}
+    )
+    invitation.refresh_from_db()
+    assert invitation.responded and invitation.draft is None
+    stored = Response.objects.get(measurement=opened)
+    assert stored.is_submitted and stored.submitted_on == timezone.localdate()
+    expected = {(items[0].pk, 4, ""), (items[1].pk, 3, ""), (comment.pk, None, "Godt samarbejde")}
+    assert {(a.item_version_id, a.value, a.text) for a in stored.answers.all()} == expected
+    assert "Tak for dine svar" in other_device.get(page_url(invitation)).content.decode()
+
+
+def test_language_switch(opened: Measurement) -> None:
+    invitation = Invitation.objects.filter(measurement=opened).first()
+    assert invitation is not None
+    client = Client()
+    english = client.get(page_url(invitation) + "?lang=en").content.decode()
+    assert (
+        "Collaboration between me and my colleagues is good." in english and 'lang="en"' in english
+    )
+    assert (
+        "Collaboration between me" in client.get(page_url(invitation)).content.decode()
+    )  # remembered
+
+
+def test_same_page_twice_is_refused_and_changes_nothing(opened: Measurement) -> None:
+    invitation = Invitation.objects.filter(measurement=opened).first()
+    assert invitation is not None
+    client = Client()
+    item = short_form()[0]
+    client.post(
+        page_url(invitation), {"page": 1, "revision": 0, f"item-{item.pk}": "4", "next": "1"}
+    )
+    response = client.post(
+        page_url(invitation),
+        {"page": 1, "revision": 0, f"item-{item.pk}": "0", "next": "1"},
+        follow=True,
+    )
+    assert (
+        "already saved" in response.content.decode() or "allerede gemt" in response.content.decode()
+    )
+    assert Answer.objects.get(item_version=item).value == 4
+
+
+def test_tampered_value_is_refused_with_a_message(opened: Measurement) -> None:
+    invitation = Invitation.objects.filter(measurement=opened).first()
+    assert invitation is not None
+    item = short_form()[0]
+    response = post_page(Client(), invitation, 1, {f"item-{item.pk}": "99"})
+    assert response.status_code == 400
+    assert (
+        "ikke et af de svar" in response.content.decode()
+        or "not one of the answers" in response.content.decode()
+    )
+    assert not Response.objects.exists()
+
+
+def test_unknown_item_and_other_measurements_items_are_refused(
+    opened: Measurement, org: dict[str, Any]
+) -> None:
+    invitation = Invitation.objects.filter(measurement=opened).first()
+    assert invitation is not None
+    apv_item = ItemVersion.objects.get(item__key="apv.bullying")  # not in this questionnaire
+    for field in (f"item-{apv_item.pk}", "item-999999"):
+        response = post_page(Client(), invitation, 1, {field: "1"})
+        assert response.status_code == 400
+    assert not Response.objects.exists()
+
+
+def test_token_of_another_measurement_cannot_answer_this_one(
+    opened: Measurement, org: dict[str, Any]
+) -> None:
+    now = timezone.now()
+    other = create_measurement(
+        units=[org["BA"]], name="Andet", questionnaire=opened.questionnaire,
+        validation_starts=now, opens_at=now, closes_at=now + timedelta(days=1),
+        results_release_at=now + timedelta(days=2),
+    )  # fmt: skip
+    open_measurement(other)
+    theirs = Invitation.objects.filter(measurement=other).first()
+    assert theirs is not None
+    response = post_page(Client(), theirs, 1, {f"item-{short_form()[0].pk}": "4"})
+    assert response.status_code == 302
+    assert Response.objects.get().measurement == other  # answers land only in their own
+    assert Client().get(reverse("survey:page", args=["not-a-real-token"])).status_code == 404
+
+
+def test_closed_measurement_refuses_answers(opened: Measurement) -> None:
+    invitation = Invitation.objects.filter(measurement=opened).first()
+    assert invitation is not None
+    close_measurement(opened)
+    response = Client().post(
+        page_url(invitation), {"page": 1, "revision": 0, f"item-{short_form()[0].pk}": "4"}
+    )
+    assert "lukket" in response.content.decode()
+    assert not Response.objects.exists()
+
+
+def test_after_close_nothing_links_a_response_to_a_person(opened: Measurement) -> None:
+    invitations = list(Invitation.objects.filter(measurement=opened))
+    item = short_form()[0]
+    for invitation in invitations[:3]:
+        client = Client()
+        post_page(client, invitation, 1, {f"item-{item.pk}": "3"})
+        invitation.refresh_from_db()
+        assert invitation.draft is not None
+        client.post(
+            reverse("survey:submit", args=[invitation.token]),
+            {"revision": invitation.draft.revision},
+        )
+    post_page(Client(), invitations[3], 1, {f"item-{item.pk}": "2"})  # started, never submitted
+    close_measurement(opened)
+
+    assert Response.objects.count() == 3  # the unfinished one is gone
+    person_tables = {
+        "organisation_employee",
+        "measurements_participant",
+        "survey_invitation",
+        "auth_user",
+    }
+    with connection.cursor() as cursor:
+        # The response table has no reference to a person, a participant or an invitation...
+        relations = connection.introspection.get_relations(cursor, "survey_response")
+        assert not {table for _col, (_target_col, table) in relations.items()} & person_tables
+        columns = {
+            c.name
+            for c in connection.introspection.get_table_description(cursor, "survey_response")
+        }
+        assert columns == {
+            "id",
+            "measurement_id",
+            "unit_id",
+            "job_group",
+            "language",
+            "page",
+            "revision",
+            "submitted_on",
+        }
+        # ...and the only table pointing at responses from the person side is empty of links.
+        for table in connection.introspection.table_names(cursor):
+            for column, (_target, target_table) in connection.introspection.get_relations(
+                cursor, table
+            ).items():
+                if target_table == "survey_response" and table != "survey_answer":
+                    cursor.execute(f"SELECT COUNT(*) FROM {table} WHERE {column} IS NOT NULL")
+                    assert cursor.fetchone()[0] == 0, (table, column)

@@ -1,0 +1,77 @@
+import re
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from trivsel.instruments.models import Questionnaire
+from trivsel.measurements.models import Measurement
+from trivsel.organisation.models import Unit
+
+
+class MeasurementForm(forms.ModelForm[Measurement]):
+    units = forms.CharField(
+        label=_("Units"),
+        help_text=_(
+            "Unit codes, separated by commas or spaces. Each unit is included with everything "
+            "below it."
+        ),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    class Meta:
+        model = Measurement
+        fields = ["name", "kind", "questionnaire", "baseline", "leaders_only",
+                  "validation_starts", "opens_at", "closes_at", "results_release_at",
+                  "dialogue_deadline"]  # fmt: skip
+        widgets = {
+            name: forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+            for name in ("validation_starts", "opens_at", "closes_at", "results_release_at")
+        } | {"dialogue_deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    field_order = ["name", "kind", "questionnaire", "units", "leaders_only", "baseline"]
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["questionnaire"].queryset = Questionnaire.objects.all()  # type: ignore[attr-defined]
+        self.fields["baseline"].queryset = Measurement.objects.filter(  # type: ignore[attr-defined]
+            state__in=[Measurement.State.CLOSED, Measurement.State.RELEASED]
+        )
+
+    def clean_units(self) -> list[Unit]:
+        codes = [code for code in re.split(r"[\s,;]+", self.cleaned_data["units"]) if code]
+        units = {unit.code: unit for unit in Unit.objects.filter(code__in=codes, valid_to=None)}
+        unknown = [code for code in codes if code not in units]
+        if unknown:
+            raise forms.ValidationError(
+                _("These unit codes do not exist or are closed: %(codes)s"),
+                params={"codes": ", ".join(unknown)},
+            )
+        if not units:
+            raise forms.ValidationError(_("Name at least one unit."))
+        return list(units.values())
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        order = ["validation_starts", "opens_at", "closes_at", "results_release_at"]
+        times = [cleaned.get(name) for name in order]
+        if all(times) and not (times[0] <= times[1] < times[2] <= times[3]):  # type: ignore[operator]
+            raise forms.ValidationError(
+                _(
+                    "The timeline must run: validation starts, then collection opens, then it "
+                    "closes, then results are released."
+                )
+            )
+        return cleaned
+
+
+class ValidationForm(forms.Form):
+    corrections = forms.CharField(
+        label=_("Corrections"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Who has moved, left or is missing, and wrong contact details. Leave it empty and "
+            "press “The list is correct” if there is nothing to correct."
+        ),
+    )

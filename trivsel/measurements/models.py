@@ -1,0 +1,124 @@
+"""A measurement: which questionnaire, asked of whom, when; its state moves
+draft → validation → open → closed → released, by HR or by the clock.
+
+At opening the population is snapshotted into Participant rows: who belongs to which unit
+for this measurement is frozen, so later reorganisations never change its results.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from trivsel.instruments.models import Questionnaire
+from trivsel.organisation.models import Employee, Unit
+
+
+class Measurement(models.Model):
+    class Kind(models.TextChoices):
+        MAIN = "main", _("Main measurement")
+        FOLLOW_UP = "follow_up", _("Follow-up measurement")
+        PULSE = "pulse", _("Pulse measurement")
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        VALIDATION = "validation", _("Leaders validate their lists")
+        OPEN = "open", _("Open for answers")
+        CLOSED = "closed", _("Closed")
+        RELEASED = "released", _("Results released")
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.MAIN)
+    questionnaire = models.ForeignKey(
+        Questionnaire, verbose_name=_("questionnaire"), on_delete=models.PROTECT
+    )
+    baseline = models.ForeignKey(
+        "self",
+        verbose_name=_("baseline measurement"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="follow_ups",
+    )
+    leaders_only = models.BooleanField(_("leaders only"), default=False)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
+    # The timeline. The clock (manage.py advance_measurements) moves the state on these.
+    validation_starts = models.DateTimeField(_("validation starts"))
+    opens_at = models.DateTimeField(_("collection opens"))
+    closes_at = models.DateTimeField(_("collection closes"))
+    results_release_at = models.DateTimeField(_("results released"))
+    dialogue_deadline = models.DateField(_("dialogue deadline"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-opens_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ScopeUnit(models.Model):
+    """A unit (and, usually, everything below it) in the measurement's population."""
+
+    measurement = models.ForeignKey(Measurement, on_delete=models.CASCADE, related_name="scope")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    include_subtree = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["measurement", "unit"], name="unique_scope_unit")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measurement_id}: {self.unit.code}"
+
+
+class UnitValidation(models.Model):
+    """A leader's answer to "is this your unit's list?" during the validation phase."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Not yet validated")
+        CONFIRMED = "confirmed", _("Confirmed")
+        CORRECTIONS = "corrections", _("Corrections reported")
+
+    measurement = models.ForeignKey(
+        Measurement, on_delete=models.CASCADE, related_name="validations"
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    corrections = models.TextField(_("corrections"), blank=True)
+    handled = models.BooleanField(_("handled by HR"), default=False)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["measurement", "unit"], name="unique_unit_validation")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measurement_id}: {self.unit_id} {self.status}"
+
+
+class Participant(models.Model):
+    """The population as it was when the measurement opened."""
+
+    measurement = models.ForeignKey(
+        Measurement, on_delete=models.CASCADE, related_name="participants"
+    )
+    employee = models.ForeignKey(Employee, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    job_group = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["measurement", "employee"], name="unique_participant")
+        ]
+        indexes = [models.Index(fields=["measurement", "unit"])]
+
+    def __str__(self) -> str:
+        return f"{self.measurement_id}: {self.employee_id}"

@@ -1,0 +1,26 @@
+"""Read-only questions other apps ask about measurements."""
+
+from django.db.models import Count, Q, QuerySet
+
+from trivsel.measurements.models import Measurement, UnitValidation
+from trivsel.measurements.rates import Rate
+from trivsel.organisation.models import Unit
+
+
+def open_validations(unit: Unit) -> QuerySet[UnitValidation]:
+    """The unit's lists waiting for (or open to) its leader's validation."""
+    return UnitValidation.objects.filter(
+        unit=unit, measurement__state=Measurement.State.VALIDATION
+    ).select_related("measurement")
+
+
+def open_measurements_with_rate(unit: Unit) -> list[tuple[Measurement, Rate]]:
+    """Open measurements that include people in the unit's subtree, with its rate so far."""
+    result = []
+    for measurement in Measurement.objects.filter(state=Measurement.State.OPEN):
+        counts = measurement.participants.filter(unit__path__startswith=unit.path).aggregate(
+            invited=Count("pk"), answered=Count("pk", filter=Q(invitation__responded=True))
+        )
+        if counts["invited"]:
+            result.append((measurement, Rate(counts["invited"], counts["answered"])))
+    return result

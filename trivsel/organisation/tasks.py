@@ -1,0 +1,100 @@
+"""Background work of the organisation app. A task gets only the job's id; the job row
+carries status, step and messages, which the import page shows."""
+
+import logging
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from trivsel.organisation.importing.plan import Plan
+from trivsel.organisation.importing.problems import ImportRejected
+from trivsel.organisation.importing.service import (
+    PreparedImport,
+    UploadedFile,
+    apply_import,
+    prepare_import,
+)
+from trivsel.organisation.models import ImportJob
+
+logger = logging.getLogger(__name__)
+Status = ImportJob.Status
+
+
+def _files(job: ImportJob) -> tuple[UploadedFile | None, UploadedFile | None]:
+    units = UploadedFile(job.units_filename, bytes(job.units_data)) if job.units_data else None
+    employees = (
+        UploadedFile(job.employees_filename, bytes(job.employees_data))
+        if job.employees_data
+        else None
+    )
+    return units, employees
+
+
+def _prepare(job: ImportJob) -> PreparedImport | None:
+    def progress(step: int) -> None:
+        ImportJob.objects.filter(pk=job.pk).update(step=step)
+
+    try:
+        return prepare_import(*_files(job), progress=progress)
+    except ImportRejected as rejected:
+        job.status = Status.INVALID
+        job.problems = [problem.as_dict() for problem in rejected.problems]
+        job.finished_at = timezone.now()
+        job.save(update_fields=["status", "problems", "finished_at"])
+        return None
+
+
+@task()
+def check_import_job(job_id: int) -> None:
+    """Validate the files and store the preview of changes."""
+    job = ImportJob.objects.get(pk=job_id)
+    job.status = Status.CHECKING
+    job.save(update_fields=["status"])
+    try:
+        prepared = _prepare(job)
+    except Exception:
+        logger.exception("Import job %s failed while checking", job_id)
+        _fail(job, _("An unexpected error stopped the check. Nothing was changed."))
+        raise
+    if prepared is not None:
+        job.status = Status.READY
+        job.plan = prepared.plan.as_dict()
+        job.step = 3
+        job.save(update_fields=["status", "plan", "step"])
+
+
+@task()
+def apply_import_job(job_id: int) -> None:
+    """Apply a previewed import, unless the register changed since the preview."""
+    job = ImportJob.objects.get(pk=job_id)
+    try:
+        prepared = _prepare(job)
+        if prepared is None:
+            return
+        if job.plan is None or prepared.plan != Plan.from_dict(job.plan):
+            _fail(
+                job,
+                _(
+                    "The organisation has changed since the preview, so nothing was applied. "
+                    "Upload the files again to see the changes as they are now."
+                ),
+            )
+            return
+        ImportJob.objects.filter(pk=job.pk).update(step=4)
+        apply_import(prepared)
+    except Exception:
+        logger.exception("Import job %s failed while applying", job_id)
+        _fail(job, _("An unexpected error stopped the import. Nothing was changed."))
+        raise
+    job.status = Status.DONE
+    job.step = ImportJob.STEPS
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "step", "finished_at"])
+
+
+def _fail(job: ImportJob, message: str) -> None:
+    job.status = Status.FAILED
+    job.message = message
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "message", "finished_at"])

@@ -1,0 +1,124 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from trivsel.core.access import Capability, get_access, org_view, unit_view
+from trivsel.measurements.queries import open_measurements_with_rate, open_validations
+from trivsel.organisation.browse import tree_items
+from trivsel.organisation.forms import ImportForm
+from trivsel.organisation.importing.display import SECTION_TITLES, describe
+from trivsel.organisation.importing.plan import Plan
+from trivsel.organisation.models import Employee, ImportJob, TrioMember, Unit
+from trivsel.organisation.tasks import apply_import_job, check_import_job
+
+PLAN_DETAIL_LIMIT = 200
+
+
+@org_view(None)
+def tree(request: HttpRequest) -> HttpResponse:
+    access = get_access(request)
+    query = request.GET.get("q", "").strip()
+    units = access.visible_units().filter(valid_to=None)
+    if query:
+        matches = units.filter(Q(name__icontains=query) | Q(code__iexact=query))[:100]
+        return render(request, "organisation/search.html", {"query": query, "units": matches})
+    unit_list = list(units.only("id", "code", "name", "kind", "parent_id", "path"))
+    counts = dict(
+        Employee.objects.filter(is_active=True, unit__in=[u.id for u in unit_list])
+        .values_list("unit_id")
+        .annotate(count=Count("id"))
+        .values_list("unit_id", "count")
+    )
+    return render(
+        request, "organisation/tree.html", {"items": tree_items(unit_list, counts, open_levels=2)}
+    )
+
+
+@unit_view(Capability.VIEW_UNIT)
+def unit_detail(request: HttpRequest, unit: Unit) -> HttpResponse:
+    access = get_access(request)
+    ancestors = [(a, access.role_on(a) is not None) for a in unit.ancestors()]
+    children = list(
+        unit.children.filter(valid_to=None).annotate(
+            people=Count("employees", filter=Q(employees__is_active=True))
+        )
+    )
+    employees = unit.employees.filter(is_active=True)
+    page = Paginator(employees, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "organisation/unit.html",
+        {
+            "unit": unit,
+            "ancestors": ancestors,
+            "children": [(child, access.role_on(child) is not None) for child in children],
+            "leaders": employees.filter(is_leader=True),
+            "trio": TrioMember.objects.filter(unit=unit, employee__is_active=True).select_related(
+                "employee"
+            ),
+            "page": page,
+            "employee_count": page.paginator.count,
+            "show_contacts": access.can(Capability.VIEW_CONTACTS, unit),
+            "role": access.role_on(unit),
+            "validations": open_validations(unit)
+            if access.can(Capability.VALIDATE_LIST, unit)
+            else [],
+            "open_measurements": open_measurements_with_rate(unit),
+        },
+    )
+
+
+@org_view(Capability.MANAGE_ORGANISATION)
+def import_start(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
+    if form.is_bound and form.is_valid():
+        units, employees = form.cleaned_data["units"], form.cleaned_data["employees"]
+        job = ImportJob.objects.create(
+            created_by=request.user if request.user.is_authenticated else None,
+            units_filename=units.name if units else "",
+            units_data=units.read() if units else None,
+            employees_filename=employees.name if employees else "",
+            employees_data=employees.read() if employees else None,
+        )
+        transaction.on_commit(lambda: check_import_job.enqueue(job.pk))
+        return redirect("organisation:import_job", pk=job.pk)
+    jobs = ImportJob.objects.defer("units_data", "employees_data")[:10]
+    return render(request, "organisation/import_start.html", {"form": form, "jobs": jobs})
+
+
+@org_view(Capability.MANAGE_ORGANISATION)
+def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(ImportJob.objects.defer("units_data", "employees_data"), pk=pk)
+    plan = Plan.from_dict(job.plan) if job.plan else None
+    sections = []
+    if plan is not None:
+        for key, items in plan.as_dict().items():
+            sections.append(
+                {"title": SECTION_TITLES[key], "count": len(items),
+                 "lines": [describe(key, item) for item in items[:PLAN_DETAIL_LIMIT]],
+                 "more": max(0, len(items) - PLAN_DETAIL_LIMIT)}
+            )  # fmt: skip
+    return render(
+        request,
+        "organisation/import_job.html",
+        {"job": job, "sections": sections, "plan_is_empty": plan is not None and plan.is_empty},
+    )
+
+
+@require_POST
+@org_view(Capability.MANAGE_ORGANISATION)
+def import_apply(request: HttpRequest, pk: int) -> HttpResponse:
+    # The conditional update makes a double click apply once.
+    claimed = ImportJob.objects.filter(pk=pk, status=ImportJob.Status.READY).update(
+        status=ImportJob.Status.APPLYING
+    )
+    if claimed:
+        transaction.on_commit(lambda: apply_import_job.enqueue(pk))
+    else:
+        messages.warning(request, _("This import is not waiting to be applied."))
+    return redirect("organisation:import_job", pk=pk)

@@ -1,0 +1,162 @@
+"""Answering a survey: check a posted page completely (pure), then save it or submit the
+response in one transaction. A page posted with an old revision (a double click, a second
+tab, a replay) is refused and changes nothing."""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from trivsel.instruments.builder import questionnaire_pages
+from trivsel.instruments.models import ItemVersion
+from trivsel.measurements.models import Measurement
+from trivsel.survey.models import Answer, Invitation, Response
+
+MAX_TEXT = 5000
+
+
+class SurveyRefused(Exception):
+    """The request cannot be taken; the message says why, for the respondent."""
+
+
+@dataclass
+class PageAnswers:
+    values: dict[int, dict[str, object]] = field(default_factory=dict)  # version id -> fields
+    errors: dict[str, str] = field(default_factory=dict)  # form field -> message
+
+
+def field_name(version: ItemVersion) -> str:
+    return f"item-{version.pk}"
+
+
+def parse_page(versions: Sequence[ItemVersion], data: Mapping[str, list[str]]) -> PageAnswers:
+    """Check every answer on a page. Unanswered questions are allowed (answering is
+    voluntary); values a question does not offer, and questions not on the page, are not."""
+    result = PageAnswers()
+    known = {field_name(version) for version in versions}
+    for name in data:
+        if name.startswith("item-") and name not in known:
+            result.errors[name] = _("This question is not on this page.")
+    for version in versions:
+        name = field_name(version)
+        raw = [value for value in data.get(name, []) if value != ""]
+        if not raw:
+            continue
+        if version.kind == ItemVersion.Kind.FREE_TEXT:
+            text = raw[0].strip()
+            if len(text) > MAX_TEXT:
+                result.errors[name] = _("The text is longer than %(max)d characters.") % {
+                    "max": MAX_TEXT
+                }
+            elif text:
+                result.values[version.pk] = {"text": text}
+            continue
+        if raw == ["not_relevant"] and version.not_relevant:
+            result.values[version.pk] = {"not_relevant": True}
+            continue
+        assert version.scale is not None
+        offered = {str(option["value"]): option["value"] for option in version.scale.options}
+        if any(value not in offered for value in raw) or (
+            len(raw) > 1 and not version.scale.multiple
+        ):
+            result.errors[name] = _("This is not one of the answers to choose from.")
+        elif version.scale.multiple:
+            result.values[version.pk] = {"values": sorted(offered[value] for value in set(raw))}
+        else:
+            result.values[version.pk] = {"value": offered[raw[0]]}
+    return result
+
+
+def pages_of(measurement: Measurement) -> list[list[ItemVersion]]:
+    return [versions for _page, versions in questionnaire_pages(measurement.questionnaire)]
+
+
+def _locked_invitation(invitation: Invitation) -> Invitation:
+    locked = (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("measurement", "participant", "draft")
+        .get(pk=invitation.pk)
+    )
+    if locked.measurement.state != Measurement.State.OPEN:
+        raise SurveyRefused(_("The survey is closed. Answers can no longer be given."))
+    if locked.responded:
+        raise SurveyRefused(_("You have already submitted your answers. Thank you!"))
+    return locked
+
+
+def _check_revision(draft: Response | None, revision: int) -> None:
+    current = draft.revision if draft else 0
+    if revision != current:
+        raise SurveyRefused(
+            _("This page was already saved (perhaps in another window). Here it is as saved.")
+        )
+
+
+@transaction.atomic
+def save_page(
+    invitation: Invitation, versions: Sequence[ItemVersion], answers: PageAnswers,
+    revision: int, next_page: int,
+) -> Response:  # fmt: skip
+    locked = _locked_invitation(invitation)
+    _check_revision(locked.draft, revision)
+    draft = locked.draft
+    if draft is None:
+        draft = Response.objects.create(
+            measurement=locked.measurement,
+            unit_id=locked.participant.unit_id,
+            job_group=locked.participant.job_group,
+        )
+        locked.draft = draft
+        locked.save(update_fields=["draft"])
+    on_page = [version.pk for version in versions]
+    Answer.objects.filter(response=draft, item_version_id__in=on_page).exclude(
+        item_version_id__in=answers.values
+    ).delete()
+    for version_id, fields in answers.values.items():
+        defaults = {"value": None, "values": [], "not_relevant": False, "text": ""} | fields
+        Answer.objects.update_or_create(
+            response=draft, item_version_id=version_id, defaults=defaults
+        )
+    draft.page = next_page
+    draft.revision += 1
+    draft.save(update_fields=["page", "revision"])
+    return draft
+
+
+@transaction.atomic
+def submit(invitation: Invitation, revision: int) -> None:
+    """The response counts from here; the link from the person to it is cut."""
+    locked = _locked_invitation(invitation)
+    _check_revision(locked.draft, revision)
+    draft = locked.draft
+    if draft is None:
+        draft = Response.objects.create(
+            measurement=locked.measurement,
+            unit_id=locked.participant.unit_id,
+            job_group=locked.participant.job_group,
+        )
+    draft.submitted_on = timezone.localdate()
+    draft.revision += 1
+    draft.save(update_fields=["submitted_on", "revision"])
+    locked.responded = True
+    locked.draft = None
+    locked.save(update_fields=["responded", "draft"])
+
+
+def create_invitations(measurement: Measurement) -> int:
+    participants = measurement.participants.filter(invitation__isnull=True)
+    created = Invitation.objects.bulk_create(
+        [Invitation(measurement=measurement, participant=p) for p in participants],
+        batch_size=2000,
+    )
+    return len(created)
+
+
+def forget_drafts(measurement: Measurement) -> int:
+    """At close: unfinished responses are not counted and are deleted, so nothing links a
+    person to any answer."""
+    Invitation.objects.filter(measurement=measurement).update(draft=None)
+    deleted, _details = Response.objects.filter(measurement=measurement, submitted_on=None).delete()
+    return deleted

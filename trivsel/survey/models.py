@@ -1,0 +1,126 @@
+"""What respondents touch: their invitation, and an anonymous response.
+
+Anonymity by construction: a Response holds the unit and job group from the snapshot, the
+answers and the day it was submitted — never the person. While a person is answering, their
+invitation points at their draft so they can resume from any device; on submission that
+link is cut and the invitation keeps only `responded`. At close, unfinished drafts are
+deleted (they are not counted) and no link remains.
+"""
+
+import secrets
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from trivsel.instruments.models import ItemVersion
+from trivsel.measurements.models import Measurement, Participant
+from trivsel.organisation.models import Unit
+
+# Short codes for letters and the kiosk: no 0/O, 1/I/L.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)  # 192 bits
+
+
+def new_short_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))  # ~49 bits
+
+
+class Response(models.Model):
+    measurement = models.ForeignKey(Measurement, on_delete=models.CASCADE, related_name="responses")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    job_group = models.CharField(max_length=100, blank=True)
+    language = models.CharField(max_length=5, default="da")
+    page = models.PositiveIntegerField(default=1)  # where to resume
+    revision = models.PositiveIntegerField(default=0)  # refuses a stale or repeated page
+    submitted_on = models.DateField(null=True, blank=True)  # the day only
+
+    class Meta:
+        indexes = [models.Index(fields=["measurement", "unit"])]
+
+    def __str__(self) -> str:
+        return f"response {self.pk}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.submitted_on is not None
+
+
+class Answer(models.Model):
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    item_version = models.ForeignKey(ItemVersion, on_delete=models.PROTECT, related_name="+")
+    value = models.IntegerField(null=True, blank=True)
+    values = models.JSONField(default=list, blank=True)  # multiple choice
+    not_relevant = models.BooleanField(default=False)
+    text = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["response", "item_version"], name="unique_answer")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.response_id}/{self.item_version_id}"
+
+
+class Invitation(models.Model):
+    measurement = models.ForeignKey(
+        Measurement, on_delete=models.CASCADE, related_name="invitations"
+    )
+    participant = models.OneToOneField(
+        Participant, on_delete=models.CASCADE, related_name="invitation"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_token)
+    short_code = models.CharField(max_length=10, unique=True, default=new_short_code)
+    responded = models.BooleanField(default=False)
+    # Only while the person is answering; cut on submission and at close.
+    draft = models.OneToOneField(
+        Response, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Set when a sending job claims the invitation, before the message leaves: a worker
+    # that restarts never sends the same person a second copy.
+    invited_at = models.DateTimeField(null=True, blank=True)
+    channel = models.CharField(max_length=10, blank=True)  # email, sms, letter
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    reminders = models.PositiveSmallIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"invitation {self.pk}"
+
+
+class SendJob(models.Model):
+    """One run of sending invitations or reminders for a measurement, tracked for the UI."""
+
+    class Kind(models.TextChoices):
+        INVITATIONS = "invitations", _("Invitations")
+        REMINDERS = "reminders", _("Reminders")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        SENDING = "sending", _("Sending")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    measurement = models.ForeignKey(Measurement, on_delete=models.CASCADE, related_name="send_jobs")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    by_email = models.PositiveIntegerField(default=0)
+    by_sms = models.PositiveIntegerField(default=0)
+    need_letter = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    message = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.pk} ({self.status})"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.SENDING)

@@ -1,0 +1,183 @@
+"""The survey as a respondent sees it: reached by a personal link, no login. Works without
+JavaScript: every page is a form that saves and moves on."""
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import translation
+
+from trivsel.instruments.models import ItemVersion
+from trivsel.instruments.preview import Question, questions
+from trivsel.measurements.models import Measurement
+from trivsel.survey.answering import (
+    SurveyRefused,
+    field_name,
+    pages_of,
+    parse_page,
+    save_page,
+    submit,
+)
+from trivsel.survey.models import Answer, Invitation
+
+LANGUAGES = ("da", "en")
+
+
+def _invitation(token: str) -> Invitation:
+    invitation = (
+        Invitation.objects.select_related("measurement__questionnaire", "draft")
+        .filter(token=token)
+        .first()
+    )
+    if invitation is None:
+        raise Http404
+    return invitation
+
+
+def _language(request: HttpRequest) -> str:
+    chosen = request.GET.get("lang") or request.session.get("survey_language", "da")
+    language = chosen if chosen in LANGUAGES else "da"
+    request.session["survey_language"] = language
+    return language
+
+
+def _render(
+    request: HttpRequest, template: str, context: dict[str, object], status: int = 200
+) -> HttpResponse:
+    language = _language(request)
+    with translation.override(language):
+        context = {
+            "language": language,
+            "other_language": "en" if language == "da" else "da",
+        } | context
+        return render(request, template, context, status=status)
+
+
+def _ended(request: HttpRequest, invitation: Invitation) -> HttpResponse | None:
+    state = invitation.measurement.state
+    if invitation.responded:
+        return _render(request, "survey/thanks.html", {"measurement": invitation.measurement})
+    if state != Measurement.State.OPEN:
+        not_yet = state in (Measurement.State.DRAFT, Measurement.State.VALIDATION)
+        context = {"measurement": invitation.measurement, "not_yet": not_yet}
+        return _render(request, "survey/closed.html", context)
+    return None
+
+
+def _questions_with_answers(
+    invitation: Invitation, versions: list[ItemVersion], language: str
+) -> list[Question]:
+    shown = questions(versions, language)
+    if invitation.draft is None:
+        return shown
+    saved = {a.item_version_id: a for a in Answer.objects.filter(response=invitation.draft)}
+    for question, version in zip(shown, versions, strict=True):
+        answer = saved.get(version.pk)
+        if answer is None:
+            continue
+        if answer.not_relevant:
+            question.chosen = {"not_relevant"}
+        elif answer.value is not None:
+            question.chosen = {str(answer.value)}
+        elif answer.values:
+            question.chosen = {str(value) for value in answer.values}
+        question.text_value = answer.text
+    return shown
+
+
+def survey_page(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = _invitation(token)
+    ended = _ended(request, invitation)
+    if ended is not None:
+        return ended
+    language = _language(request)
+    pages = pages_of(invitation.measurement)
+    default_page = invitation.draft.page if invitation.draft else 1
+    try:
+        number = min(
+            max(int(request.POST.get("page") or request.GET.get("page") or default_page), 1),
+            len(pages) + 1,
+        )
+    except ValueError:
+        number = 1
+    if number > len(pages):
+        return redirect("survey:submit", token=token)
+    versions = pages[number - 1]
+    revision = invitation.draft.revision if invitation.draft else 0
+    shown = _questions_with_answers(invitation, versions, language)
+    if request.method == "POST":
+        answers = parse_page(versions, dict(request.POST.lists()))
+        if answers.errors:
+            unknown = [
+                name for name in answers.errors if name not in {field_name(v) for v in versions}
+            ]
+            if unknown:
+                return _render(
+                    request,
+                    "survey/refused.html",
+                    {"message": answers.errors[unknown[0]]},
+                    status=400,
+                )
+            shown = questions(versions, language)
+            for question in shown:
+                question.chosen = set(request.POST.getlist(question.field_name))
+                question.text_value = request.POST.get(question.field_name, "")
+                question.error = answers.errors.get(question.field_name, "")
+            return _render(
+                request,
+                "survey/page.html",
+                _page_context(invitation, shown, number, len(pages), revision),
+                status=400,
+            )
+        step = -1 if "previous" in request.POST else 1
+        try:
+            save_page(
+                invitation, versions, answers, int(request.POST.get("revision", -1)), number + step
+            )
+        except SurveyRefused as refused:
+            messages.warning(request, str(refused))
+            return redirect(f"{request.path}?page={number}")
+        return redirect(f"{request.path}?page={number + step}")
+    return _render(
+        request, "survey/page.html", _page_context(invitation, shown, number, len(pages), revision)
+    )
+
+
+def _page_context(
+    invitation: Invitation, shown: list[Question], number: int, count: int, revision: int
+) -> dict[str, object]:
+    return {
+        "invitation": invitation,
+        "measurement": invitation.measurement,
+        "questions": shown,
+        "number": number,
+        "page_count": count,
+        "progress": round(100 * (number - 1) / count),
+        "revision": revision,
+    }
+
+
+def survey_submit(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = _invitation(token)
+    ended = _ended(request, invitation)
+    if ended is not None:
+        return ended
+    pages = pages_of(invitation.measurement)
+    revision = invitation.draft.revision if invitation.draft else 0
+    if request.method == "POST":
+        try:
+            submit(invitation, int(request.POST.get("revision", -1)))
+        except SurveyRefused as refused:
+            messages.warning(request, str(refused))
+            return redirect("survey:submit", token=token)
+        return redirect("survey:page", token=token)
+    answered = Answer.objects.filter(response=invitation.draft).count() if invitation.draft else 0
+    total = sum(len(versions) for versions in pages)
+    context = {
+        "invitation": invitation,
+        "measurement": invitation.measurement,
+        "answered": answered,
+        "total": total,
+        "revision": revision,
+        "page_count": len(pages),
+    }
+    return _render(request, "survey/submit.html", context)

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from trivsel.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("organisation/", include("trivsel.organisation.urls")),
+    path("instruments/", include("trivsel.instruments.urls")),
+    path("measurements/", include("trivsel.measurements.urls")),
+    path("s/", include("trivsel.survey.urls")),
+    path("admin/", admin.site.urls),
+]
