@@ -49,6 +49,8 @@ def new_page(browser: Any) -> Iterator[Any]:
             timezone_id="Europe/Copenhagen",
             viewport=viewport or {"width": 1280, "height": 900},
         )
+        # Fail fast: a missing element is a failure, not a 30-second wait per step.
+        context.set_default_timeout(10_000)
         contexts.append(context)
         return context.new_page()
 

@@ -39,6 +39,7 @@ def test_phone_without_javascript(
         java_script_enabled=False, viewport={"width": 390, "height": 844}, locale="da-DK",
         timezone_id="Europe/Copenhagen", is_mobile=True, has_touch=True,
     )  # fmt: skip
+    context.set_default_timeout(10_000)
     page = context.new_page()
     page.goto(f"{live_server.url}/s/{invitations[0].token}/")
     screenshot(page, "survey-phone-page1")
@@ -64,10 +65,12 @@ def test_keyboard_only_with_axe_on_every_page(
     live_server: Any, invitations: list[Invitation], browser: Any
 ) -> None:
     context = browser.new_context(locale="da-DK", timezone_id="Europe/Copenhagen")
+    context.set_default_timeout(10_000)
     page = context.new_page()
     page.goto(f"{live_server.url}/s/{invitations[1].token}/")
     pages_seen = 0
     while not page.get_by_role("heading", name="Klar til at sende").count():
+        assert pages_seen < 4, f"still not at the submit page after 4 pages: {page.url}"
         assert axe_violations(page) == [], page.url
         pages_seen += 1
         for _ in range(400):
@@ -84,6 +87,8 @@ def test_keyboard_only_with_axe_on_every_page(
                 with page.expect_navigation():
                     page.keyboard.press("Enter")
                 break
+        else:
+            raise AssertionError(f"no way forward by keyboard on {page.url}")
     assert pages_seen == 4
     assert axe_violations(page) == []
     for _ in range(10):
