@@ -13,5 +13,6 @@ urlpatterns = [
     path("instruments/", include("trivsel.instruments.urls")),
     path("measurements/", include("trivsel.measurements.urls")),
     path("s/", include("trivsel.survey.urls")),
+    path("kiosk/", include("trivsel.survey.kiosk_urls")),
     path("admin/", admin.site.urls),
 ]

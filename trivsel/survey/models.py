@@ -124,3 +124,17 @@ class SendJob(models.Model):
     @property
     def is_running(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.SENDING)
+
+
+class KioskAttempt(models.Model):
+    """A wrong short code typed at a kiosk: what the rate limit counts. Holds the client
+    address and the time only, never the code typed."""
+
+    client = models.CharField(max_length=64)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["client", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.client} {self.at:%Y-%m-%d %H:%M}"

@@ -1,9 +1,13 @@
-"""The survey as a respondent sees it: reached by a personal link, no login. Works without
-JavaScript: every page is a form that saves and moves on."""
+"""The survey as a respondent sees it: reached by a personal link (or a short code typed at
+a kiosk, see kiosk.py), no login. Works without JavaScript: every page is a form that saves
+and moves on. The same page and submit views serve both ways in; only the addresses differ."""
+
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 
 from trivsel.instruments.models import ItemVersion
@@ -20,6 +24,19 @@ from trivsel.survey.answering import (
 from trivsel.survey.models import Answer, Invitation
 
 LANGUAGES = ("da", "en")
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where this respondent's pages live: their link, or the kiosk session."""
+
+    page_url: str
+    submit_url: str
+    kiosk: bool = False
+
+
+def _link_place(token: str) -> Place:
+    return Place(reverse("survey:page", args=[token]), reverse("survey:submit", args=[token]))
 
 
 def _invitation(token: str) -> Invitation:
@@ -41,25 +58,32 @@ def _language(request: HttpRequest) -> str:
 
 
 def _render(
-    request: HttpRequest, template: str, context: dict[str, object], status: int = 200
+    request: HttpRequest,
+    template: str,
+    context: dict[str, object],
+    status: int = 200,
+    place: Place | None = None,
 ) -> HttpResponse:
     language = _language(request)
     with translation.override(language):
         context = {
             "language": language,
             "other_language": "en" if language == "da" else "da",
+            "place": place,
         } | context
         return render(request, template, context, status=status)
 
 
-def _ended(request: HttpRequest, invitation: Invitation) -> HttpResponse | None:
+def ended(request: HttpRequest, invitation: Invitation, place: Place) -> HttpResponse | None:
+    """The thanks or closed page when this invitation can no longer answer."""
     state = invitation.measurement.state
     if invitation.responded:
-        return _render(request, "survey/thanks.html", {"measurement": invitation.measurement})
+        context = {"measurement": invitation.measurement}
+        return _render(request, "survey/thanks.html", context, place=place)
     if state != Measurement.State.OPEN:
         not_yet = state in (Measurement.State.DRAFT, Measurement.State.VALIDATION)
         context = {"measurement": invitation.measurement, "not_yet": not_yet}
-        return _render(request, "survey/closed.html", context)
+        return _render(request, "survey/closed.html", context, place=place)
     return None
 
 
@@ -85,10 +109,17 @@ def _questions_with_answers(
 
 
 def survey_page(request: HttpRequest, token: str) -> HttpResponse:
-    invitation = _invitation(token)
-    ended = _ended(request, invitation)
-    if ended is not None:
-        return ended
+    return page(request, _invitation(token), _link_place(token))
+
+
+def survey_submit(request: HttpRequest, token: str) -> HttpResponse:
+    return submit_page(request, _invitation(token), _link_place(token))
+
+
+def page(request: HttpRequest, invitation: Invitation, place: Place) -> HttpResponse:
+    stop = ended(request, invitation, place)
+    if stop is not None:
+        return stop
     language = _language(request)
     pages = pages_of(invitation.measurement)
     default_page = invitation.draft.page if invitation.draft else 1
@@ -100,7 +131,7 @@ def survey_page(request: HttpRequest, token: str) -> HttpResponse:
     except ValueError:
         number = 1
     if number > len(pages):
-        return redirect("survey:submit", token=token)
+        return redirect(place.submit_url)
     versions = pages[number - 1]
     revision = invitation.draft.revision if invitation.draft else 0
     shown = _questions_with_answers(invitation, versions, language)
@@ -114,8 +145,9 @@ def survey_page(request: HttpRequest, token: str) -> HttpResponse:
                 return _render(
                     request,
                     "survey/refused.html",
-                    {"message": answers.errors[unknown[0]]},
+                    {"message": answers.errors[unknown[0]], "measurement": invitation.measurement},
                     status=400,
+                    place=place,
                 )
             shown = questions(versions, language)
             for question in shown:
@@ -127,6 +159,7 @@ def survey_page(request: HttpRequest, token: str) -> HttpResponse:
                 "survey/page.html",
                 _page_context(invitation, shown, number, len(pages), revision),
                 status=400,
+                place=place,
             )
         step = -1 if "previous" in request.POST else 1
         try:
@@ -135,10 +168,13 @@ def survey_page(request: HttpRequest, token: str) -> HttpResponse:
             )
         except SurveyRefused as refused:
             messages.warning(request, str(refused))
-            return redirect(f"{request.path}?page={number}")
-        return redirect(f"{request.path}?page={number + step}")
+            return redirect(f"{place.page_url}?page={number}")
+        return redirect(f"{place.page_url}?page={number + step}")
     return _render(
-        request, "survey/page.html", _page_context(invitation, shown, number, len(pages), revision)
+        request,
+        "survey/page.html",
+        _page_context(invitation, shown, number, len(pages), revision),
+        place=place,
     )
 
 
@@ -156,11 +192,10 @@ def _page_context(
     }
 
 
-def survey_submit(request: HttpRequest, token: str) -> HttpResponse:
-    invitation = _invitation(token)
-    ended = _ended(request, invitation)
-    if ended is not None:
-        return ended
+def submit_page(request: HttpRequest, invitation: Invitation, place: Place) -> HttpResponse:
+    stop = ended(request, invitation, place)
+    if stop is not None:
+        return stop
     pages = pages_of(invitation.measurement)
     revision = invitation.draft.revision if invitation.draft else 0
     if request.method == "POST":
@@ -168,8 +203,8 @@ def survey_submit(request: HttpRequest, token: str) -> HttpResponse:
             submit(invitation, int(request.POST.get("revision", -1)))
         except SurveyRefused as refused:
             messages.warning(request, str(refused))
-            return redirect("survey:submit", token=token)
-        return redirect("survey:page", token=token)
+            return redirect(place.submit_url)
+        return redirect(place.page_url)
     answered = Answer.objects.filter(response=invitation.draft).count() if invitation.draft else 0
     total = sum(len(versions) for versions in pages)
     context = {
@@ -180,4 +215,4 @@ def survey_submit(request: HttpRequest, token: str) -> HttpResponse:
         "revision": revision,
         "page_count": len(pages),
     }
-    return _render(request, "survey/submit.html", context)
+    return _render(request, "survey/submit.html", context, place=place)

@@ -1,0 +1,121 @@
+"""The kiosk: a short code typed on a shared tablet, rate-limited against guessing."""
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from trivsel.instruments.models import ItemVersion
+from trivsel.measurements.lifecycle import close_measurement, open_measurement
+from trivsel.measurements.models import Measurement
+from trivsel.survey import kiosk
+from trivsel.survey.models import Answer, Invitation, KioskAttempt, Response
+
+pytestmark = pytest.mark.django_db
+START = "/kiosk/"
+
+
+@pytest.fixture
+def invitation(measurement: Measurement) -> Invitation:
+    open_measurement(measurement)
+    found = Invitation.objects.filter(measurement=measurement).order_by("pk").first()
+    assert found is not None
+    return found
+
+
+def items() -> list[ItemVersion]:
+    return list(ItemVersion.objects.filter(item__key__startswith="sc.short.").order_by("item__key"))
+
+
+def type_code(client: Client, code: str, **extra: str) -> object:
+    return client.post(START, {"code": code}, **extra)  # type: ignore[arg-type]
+
+
+def test_answer_with_the_code_stop_resume_and_submit(invitation: Invitation) -> None:
+    tablet = Client()
+    assert "Din kode" in tablet.get(START).content.decode()
+    # Lower case, spaces and dashes are forgiven.
+    messy = invitation.short_code.lower()[:5] + " - " + invitation.short_code.lower()[5:]
+    response = tablet.post(START, {"code": messy})
+    assert response.status_code == 302 and response["Location"] == reverse("kiosk:page")
+    page = tablet.get(reverse("kiosk:page")).content.decode()
+    assert "Side 1 af 1" in page and invitation.token not in page
+    assert invitation.short_code not in page
+    first = items()[0]
+    tablet.post(reverse("kiosk:page"), {"page": 1, "revision": 0, f"item-{first.pk}": "3"})
+    # Stop: the next person at the tablet starts afresh; the saved page is kept.
+    stopped = tablet.post(reverse("kiosk:stop"), follow=True).content.decode()
+    assert "Du har forladt undersøgelsen" in stopped
+    assert tablet.get(reverse("kiosk:page"))["Location"] == START
+    # Later, the same person resumes with the same code and submits.
+    tablet.post(START, {"code": invitation.short_code})
+    resumed = tablet.get(reverse("kiosk:page") + "?page=1").content.decode()
+    assert f'name="item-{first.pk}" value="3" checked' in resumed
+    invitation.refresh_from_db()
+    assert invitation.draft is not None
+    done = tablet.post(
+        reverse("kiosk:submit"), {"revision": invitation.draft.revision}, follow=True
+    ).content.decode()
+    assert "Tak for dine svar" in done
+    invitation.refresh_from_db()
+    assert invitation.responded and invitation.draft is None
+    assert Answer.objects.filter(response__measurement=invitation.measurement).count() == 1
+    # The kiosk session ended with the thanks page.
+    assert tablet.get(reverse("kiosk:page"))["Location"] == START
+
+
+def test_a_guessed_code_is_refused_and_changes_nothing(invitation: Invitation) -> None:
+    tablet = Client()
+    guess = "ABCDEFGHJK" if invitation.short_code != "ABCDEFGHJK" else "BCDEFGHJKM"
+    response = tablet.post(START, {"code": guess})
+    assert response.status_code == 400
+    assert "Koden blev ikke genkendt" in response.content.decode()
+    assert kiosk.SESSION_KEY not in tablet.session
+    assert tablet.get(reverse("kiosk:page"))["Location"] == START
+    malformed = tablet.post(START, {"code": "12"})
+    assert malformed.status_code == 400 and "10 bogstaver og tal" in malformed.content.decode()
+    assert Response.objects.count() == 0
+    # Only the failures are kept, with the client and time: no code, no person.
+    assert KioskAttempt.objects.count() == 2
+    assert {f.name for f in KioskAttempt._meta.get_fields()} == {"id", "client", "at"}
+
+
+def test_after_five_wrong_codes_even_a_right_one_waits(invitation: Invitation) -> None:
+    tablet = Client(REMOTE_ADDR="10.0.0.7")
+    for _ in range(kiosk.MAX_FAILURES):
+        assert tablet.post(START, {"code": "ZZZZZZZZZZ"}).status_code == 400
+    refused = tablet.post(START, {"code": invitation.short_code})
+    assert refused.status_code == 429
+    assert "For mange forkerte koder fra denne enhed" in refused.content.decode()
+    assert kiosk.SESSION_KEY not in tablet.session
+    # Another device is not affected.
+    other = Client(REMOTE_ADDR="10.0.0.8")
+    assert other.post(START, {"code": invitation.short_code}).status_code == 302
+    # When the window has passed, the first device may try again.
+    KioskAttempt.objects.update(at=timezone.now() - kiosk.WINDOW - timedelta(seconds=1))
+    assert tablet.post(START, {"code": invitation.short_code}).status_code == 302
+
+
+def test_wait_minutes_counts_from_the_oldest_failure_in_the_window() -> None:
+    now = timezone.now()
+    for minutes_ago in (14, 10, 5, 2, 1):
+        KioskAttempt.objects.create(client="c", at=now - timedelta(minutes=minutes_ago))
+    assert kiosk.wait_minutes("c", now) == 1
+    KioskAttempt.objects.create(client="c", at=now)
+    assert kiosk.wait_minutes("c", now) == 5  # the five newest: oldest 10 minutes ago
+    assert kiosk.wait_minutes("other", now) == 0
+
+
+def test_a_closed_measurements_code_shows_it_is_closed(invitation: Invitation) -> None:
+    close_measurement(invitation.measurement)
+    tablet = Client()
+    page = tablet.post(START, {"code": invitation.short_code}, follow=True).content.decode()
+    assert "Undersøgelsen er lukket" in page
+    assert "Gem og fortsæt" not in page
+
+
+def test_english_kiosk() -> None:
+    page = Client().get(START + "?lang=en").content.decode()
+    assert "Answer the survey with your code" in page and 'lang="en"' in page

@@ -1,0 +1,158 @@
+"""The kiosk: a shared tablet in a staff room where a person types the short code from
+their letter instead of following a link. The code puts the invitation into this browser
+session only (never into an address a later user could find in the history); "Stop" or a
+submission ends it, and an idle session expires.
+
+Guessing is limited per client address: after MAX_FAILURES wrong codes within WINDOW the
+kiosk refuses codes until the window has passed. With 31^10 possible codes and at most a
+few tens of thousands issued, a guess hits one with a chance of about 1 in 10^10.
+"""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from trivsel.survey.models import CODE_ALPHABET, Invitation, KioskAttempt
+from trivsel.survey.views import LANGUAGES, Place, page, submit_page
+
+MAX_FAILURES = 5
+WINDOW = timedelta(minutes=15)
+IDLE_SECONDS = 20 * 60
+SESSION_KEY = "kiosk_invitation"
+
+
+def _place() -> Place:
+    return Place(reverse("kiosk:page"), reverse("kiosk:submit"), kiosk=True)
+
+
+def normalise(code: str) -> str:
+    """What people type: spaces, dashes and lower case are forgiven."""
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def _client(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR", "unknown"))[:64]
+
+
+def wait_minutes(client: str, now: timezone.datetime | None = None) -> int:
+    """Minutes until this client may try again; 0 when it may try now."""
+    now = now or timezone.now()
+    recent = list(
+        KioskAttempt.objects.filter(client=client, at__gt=now - WINDOW)
+        .order_by("-at")
+        .values_list("at", flat=True)[:MAX_FAILURES]
+    )
+    if len(recent) < MAX_FAILURES:
+        return 0
+    free_at = recent[-1] + WINDOW
+    return max(1, -(-int((free_at - now).total_seconds()) // 60))
+
+
+def _fail(client: str) -> None:
+    now = timezone.now()
+    KioskAttempt.objects.filter(at__lt=now - timedelta(days=1)).delete()
+    KioskAttempt.objects.create(client=client, at=now)
+
+
+def _language(request: HttpRequest) -> str:
+    chosen = request.GET.get("lang") or request.session.get("survey_language", "da")
+    language = chosen if chosen in LANGUAGES else "da"
+    request.session["survey_language"] = language
+    return language
+
+
+def kiosk_start(request: HttpRequest) -> HttpResponse:
+    language = _language(request)
+    with translation.override(language):
+        return _start(request, language)
+
+
+def _start(request: HttpRequest, language: str) -> HttpResponse:
+    client = _client(request)
+    error, status = "", 200
+    code = ""
+    if request.method == "POST":
+        code = normalise(request.POST.get("code", ""))
+        minutes = wait_minutes(client)
+        if minutes:
+            error = ngettext(
+                "Too many wrong codes from this device. Try again in %(minutes)d minute.",
+                "Too many wrong codes from this device. Try again in %(minutes)d minutes.",
+                minutes,
+            ) % {"minutes": minutes}
+            status = 429
+        elif len(code) != 10 or any(ch not in CODE_ALPHABET for ch in code):
+            _fail(client)
+            error = _(
+                "A code has 10 letters and digits, as printed in your letter "
+                "(the letters O and I and the digits 0 and 1 are never used)."
+            )
+            status = 400
+        else:
+            invitation = Invitation.objects.filter(short_code=code).first()
+            if invitation is None:
+                _fail(client)
+                error = _("The code was not recognised. Check it against your letter.")
+                status = 400
+            else:
+                request.session.cycle_key()
+                request.session[SESSION_KEY] = invitation.pk
+                request.session["survey_language"] = language
+                request.session.set_expiry(IDLE_SECONDS)
+                return redirect(_place().page_url)
+    context = {
+        "language": language,
+        "other_language": "en" if language == "da" else "da",
+        "error": error,
+        "code": code if error else "",
+        "max_failures": MAX_FAILURES,
+    }
+    return render(request, "survey/kiosk.html", context, status=status)
+
+
+def _kiosk_invitation(request: HttpRequest) -> Invitation | None:
+    pk = request.session.get(SESSION_KEY)
+    if pk is None:
+        return None
+    return (
+        Invitation.objects.select_related("measurement__questionnaire", "draft")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def kiosk_page(request: HttpRequest) -> HttpResponse:
+    invitation = _kiosk_invitation(request)
+    if invitation is None:
+        return redirect(reverse("kiosk:start"))
+    response = page(request, invitation, _place())
+    if invitation.responded:
+        request.session.pop(SESSION_KEY, None)
+    return response
+
+
+def kiosk_submit(request: HttpRequest) -> HttpResponse:
+    invitation = _kiosk_invitation(request)
+    if invitation is None:
+        return redirect(reverse("kiosk:start"))
+    return submit_page(request, invitation, _place())
+
+
+@require_POST
+def kiosk_stop(request: HttpRequest) -> HttpResponse:
+    """Leave the kiosk: what was saved stays saved; the next person starts afresh."""
+    language = request.session.get("survey_language", "da")
+    request.session.flush()
+    with translation.override(language):
+        messages.info(
+            request,
+            _("You have left the survey. Pages you saved are kept: type your code again later."),
+        )
+    return redirect(reverse("kiosk:start") + f"?lang={language}")
