@@ -8,7 +8,7 @@ kiosk refuses codes until the window has passed. With 31^10 possible codes and a
 few tens of thousands issued, a guess hits one with a chance of about 1 in 10^10.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -41,7 +41,7 @@ def _client(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR", "unknown"))[:64]
 
 
-def wait_minutes(client: str, now: timezone.datetime | None = None) -> int:
+def wait_minutes(client: str, now: datetime | None = None) -> int:
     """Minutes until this client may try again; 0 when it may try now."""
     now = now or timezone.now()
     recent = list(

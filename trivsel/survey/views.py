@@ -78,12 +78,12 @@ def ended(request: HttpRequest, invitation: Invitation, place: Place) -> HttpRes
     """The thanks or closed page when this invitation can no longer answer."""
     state = invitation.measurement.state
     if invitation.responded:
-        context = {"measurement": invitation.measurement}
+        context: dict[str, object] = {"measurement": invitation.measurement}
         return _render(request, "survey/thanks.html", context, place=place)
     if state != Measurement.State.OPEN:
         not_yet = state in (Measurement.State.DRAFT, Measurement.State.VALIDATION)
-        context = {"measurement": invitation.measurement, "not_yet": not_yet}
-        return _render(request, "survey/closed.html", context, place=place)
+        closed: dict[str, object] = {"measurement": invitation.measurement, "not_yet": not_yet}
+        return _render(request, "survey/closed.html", closed, place=place)
     return None
 
 
