@@ -13,4 +13,5 @@ urlpatterns = [
     path("<int:pk>/units/<str:code>/validate/", views.validate_unit, name="validate"),
     path("<int:pk>/rates/", views.response_rates, name="rates"),
     path("<int:pk>/send/<str:kind>/", views.send_messages, name="send"),
+    path("<int:pk>/letters.pdf", views.letters, name="letters"),
 ]

@@ -13,6 +13,7 @@ from trivsel.measurements import lifecycle, rates
 from trivsel.measurements.forms import MeasurementForm, ValidationForm
 from trivsel.measurements.models import Measurement, UnitValidation
 from trivsel.organisation.models import Unit
+from trivsel.survey.letters import needs_letter, render_letters
 from trivsel.survey.models import SendJob
 from trivsel.survey.sending import start_send_job
 
@@ -68,6 +69,9 @@ def measurement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "actions": [a for a in ACTIONS if _allowed(measurement, a)],
             "send_jobs": SendJob.objects.filter(measurement=measurement)[:10],
+            "need_letters": needs_letter(measurement).count()
+            if measurement.state == Measurement.State.OPEN
+            else 0,
         },
     )
 
@@ -168,3 +172,32 @@ def send_messages(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     else:
         start_send_job(measurement, kind)
     return redirect("measurements:detail", pk=pk)
+
+
+@org_view(MANAGE)
+def letters(request: HttpRequest, pk: int) -> HttpResponse:
+    """A PDF with one letter per person who has neither e-mail nor mobile and has not
+    answered; optionally only for one unit and everything below it."""
+    measurement = get_object_or_404(Measurement, pk=pk)
+    if measurement.state != Measurement.State.OPEN:
+        messages.error(request, _("Letters are printed only while the measurement is open."))
+        return redirect("measurements:detail", pk=pk)
+    invitations = needs_letter(measurement)
+    code = request.GET.get("unit", "").strip()
+    if code:
+        unit = Unit.objects.filter(code=code).first()
+        if unit is None:
+            messages.error(
+                request, _("There is no unit with the code “%(code)s”.") % {"code": code}
+            )
+            return redirect("measurements:detail", pk=pk)
+        invitations = invitations.filter(participant__unit__path__startswith=unit.path)
+    if not invitations.exists():
+        messages.info(request, _("Nobody here needs a letter."))
+        return redirect("measurements:detail", pk=pk)
+    suffix = f"-{code}" if code else ""
+    return HttpResponse(
+        render_letters(measurement, invitations),
+        content_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="letters-{pk}{suffix}.pdf"'},
+    )
