@@ -51,6 +51,7 @@ demo: install messages
 	@echo "Serving on http://127.0.0.1:8000 (Ctrl-C stops the server and the worker)"
 	@trap 'kill 0' EXIT INT TERM; \
 	$(MANAGE) db_worker >/dev/null 2>&1 & \
+	$(MANAGE) advance_measurements --every 60 >/dev/null 2>&1 & \
 	$(BIN)/gunicorn trivsel.wsgi --bind 127.0.0.1:8000 --workers 2 --access-logfile -
 
 lint: $(VENV)/.dev

@@ -1,6 +1,8 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 
 from tests.factories import EMPLOYEES_CSV, UNITS_CSV, import_csv
@@ -16,6 +18,7 @@ from trivsel.measurements.lifecycle import (
 )
 from trivsel.measurements.models import Measurement, Participant, ScopeUnit, UnitValidation
 from trivsel.organisation.models import Unit
+from trivsel.survey.models import Invitation
 
 pytestmark = pytest.mark.django_db
 State = Measurement.State
@@ -114,11 +117,45 @@ def test_cannot_open_with_an_empty_questionnaire(measurement: Measurement) -> No
     assert not Participant.objects.exists()
 
 
-def test_the_clock_moves_measurements_along_their_timeline(measurement: Measurement) -> None:
+def test_the_clock_moves_measurements_along_their_timeline(
+    measurement: Measurement, django_capture_on_commit_callbacks: Any
+) -> None:
     assert advance_by_clock() == []
     later = timezone.now() + timedelta(days=9)
-    states = [outcome for _m, outcome in advance_by_clock(later)]
-    assert states == ["validation", "open"]
+    with django_capture_on_commit_callbacks(execute=True):
+        states = [outcome for _m, outcome in advance_by_clock(later)]
+    assert states == ["validation", "open", "sending invitations"]
     assert Participant.objects.filter(measurement=measurement).count() == 8
+    assert Invitation.objects.filter(measurement=measurement, invited_at=None).count() == 0
     assert [o for _m, o in advance_by_clock(later + timedelta(days=30))] == ["closed", "released"]
     assert advance_by_clock(later + timedelta(days=60)) == []
+
+
+def test_the_clock_sends_scheduled_reminders_once_each_to_non_respondents(
+    measurement: Measurement, django_capture_on_commit_callbacks: Any
+) -> None:
+    def clock(at: datetime) -> list[str]:
+        with django_capture_on_commit_callbacks(execute=True):
+            return [outcome for _m, outcome in advance_by_clock(at)]
+
+    Measurement.objects.filter(pk=measurement.pk).update(
+        first_reminder_at=measurement.opens_at + timedelta(days=7),
+        second_reminder_at=measurement.opens_at + timedelta(days=14),
+    )
+    opened = measurement.opens_at + timedelta(minutes=1)
+    assert clock(opened) == ["validation", "open", "sending invitations"]
+    answered = Invitation.objects.filter(measurement=measurement, channel="email").first()
+    assert answered is not None
+    Invitation.objects.filter(pk=answered.pk).update(responded=True)
+    mail.outbox.clear()
+    assert clock(opened + timedelta(days=6)) == []
+    assert clock(opened + timedelta(days=7)) == ["sending reminders"]
+    reachable = Invitation.objects.filter(measurement=measurement, channel__in=["email", "sms"])
+    emailed = reachable.filter(channel="email").count()
+    assert len(mail.outbox) == emailed - 1  # not the one who answered
+    assert answered.participant.employee.email not in {m.to[0] for m in mail.outbox}
+    # The clock runs again before the second reminder is due: nothing new.
+    assert clock(opened + timedelta(days=8)) == []
+    assert clock(opened + timedelta(days=15)) == ["sending reminders"]
+    assert set(reachable.exclude(pk=answered.pk).values_list("reminders", flat=True)) == {2}
+    assert Invitation.objects.get(pk=answered.pk).reminders == 0

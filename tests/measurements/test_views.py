@@ -58,6 +58,28 @@ def test_bad_measurement_form_says_what_is_wrong(
     html = clients["hr"].post(reverse("measurements:list"), data).content.decode()
     assert "The timeline must run" in html
     assert not Measurement.objects.exists()
+    data = form_data(
+        questionnaire, first_reminder_at="2027-11-20T08:00", second_reminder_at="2027-10-01T08:00"
+    )
+    html = clients["hr"].post(reverse("measurements:list"), data).content.decode()
+    assert html.count("A reminder is sent while collection is open.") == 2
+    data = form_data(
+        questionnaire, first_reminder_at="2027-11-05T08:00", second_reminder_at="2027-10-25T08:00"
+    )
+    html = clients["hr"].post(reverse("measurements:list"), data).content.decode()
+    assert "The second reminder comes after the first." in html
+    assert not Measurement.objects.exists()
+
+
+def test_hr_schedules_reminders(clients: dict[str, Client], questionnaire: Questionnaire) -> None:
+    data = form_data(
+        questionnaire, first_reminder_at="2027-10-27T08:00", second_reminder_at="2027-11-03T08:00"
+    )
+    response = clients["hr"].post(reverse("measurements:list"), data)
+    measurement = Measurement.objects.get()
+    assert [t.day for t in measurement.reminder_times] == [27, 3]
+    page = clients["hr"].get(response["Location"]).content.decode()
+    assert "First reminder" in page and "Second reminder" in page
 
 
 def test_hr_moves_the_measurement_and_impossible_moves_say_why(

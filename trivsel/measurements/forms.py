@@ -22,11 +22,18 @@ class MeasurementForm(forms.ModelForm[Measurement]):
     class Meta:
         model = Measurement
         fields = ["name", "kind", "questionnaire", "baseline", "leaders_only",
-                  "validation_starts", "opens_at", "closes_at", "results_release_at",
-                  "dialogue_deadline"]  # fmt: skip
+                  "validation_starts", "opens_at", "first_reminder_at", "second_reminder_at",
+                  "closes_at", "results_release_at", "dialogue_deadline"]  # fmt: skip
         widgets = {
             name: forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-            for name in ("validation_starts", "opens_at", "closes_at", "results_release_at")
+            for name in (
+                "validation_starts",
+                "opens_at",
+                "first_reminder_at",
+                "second_reminder_at",
+                "closes_at",
+                "results_release_at",
+            )
         } | {"dialogue_deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     field_order = ["name", "kind", "questionnaire", "units", "leaders_only", "baseline"]
@@ -62,6 +69,14 @@ class MeasurementForm(forms.ModelForm[Measurement]):
                     "closes, then results are released."
                 )
             )
+        opens, closes = cleaned.get("opens_at"), cleaned.get("closes_at")
+        for name in ("first_reminder_at", "second_reminder_at"):
+            at = cleaned.get(name)
+            if at and opens and closes and not opens < at < closes:
+                self.add_error(name, _("A reminder is sent while collection is open."))
+        first, second = cleaned.get("first_reminder_at"), cleaned.get("second_reminder_at")
+        if first and second and not first < second:
+            self.add_error("second_reminder_at", _("The second reminder comes after the first."))
         return cleaned
 
 

@@ -139,8 +139,32 @@ CLOCK_STEPS = [
 ]
 
 
+@transaction.atomic
+def send_due(measurement: Measurement, now: datetime) -> list[str]:
+    """For an open measurement: start the invitations if nobody has, and each scheduled
+    reminder whose time has come, once. Returns what was started."""
+    from trivsel.survey.models import SendJob
+    from trivsel.survey.sending import start_send_job
+
+    locked = Measurement.objects.select_for_update().get(pk=measurement.pk)
+    if locked.state != State.OPEN:
+        return []
+    started = []
+    if not SendJob.objects.filter(measurement=locked, kind=SendJob.Kind.INVITATIONS).exists():
+        start_send_job(locked, SendJob.Kind.INVITATIONS)
+        started.append("invitations")
+    due = sum(1 for at in locked.reminder_times if at <= now)
+    if due > locked.reminders_started:
+        start_send_job(locked, SendJob.Kind.REMINDERS)
+        locked.reminders_started = due
+        locked.save(update_fields=["reminders_started"])
+        started.append("reminders")
+    return started
+
+
 def advance_by_clock(now: datetime | None = None) -> list[tuple[Measurement, str]]:
-    """Apply every transition whose date has come, oldest first; returns what moved.
+    """Apply every transition whose date has come, oldest first, then send what is due for
+    open measurements (invitations, scheduled reminders); returns what happened.
     A measurement that cannot open (e.g. empty questionnaire) stays and is reported."""
     now = now or timezone.now()
     moved: list[tuple[Measurement, str]] = []
@@ -153,4 +177,6 @@ def advance_by_clock(now: datetime | None = None) -> list[tuple[Measurement, str
                 moved.append((measurement, f"refused: {refused}"))
             else:
                 moved.append((measurement, measurement.state))
+    for measurement in Measurement.objects.filter(state=State.OPEN):
+        moved += [(measurement, f"sending {what}") for what in send_due(measurement, now)]
     return moved

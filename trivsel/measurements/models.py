@@ -5,6 +5,8 @@ At opening the population is snapshotted into Participant rows: who belongs to w
 for this measurement is frozen, so later reorganisations never change its results.
 """
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -47,6 +49,10 @@ class Measurement(models.Model):
     closes_at = models.DateTimeField(_("collection closes"))
     results_release_at = models.DateTimeField(_("results released"))
     dialogue_deadline = models.DateField(_("dialogue deadline"), null=True, blank=True)
+    # Reminders to those who have not answered, sent by the clock; HR can also send one now.
+    first_reminder_at = models.DateTimeField(_("first reminder"), null=True, blank=True)
+    second_reminder_at = models.DateTimeField(_("second reminder"), null=True, blank=True)
+    reminders_started = models.PositiveSmallIntegerField(default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -57,6 +63,10 @@ class Measurement(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def reminder_times(self) -> list[datetime]:
+        return [t for t in (self.first_reminder_at, self.second_reminder_at) if t is not None]
 
 
 class ScopeUnit(models.Model):
