@@ -76,7 +76,7 @@ bench: $(VENV)/.runtime
 bench-invitations: $(VENV)/.runtime
 	@tmp=$$(mktemp -d); \
 	TRIVSEL_DATA_DIR=$$tmp $(MANAGE) migrate --noinput -v0 && \
-	TRIVSEL_DATA_DIR=$$tmp $(MANAGE) seed_demo --employees 45000 >/dev/null && \
+	TRIVSEL_DATA_DIR=$$tmp $(MANAGE) seed_demo --employees 45000 --no-measurements >/dev/null && \
 	TRIVSEL_DATA_DIR=$$tmp $(MANAGE) bench_invitations; \
 	rm -rf $$tmp
 

@@ -9,6 +9,7 @@ from django.core.management import call_command
 
 from tests.e2e.conftest import axe_violations, screenshot
 from trivsel.measurements.models import Measurement, UnitValidation
+from trivsel.organisation.management.commands.seed_demo import DEMO_QUESTIONNAIRE
 from trivsel.organisation.models import Unit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -23,13 +24,19 @@ def log_in(page: Any, base: str, username: str) -> None:
 
 
 def test_hr_plans_and_leader_validates(live_server: Any, new_page: Any) -> None:
-    call_command("seed_demo", employees=300, password="pw-demo-1234", stdout=io.StringIO())
+    call_command(
+        "seed_demo",
+        employees=300,
+        password="pw-demo-1234",
+        measurements=False,
+        stdout=io.StringIO(),
+    )
     base = live_server.url
     hr = new_page()
     log_in(hr, base, "hr")
     hr.get_by_role("link", name="Målinger").click()
     hr.get_by_label("Navn").fill("Trivselsmåling efterår")
-    hr.get_by_label("Spørgeskema", exact=True).select_option(label="Trivselsmåling 2026")
+    hr.get_by_label("Spørgeskema", exact=True).select_option(label=DEMO_QUESTIONNAIRE)
     hr.get_by_label("Enheder").fill("SO-01")
     hr.get_by_label("Validering starter").fill("2027-10-01T08:00")
     hr.get_by_label("Dataindsamling åbner").fill("2027-10-20T08:00")

@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 
 from tests.e2e.conftest import axe_violations, screenshot
 from trivsel.instruments.bank import load_bundled
+from trivsel.organisation.management.commands.seed_demo import DEMO_QUESTIONNAIRE
 from trivsel.organisation.models import Role, RoleGrant, Unit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -80,7 +81,11 @@ def test_preview_on_a_phone_by_keyboard(live_server: Any, hr_login: str, new_pag
     from django.core.management import call_command
 
     call_command(
-        "seed_demo", employees=300, password="pw-demo-1234", stdout=__import__("io").StringIO()
+        "seed_demo",
+        employees=300,
+        password="pw-demo-1234",
+        measurements=False,
+        stdout=__import__("io").StringIO(),
     )
     page = new_page({"width": 390, "height": 844})
     page.goto(f"{live_server.url}/login/")
@@ -89,7 +94,7 @@ def test_preview_on_a_phone_by_keyboard(live_server: Any, hr_login: str, new_pag
     page.get_by_role("button", name="Log ind").click()
     from trivsel.instruments.models import Questionnaire
 
-    questionnaire = Questionnaire.objects.get(name="Trivselsmåling 2026")
+    questionnaire = Questionnaire.objects.get(name=DEMO_QUESTIONNAIRE)
     page.goto(
         f"{live_server.url}/instruments/questionnaires/{questionnaire.pk}/preview/?lang=da&page=3"
     )

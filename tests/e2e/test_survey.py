@@ -12,6 +12,7 @@ from django.utils import timezone
 from tests.e2e.conftest import CHROMIUM_ARGS, axe_violations, screenshot
 from trivsel.instruments.models import Questionnaire
 from trivsel.measurements.lifecycle import create_measurement, open_measurement
+from trivsel.organisation.management.commands.seed_demo import DEMO_QUESTIONNAIRE
 from trivsel.organisation.models import Unit
 from trivsel.survey.models import Invitation, Response
 
@@ -20,11 +21,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def invitations(live_server: Any) -> list[Invitation]:
-    call_command("seed_demo", employees=300, stdout=io.StringIO())
+    call_command("seed_demo", employees=300, measurements=False, stdout=io.StringIO())
     now = timezone.now()
     measurement = create_measurement(
         units=[Unit.objects.get(code="SO-01")], name="Trivselsmåling 2026",
-        questionnaire=Questionnaire.objects.get(name="Trivselsmåling 2026"),
+        questionnaire=Questionnaire.objects.get(name=DEMO_QUESTIONNAIRE),
         validation_starts=now, opens_at=now, closes_at=now + timedelta(days=21),
         results_release_at=now + timedelta(days=22),
     )  # fmt: skip

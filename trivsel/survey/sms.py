@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
 logger = logging.getLogger("trivsel.sms")
@@ -17,11 +18,13 @@ class SmsGateway(Protocol):
 
 
 class LoggingSmsGateway:
-    """Writes each SMS to the log instead of sending it (the demo)."""
+    """Writes each SMS to a file (settings.SMS_LOG_FILE) instead of sending it (the demo)."""
 
     def send(self, messages: Sequence[tuple[str, str]]) -> None:
-        for number, text in messages:
-            logger.info("SMS to %s: %s", number, text)
+        stamp = timezone.now().isoformat(timespec="seconds")
+        with open(settings.SMS_LOG_FILE, "a", encoding="utf-8") as log:
+            log.writelines(f"{stamp} SMS to {number}: {text}\n" for number, text in messages)
+        logger.debug("%d SMS written to %s", len(messages), settings.SMS_LOG_FILE)
 
 
 class MemorySmsGateway:

@@ -1,16 +1,22 @@
+from argparse import BooleanOptionalAction
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
+from django.utils import timezone
 
 from trivsel.instruments.bank import load_bundled
 from trivsel.instruments.builder import add_instrument, add_page, create_questionnaire
 from trivsel.instruments.models import Instrument, Questionnaire
+from trivsel.measurements.demo import seed_measurements
+from trivsel.measurements.models import Measurement
 from trivsel.organisation import demo
 from trivsel.organisation.importing.service import UploadedFile, apply_import, prepare_import
 from trivsel.organisation.models import Employee, Role, RoleGrant, TrioMember, TrioRole, Unit
+from trivsel.survey.models import Invitation
 
 # username, what the persona is, how to find their employee in the demo organisation
 PERSONAS = [
@@ -29,6 +35,12 @@ class Command(BaseCommand):
         parser.add_argument("--employees", type=int, default=5000)
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--password", default="trivsel-demo")
+        parser.add_argument(
+            "--measurements",
+            action=BooleanOptionalAction,
+            default=True,
+            help="also last year's released and this year's open measurement, with answers",
+        )
         parser.add_argument(
             "--write-files",
             type=Path,
@@ -51,7 +63,16 @@ class Command(BaseCommand):
             apply_import(prepared)
             logins = create_personas(options["password"])
             load_bundled()
-            demo_questionnaire()
+            questionnaire = demo_questionnaire()
+            if options["measurements"]:
+                keep_open = set(
+                    Employee.objects.filter(
+                        user__username__in=[p[0] for p in PERSONAS]
+                    ).values_list("pk", flat=True)
+                )
+                measurements = seed_measurements(
+                    questionnaire, timezone.localdate(), options["seed"], keep_open
+                )
         self.stdout.write(
             f"Demo municipality: {Unit.objects.filter(valid_to=None).count()} units, "
             f"{Employee.objects.filter(is_active=True).count()} active employees."
@@ -60,6 +81,25 @@ class Command(BaseCommand):
         for username, description in logins:
             self.stdout.write(f"  {username:<12} {description}")
         self.stdout.write("  admin        Superuser, for the admin site (/admin/) only")
+        if options["measurements"]:
+            self._print_survey_access(measurements)
+
+    def _print_survey_access(self, measurements: list[Measurement]) -> None:
+        current = next((m for m in measurements if m.state == Measurement.State.OPEN), None)
+        invitation = (
+            Invitation.objects.filter(
+                measurement=current, participant__employee__user__username="medarbejder"
+            ).first()
+            if current
+            else None
+        )
+        for measurement in measurements:
+            self.stdout.write(f"Measurement: {measurement.name} ({measurement.state})")
+        if invitation is not None:
+            self.stdout.write(
+                f"Answer as medarbejder: {settings.SITE_URL}/s/{invitation.token}/ "
+                f"or type {invitation.short_code} at {settings.SITE_URL}/kiosk/"
+            )
 
 
 def create_personas(password: str) -> list[tuple[str, str]]:
@@ -101,7 +141,7 @@ def create_personas(password: str) -> list[tuple[str, str]]:
     return PERSONAS
 
 
-DEMO_QUESTIONNAIRE = "Trivselsmåling 2026"
+DEMO_QUESTIONNAIRE = "Trivsel og APV"
 DEMO_PAGES = [
     ({"da": "Social kapital", "en": "Social capital"}, ["social_capital"]),
     ({"da": "Trivsel og arbejdsmiljø", "en": "Wellbeing and work environment"}, ["wellbeing"]),
@@ -113,10 +153,11 @@ DEMO_PAGES = [
 ]
 
 
-def demo_questionnaire() -> None:
+def demo_questionnaire() -> Questionnaire:
     """The questionnaire of the demo's yearly measurement, built with the builder."""
-    if Questionnaire.objects.filter(name=DEMO_QUESTIONNAIRE).exists():
-        return
+    existing = Questionnaire.objects.filter(name=DEMO_QUESTIONNAIRE).first()
+    if existing is not None:
+        return existing
     questionnaire = create_questionnaire(DEMO_QUESTIONNAIRE, None)
     first = questionnaire.pages.get()
     for number, (title, keys) in enumerate(DEMO_PAGES):
@@ -128,3 +169,4 @@ def demo_questionnaire() -> None:
             page = add_page(questionnaire, title)
         for key in keys:
             add_instrument(page, Instrument.objects.get(key=key, version=1))
+    return questionnaire

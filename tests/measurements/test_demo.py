@@ -1,0 +1,79 @@
+"""The demo's measurements: last year released, this year open, realistic answers that differ
+between units, and the personas free to try the survey."""
+
+import io
+import re
+from statistics import mean
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count
+
+from trivsel.measurements.models import Measurement
+from trivsel.survey.models import Answer, Invitation, Response
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup: None, django_db_blocker: object) -> str:  # type: ignore[misc]
+    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        out = io.StringIO()
+        call_command("seed_demo", employees=600, stdout=out)
+        yield out.getvalue()
+        call_command("flush", interactive=False, verbosity=0)
+
+
+def test_last_year_released_this_year_open(seeded: str) -> None:
+    states = dict(Measurement.objects.values_list("name", "state"))
+    assert sorted(states.values()) == ["open", "released"]
+    last, now = sorted(Measurement.objects.all(), key=lambda m: m.opens_at)
+    assert last.opens_at.year == now.opens_at.year - 1
+    assert last.questionnaire_id == now.questionnaire_id  # so every question compares
+    for measurement in (last, now):
+        invited = Invitation.objects.filter(measurement=measurement).count()
+        answered = Response.objects.filter(measurement=measurement, submitted_on__isnull=False)
+        assert invited == measurement.participants.count() > 500
+        assert Invitation.objects.filter(measurement=measurement, responded=True).count() == (
+            answered.count()
+        )
+    rate_last = Invitation.objects.filter(measurement=last, responded=True).count() / 600
+    rate_now = Invitation.objects.filter(measurement=now, responded=True).count() / 600
+    assert 0.6 < rate_last < 0.97 and 0.15 < rate_now < 0.75
+    # This year's invitations went out, and the printed link lets medarbejder answer.
+    assert not Invitation.objects.filter(measurement=now, invited_at=None).exists()
+    assert f"Measurement: {now.name} (open)" in seeded
+    token = re.search(r"Answer as medarbejder: \S+/s/([\w-]+)/", seeded)
+    assert token is not None
+    assert not Invitation.objects.get(token=token.group(1)).responded
+    # After close nothing links last year's responses to anyone.
+    assert not Invitation.objects.filter(measurement=last, draft__isnull=False).exists()
+    assert not Response.objects.filter(measurement=last, submitted_on=None).exists()
+
+
+def test_answers_are_valid_and_differ_between_units(seeded: str) -> None:
+    last = Measurement.objects.get(state="released")
+    answers = Answer.objects.filter(response__measurement=last).select_related(
+        "item_version__scale"
+    )
+    by_unit: dict[int, list[int]] = {}
+    for unit_id, value in answers.filter(
+        item_version__scale__key="extent5", value__isnull=False
+    ).values_list("response__unit_id", "value"):
+        by_unit.setdefault(unit_id, []).append(int(value or 0))
+    for answer in answers.iterator():
+        version = answer.item_version
+        if version.scale is None:
+            assert answer.text
+        elif answer.not_relevant:
+            assert version.not_relevant
+        elif version.scale.multiple:
+            offered = {o["value"] for o in version.scale.options}
+            assert answer.values and set(answer.values) <= offered
+        else:
+            assert answer.value in {o["value"] for o in version.scale.options}
+    unit_means = [mean(values) for values in by_unit.values() if len(values) > 200]
+    assert len(unit_means) > 10
+    assert max(unit_means) - min(unit_means) > 0.6  # on a 1-5 scale
+    per_response = Response.objects.filter(measurement=last).annotate(n=Count("answers"))
+    assert min(r.n for r in per_response) > 40
