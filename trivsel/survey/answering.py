@@ -4,6 +4,7 @@ tab, a replay) is refused and changes nothing."""
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -69,8 +70,19 @@ def parse_page(versions: Sequence[ItemVersion], data: Mapping[str, list[str]]) -
     return result
 
 
+_LOCKED_PAGES: dict[tuple[int, datetime], list[list[ItemVersion]]] = {}
+
+
 def pages_of(measurement: Measurement) -> list[list[ItemVersion]]:
-    return [versions for _page, versions in questionnaire_pages(measurement.questionnaire)]
+    """The questions page by page. A locked questionnaire never changes, so each process
+    reads it once (every survey request needs it)."""
+    questionnaire = measurement.questionnaire
+    if questionnaire.locked_at is None:
+        return [versions for _page, versions in questionnaire_pages(questionnaire)]
+    key = (questionnaire.pk, questionnaire.locked_at)
+    if key not in _LOCKED_PAGES:
+        _LOCKED_PAGES[key] = [versions for _page, versions in questionnaire_pages(questionnaire)]
+    return _LOCKED_PAGES[key]
 
 
 def _locked_invitation(invitation: Invitation) -> Invitation:
@@ -110,15 +122,13 @@ def save_page(
         )
         locked.draft = draft
         locked.save(update_fields=["draft"])
+    # The page's answers are replaced as a whole: two statements, whatever the page's size.
     on_page = [version.pk for version in versions]
-    Answer.objects.filter(response=draft, item_version_id__in=on_page).exclude(
-        item_version_id__in=answers.values
-    ).delete()
-    for version_id, fields in answers.values.items():
-        defaults = {"value": None, "values": [], "not_relevant": False, "text": ""} | fields
-        Answer.objects.update_or_create(
-            response=draft, item_version_id=version_id, defaults=defaults
-        )
+    Answer.objects.filter(response=draft, item_version_id__in=on_page).delete()
+    Answer.objects.bulk_create(
+        Answer(response=draft, item_version_id=version_id, **fields)  # type: ignore[arg-type]
+        for version_id, fields in answers.values.items()
+    )
     draft.page = next_page
     draft.revision += 1
     draft.save(update_fields=["page", "revision"])

@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from trivsel.survey.models import CODE_ALPHABET, Invitation, KioskAttempt
-from trivsel.survey.views import LANGUAGES, Place, page, submit_page
+from trivsel.survey.views import Place, page, submit_page, survey_language
 
 MAX_FAILURES = 5
 WINDOW = timedelta(minutes=15)
@@ -61,15 +61,8 @@ def _fail(client: str) -> None:
     KioskAttempt.objects.create(client=client, at=now)
 
 
-def _language(request: HttpRequest) -> str:
-    chosen = request.GET.get("lang") or request.session.get("survey_language", "da")
-    language = chosen if chosen in LANGUAGES else "da"
-    request.session["survey_language"] = language
-    return language
-
-
 def kiosk_start(request: HttpRequest) -> HttpResponse:
-    language = _language(request)
+    language = survey_language(request)
     with translation.override(language):
         return _start(request, language)
 

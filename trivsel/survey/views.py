@@ -50,10 +50,14 @@ def _invitation(token: str) -> Invitation:
     return invitation
 
 
-def _language(request: HttpRequest) -> str:
-    chosen = request.GET.get("lang") or request.session.get("survey_language", "da")
+def survey_language(request: HttpRequest) -> str:
+    """Danish unless the person chose English; the choice is kept in the session, which is
+    only written when it changes."""
+    stored = request.session.get("survey_language", "da")
+    chosen = request.GET.get("lang", stored)
     language = chosen if chosen in LANGUAGES else "da"
-    request.session["survey_language"] = language
+    if language != stored:
+        request.session["survey_language"] = language
     return language
 
 
@@ -64,7 +68,7 @@ def _render(
     status: int = 200,
     place: Place | None = None,
 ) -> HttpResponse:
-    language = _language(request)
+    language = survey_language(request)
     with translation.override(language):
         context = {
             "language": language,
@@ -120,7 +124,7 @@ def page(request: HttpRequest, invitation: Invitation, place: Place) -> HttpResp
     stop = ended(request, invitation, place)
     if stop is not None:
         return stop
-    language = _language(request)
+    language = survey_language(request)
     pages = pages_of(invitation.measurement)
     default_page = invitation.draft.page if invitation.draft else 1
     try:
