@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 DEMO_EMPLOYEES ?= 5000
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: install install-dev demo test lint typecheck pytest messages messages-update system-packages bench bench-invitations clean
+.PHONY: install install-dev demo test lint typecheck pytest messages messages-update system-packages bench bench-invitations bench-survey clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -72,6 +72,18 @@ bench: $(VENV)/.runtime
 	TRIVSEL_DATA_DIR=$$tmp $(MANAGE) migrate --noinput -v0 && \
 	TRIVSEL_DATA_DIR=$$tmp $(MANAGE) bench_import --employees 45000; \
 	rm -rf $$tmp
+
+# Survey submissions under gunicorn on PostgreSQL (127.0.0.1:5432, user postgres): a
+# temporary database, a 5,000-person demo, three timed runs, then one run with kill -9.
+bench-survey: $(VENV)/.runtime messages
+	@db=trivsel_bench_$$$$; export PGHOST=127.0.0.1 PGPORT=5432 PGUSER=postgres; \
+	export DATABASE_URL=postgres://postgres@127.0.0.1:5432/$$db TRIVSEL_DATA_DIR=$$(mktemp -d); \
+	psql -q -d postgres -c "CREATE DATABASE $$db" && \
+	$(MANAGE) migrate --noinput -v0 && $(MANAGE) collectstatic --noinput -v0 && \
+	$(MANAGE) seed_demo --employees 5000 --no-measurements >/dev/null && \
+	$(MANAGE) bench_survey --runs 3 --responses 1000 && \
+	$(MANAGE) bench_survey --runs 1 --responses 1000 --kill-every 3; \
+	status=$$?; psql -q -d postgres -c "DROP DATABASE $$db"; rm -rf $$TRIVSEL_DATA_DIR; exit $$status
 
 bench-invitations: $(VENV)/.runtime
 	@tmp=$$(mktemp -d); \
