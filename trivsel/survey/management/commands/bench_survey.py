@@ -455,11 +455,12 @@ class Command(BaseCommand):
             f"{unacknowledged}, stored {stored} (invitations marked responded: {responded})"
         )
         p99 = 1000 * percentile(posts, 0.99)
+        verdict = {True: "met", False: "NOT met"}
         self.stdout.write(
             f"Target: at least {TARGET_RATE} submissions/s with p99 under {TARGET_P99} ms. "
-            f"Complete responses {responses:.1f}/s: {'met' if responses >= TARGET_RATE else 'NOT met'}; "
-            f"answer POSTs {post_rate:.1f}/s: {'met' if post_rate >= TARGET_RATE else 'NOT met'}; "
-            f"p99 {p99:.0f} ms: {'met' if p99 < TARGET_P99 else 'NOT met'}."
+            f"Complete responses {responses:.1f}/s: {verdict[responses >= TARGET_RATE]}; "
+            f"answer POSTs {post_rate:.1f}/s: {verdict[post_rate >= TARGET_RATE]}; "
+            f"p99 {p99:.0f} ms: {verdict[p99 < TARGET_P99]}."
         )
         if failures:
             self.stdout.write(f"  {len(failures)} clients failed; first: {failures[0]}")
