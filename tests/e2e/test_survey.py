@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from tests.e2e.conftest import CHROMIUM_ARGS, axe_violations, screenshot
+from tests.e2e.survey_steps import answer_by_keyboard, answer_on_phone
 from trivsel.instruments.models import Questionnaire
 from trivsel.measurements.lifecycle import create_measurement, open_measurement
 from trivsel.organisation.management.commands.seed_demo import DEMO_QUESTIONNAIRE
@@ -36,28 +37,7 @@ def invitations(live_server: Any) -> list[Invitation]:
 def test_phone_without_javascript(
     live_server: Any, invitations: list[Invitation], browser: Any
 ) -> None:
-    context = browser.new_context(
-        java_script_enabled=False, viewport={"width": 390, "height": 844}, locale="da-DK",
-        timezone_id="Europe/Copenhagen", is_mobile=True, has_touch=True,
-    )  # fmt: skip
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    page.goto(f"{live_server.url}/s/{invitations[0].token}/")
-    screenshot(page, "survey-phone-page1")
-    for _ in range(10):
-        if page.get_by_role("heading", name="Klar til at sende").count():
-            break
-        for group in page.get_by_role("group").all():
-            radios = group.get_by_role("radio")
-            (radios if radios.count() else group.get_by_role("checkbox")).first.check()
-        for box in page.get_by_role("textbox").all():
-            box.fill("Vi har et godt sammenhold.")
-        page.get_by_role("button", name="Gem og").click()
-    screenshot(page, "survey-phone-submit")
-    page.get_by_role("button", name="Send mine svar").click()
-    assert page.get_by_role("heading", name="Tak for dine svar").is_visible()
-    screenshot(page, "survey-phone-thanks")
-    context.close()
+    answer_on_phone(browser, f"{live_server.url}/s/{invitations[0].token}/")
     response = Response.objects.get()
     assert response.is_submitted and response.answers.count() >= 60
 
@@ -65,41 +45,32 @@ def test_phone_without_javascript(
 def test_keyboard_only_with_axe_on_every_page(
     live_server: Any, invitations: list[Invitation], browser: Any
 ) -> None:
-    context = browser.new_context(locale="da-DK", timezone_id="Europe/Copenhagen")
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    page.goto(f"{live_server.url}/s/{invitations[1].token}/")
-    pages_seen = 0
-    while not page.get_by_role("heading", name="Klar til at sende").count():
-        assert pages_seen < 4, f"still not at the submit page after 4 pages: {page.url}"
-        assert axe_violations(page) == [], page.url
-        pages_seen += 1
-        for _ in range(400):
-            page.keyboard.press("Tab")
-            kind = page.evaluate(
-                "() => { const e = document.activeElement; return e.tagName === 'BUTTON'"
-                " ? 'button:' + e.name : (e.type || e.tagName).toLowerCase(); }"
-            )
-            if kind in ("radio", "checkbox"):
-                page.keyboard.press("Space")
-            elif kind == "textarea":
-                page.keyboard.type("Tak for en god arbejdsplads.")
-            elif kind == "button:next":
-                with page.expect_navigation():
-                    page.keyboard.press("Enter")
-                break
-        else:
-            raise AssertionError(f"no way forward by keyboard on {page.url}")
-    assert pages_seen == 4
-    assert axe_violations(page) == []
-    for _ in range(10):
-        page.keyboard.press("Tab")
-        if page.evaluate("() => document.activeElement.textContent.trim()") == "Send mine svar":
-            with page.expect_navigation():
-                page.keyboard.press("Enter")
-            break
-    page.get_by_role("heading", name="Tak for dine svar").wait_for()
-    assert axe_violations(page) == []
-    context.close()
+    assert answer_by_keyboard(browser, f"{live_server.url}/s/{invitations[1].token}/") == 4
     assert Response.objects.filter(submitted_on__isnull=False).count() == 1
     assert CHROMIUM_ARGS  # launched with the required flags by the session fixture
+
+
+def test_kiosk_on_a_tablet(live_server: Any, invitations: list[Invitation], browser: Any) -> None:
+    context = browser.new_context(
+        viewport={"width": 800, "height": 1280}, locale="da-DK", timezone_id="Europe/Copenhagen"
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/kiosk/")
+    assert axe_violations(page) == []
+    page.get_by_label("Din kode").fill("AAAAA-BBBBB")
+    page.get_by_role("button", name="Start").click()
+    page.get_by_text("Koden blev ikke genkendt").wait_for()
+    assert axe_violations(page) == []
+    screenshot(page, "kiosk-wrong-code")
+    code = invitations[0].short_code
+    page.get_by_label("Din kode").fill(f"{code[:5].lower()}-{code[5:]}")
+    page.get_by_role("button", name="Start").click()
+    page.get_by_role("heading", name="Side 1 af 4").wait_for()
+    assert invitations[0].token not in page.url and code not in page.url
+    assert axe_violations(page) == []
+    screenshot(page, "kiosk-page1")
+    page.get_by_role("button", name="Stop (dine gemte sider bevares)").click()
+    page.get_by_text("Du har forladt undersøgelsen").wait_for()
+    assert page.url.startswith(f"{live_server.url}/kiosk/")
+    context.close()
