@@ -91,7 +91,7 @@ def test_create_launch_validate_answer_watch_close(
     links = []
     for colleague in colleagues:
         message = next(m for m in mail.outbox if m.to == [colleague.email])
-        found = re.search(r"https?://\S+/s/[\w-]+/", message.body)
+        found = re.search(r"https?://\S+/s/[\w-]+/", str(message.body))
         assert found is not None
         links.append(found.group(0).replace("http://127.0.0.1:8000", base))
     assert answered_in(leader, base, measurement, unit) == "0"
