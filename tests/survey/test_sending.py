@@ -7,12 +7,13 @@ import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from trivsel.measurements.lifecycle import open_measurement
+from trivsel.measurements.lifecycle import advance_by_clock, open_measurement
 from trivsel.measurements.models import Measurement
 from trivsel.survey import sending
 from trivsel.survey.answering import submit
-from trivsel.survey.models import Invitation, SendJob
+from trivsel.survey.models import STALE_AFTER, Invitation, SendJob
 from trivsel.survey.sms import MemorySmsGateway
 
 pytestmark = pytest.mark.django_db
@@ -99,3 +100,27 @@ def test_hr_starts_sending_from_the_page(
         .status_code
         == 403
     )
+
+
+def test_a_job_interrupted_by_a_dead_worker_can_be_started_again(
+    clients: dict[str, Client], opened: Measurement, django_capture_on_commit_callbacks: Any
+) -> None:
+    # A worker claimed the first invitations and died: the job says "sending" for ever.
+    dead = SendJob.objects.create(measurement=opened, kind="invitations", status="sending")
+    first = Invitation.objects.filter(measurement=opened).order_by("pk")[:3]
+    Invitation.objects.filter(pk__in=[i.pk for i in first]).update(
+        invited_at=timezone.now(), channel="email"
+    )
+    url = reverse("measurements:send", args=[opened.pk, "invitations"])
+    page = clients["hr"].post(url, follow=True).content.decode()
+    assert "A sending job is already running" in page  # not yet stale
+    SendJob.objects.filter(pk=dead.pk).update(updated_at=timezone.now() - STALE_AFTER * 2)
+    detail = clients["hr"].get(reverse("measurements:detail", args=[opened.pk])).content.decode()
+    assert "Interrupted: start it again" in detail
+    # The clock notices the uninvited and starts a new job; the claimed three are not resent.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert [o for _m, o in advance_by_clock()] == ["sending invitations"]
+    assert len(mail.outbox) + len(MemorySmsGateway.outbox) == 5  # the 8 less the 3 claimed
+    assert not Invitation.objects.filter(measurement=opened, invited_at=None).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert advance_by_clock() == []

@@ -143,16 +143,21 @@ CLOCK_STEPS = [
 def send_due(measurement: Measurement, now: datetime) -> list[str]:
     """For an open measurement: start the invitations if nobody has, and each scheduled
     reminder whose time has come, once. Returns what was started."""
-    from trivsel.survey.models import SendJob
-    from trivsel.survey.sending import start_send_job
+    from trivsel.survey.models import Invitation, SendJob
+    from trivsel.survey.sending import running_job, start_send_job
 
     locked = Measurement.objects.select_for_update().get(pk=measurement.pk)
     if locked.state != State.OPEN:
         return []
     started = []
-    if not SendJob.objects.filter(measurement=locked, kind=SendJob.Kind.INVITATIONS).exists():
+    if running_job(locked) is not None:
+        return []  # one job at a time; the clock comes back
+    never = not SendJob.objects.filter(measurement=locked, kind=SendJob.Kind.INVITATIONS).exists()
+    # An invitations job that was interrupted (a dead worker) leaves people uninvited.
+    left = Invitation.objects.filter(measurement=locked, invited_at=None).exists()
+    if never or left:
         start_send_job(locked, SendJob.Kind.INVITATIONS)
-        started.append("invitations")
+        return ["invitations"]
     due = sum(1 for at in locked.reminder_times if at <= now)
     if due > locked.reminders_started:
         start_send_job(locked, SendJob.Kind.REMINDERS)

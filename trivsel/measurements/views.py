@@ -15,7 +15,7 @@ from trivsel.measurements.models import Measurement, UnitValidation
 from trivsel.organisation.models import Unit
 from trivsel.survey.letters import needs_letter, render_letters
 from trivsel.survey.models import SendJob
-from trivsel.survey.sending import start_send_job
+from trivsel.survey.sending import running_job, start_send_job
 
 MANAGE = Capability.MANAGE_MEASUREMENTS
 ACTIONS: dict[str, Callable[[Measurement], object]] = {
@@ -167,7 +167,7 @@ def send_messages(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         raise Http404
     if measurement.state != Measurement.State.OPEN:
         messages.error(request, _("Invitations and reminders are sent only while it is open."))
-    elif SendJob.objects.filter(measurement=measurement, status__in=["queued", "sending"]).exists():
+    elif running_job(measurement) is not None:
         messages.warning(request, _("A sending job is already running."))
     else:
         start_send_job(measurement, kind)

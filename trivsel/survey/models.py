@@ -8,8 +8,10 @@ deleted (they are not counted) and no link remains.
 """
 
 import secrets
+from datetime import timedelta
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from trivsel.instruments.models import ItemVersion
@@ -17,6 +19,7 @@ from trivsel.measurements.models import Measurement, Participant
 from trivsel.organisation.models import Unit
 
 # Short codes for letters and the kiosk: no 0/O, 1/I/L.
+STALE_AFTER = timedelta(minutes=10)
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
 
@@ -112,6 +115,7 @@ class SendJob(models.Model):
     by_sms = models.PositiveIntegerField(default=0)
     need_letter = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)  # each batch; how stale jobs are found
     finished_at = models.DateTimeField(null=True, blank=True)
     message = models.TextField(blank=True)
 
@@ -122,8 +126,16 @@ class SendJob(models.Model):
         return f"{self.kind} {self.pk} ({self.status})"
 
     @property
+    def is_stale(self) -> bool:
+        """Waiting or sending, but nothing has happened for STALE_AFTER: the worker died
+        or is not running. A new job may start; the claims keep it from sending twice."""
+        unfinished = self.status in (self.Status.QUEUED, self.Status.SENDING)
+        return unfinished and self.updated_at < timezone.now() - STALE_AFTER
+
+    @property
     def is_running(self) -> bool:
-        return self.status in (self.Status.QUEUED, self.Status.SENDING)
+        unfinished = self.status in (self.Status.QUEUED, self.Status.SENDING)
+        return unfinished and not self.is_stale
 
 
 class KioskAttempt(models.Model):

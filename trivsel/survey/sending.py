@@ -98,7 +98,7 @@ def _claim(job: SendJob) -> list[Invitation]:
 def run_send_job(job: SendJob) -> SendJob:
     job.status = SendJob.Status.SENDING
     job.total = targets(job).count()
-    job.save(update_fields=["status", "total"])
+    job.save(update_fields=["status", "total", "updated_at"])
     connection = get_connection()
     while batch := _claim(job):
         emails, texts = [], []
@@ -116,10 +116,10 @@ def run_send_job(job: SendJob) -> SendJob:
         job.by_email += len(emails)
         job.by_sms += len(texts)
         job.need_letter += sum(1 for invitation in batch if invitation.channel == "letter")
-        job.save(update_fields=["done", "by_email", "by_sms", "need_letter"])
+        job.save(update_fields=["done", "by_email", "by_sms", "need_letter", "updated_at"])
     job.status = SendJob.Status.DONE
     job.finished_at = timezone.now()
-    job.save(update_fields=["status", "finished_at"])
+    job.save(update_fields=["status", "finished_at", "updated_at"])
     return job
 
 
@@ -129,3 +129,11 @@ def start_send_job(measurement: Measurement, kind: str) -> SendJob:
     job = SendJob.objects.create(measurement=measurement, kind=kind)
     transaction.on_commit(lambda: send_job.enqueue(job.pk))
     return job
+
+
+def running_job(measurement: Measurement) -> SendJob | None:
+    """The sending job that is really under way for this measurement, if any."""
+    unfinished = SendJob.objects.filter(
+        measurement=measurement, status__in=[SendJob.Status.QUEUED, SendJob.Status.SENDING]
+    )
+    return next((job for job in unfinished if job.is_running), None)
