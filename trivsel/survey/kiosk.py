@@ -114,6 +114,7 @@ def _kiosk_invitation(request: HttpRequest) -> Invitation | None:
     pk = request.session.get(SESSION_KEY)
     if pk is None:
         return None
+    request.session.set_expiry(IDLE_SECONDS)  # idle time counts from the last page
     return (
         Invitation.objects.select_related("measurement__questionnaire", "draft")
         .filter(pk=pk)
