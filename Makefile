@@ -71,7 +71,7 @@ bench: $(VENV)/.runtime
 	@tmp=$$(mktemp -d); \
 	TRIVSEL_DATA_DIR=$$tmp $(MANAGE) migrate --noinput -v0 && \
 	TRIVSEL_DATA_DIR=$$tmp $(MANAGE) bench_import --employees 45000; \
-	rm -rf $$tmp
+	status=$$?; rm -rf $$tmp; exit $$status
 
 # Survey submissions under gunicorn on PostgreSQL (127.0.0.1:5432, user postgres): a
 # temporary database, a 5,000-person demo, three timed runs, then one run with kill -9.
@@ -90,7 +90,7 @@ bench-invitations: $(VENV)/.runtime
 	TRIVSEL_DATA_DIR=$$tmp $(MANAGE) migrate --noinput -v0 && \
 	TRIVSEL_DATA_DIR=$$tmp $(MANAGE) seed_demo --employees 45000 --no-measurements >/dev/null && \
 	TRIVSEL_DATA_DIR=$$tmp $(MANAGE) bench_invitations; \
-	rm -rf $$tmp
+	status=$$?; rm -rf $$tmp; exit $$status
 
 clean:
 	rm -rf $(VENV) node_modules data

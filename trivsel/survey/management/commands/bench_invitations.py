@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from trivsel.instruments.models import Questionnaire
 from trivsel.measurements.lifecycle import create_measurement, open_measurement
+from trivsel.organisation.management.commands.seed_demo import DEMO_QUESTIONNAIRE
 from trivsel.organisation.models import Unit
 from trivsel.survey.models import SendJob
 from trivsel.survey.sending import run_send_job
@@ -25,7 +26,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         logging.getLogger("trivsel.sms").setLevel(logging.WARNING)
-        questionnaire = Questionnaire.objects.filter(name="Trivselsmåling 2026").first()
+        questionnaire = Questionnaire.objects.filter(name=DEMO_QUESTIONNAIRE).first()
         roots = list(Unit.objects.filter(parent=None, valid_to=None))
         if questionnaire is None or not roots:
             raise CommandError("Run seed_demo first (make bench-invitations does).")
