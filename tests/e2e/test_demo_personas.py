@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from tests.e2e.conftest import axe_violations, screenshot
+from trivsel.measurements.models import Measurement
 from trivsel.organisation.models import Unit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -82,6 +83,18 @@ def test_every_printed_login_sees_its_scope(
         if may_import:
             screenshot(page, f"{username}-import")
             assert axe_violations(page) == []
+        # The demo's measurements: HR manages both; everyone who sees a unit in the
+        # population sees the live response rates, the others nothing.
+        for measurement in Measurement.objects.all():
+            detail = f"{base}/measurements/{measurement.pk}/"
+            rates = f"{detail}rates/"
+            assert status_of(page, detail) == (200 if may_import else 403), username
+            if may_import:
+                assert axe_violations(page) == [], measurement.name
+                screenshot(page, f"demo-{measurement.state}-measurement")
+            assert status_of(page, rates) == (200 if allowed else 404), username
+            if allowed:
+                assert axe_violations(page) == [], (username, measurement.name)
 
 
 def test_login_page_is_accessible_in_both_languages(live_server: Any, new_page: Any) -> None:

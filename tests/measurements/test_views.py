@@ -119,6 +119,10 @@ def test_leader_validates_own_unit_and_hr_sees_it(
         "Karl er stoppet 1. oktober" in detail
         and "0 confirmed and 1 with corrections, of 5 units" in detail
     )
+    # The leader's login was later deleted: the page still shows the correction.
+    UnitValidation.objects.filter(pk=validation.pk).update(answered_by=None)
+    detail_url = reverse("measurements:detail", args=[measurement.pk])
+    assert "Karl er stoppet" in clients["hr"].get(detail_url).content.decode()
     clients["hr"].post(reverse("measurements:handled", args=[measurement.pk, validation.pk]))
     validation.refresh_from_db()
     assert validation.handled
