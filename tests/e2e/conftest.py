@@ -72,3 +72,12 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
 def screenshot(page: Any, name: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def log_in(page: Any, base: str, username: str, password: str) -> None:
+    """Log in through the Danish login page; lands on the organisation tree."""
+    page.goto(f"{base}/login/")
+    page.get_by_label("Brugernavn").fill(username)
+    page.get_by_label("Adgangskode").fill(password)
+    page.get_by_role("button", name="Log ind").click()
+    page.wait_for_url(f"{base}/organisation/")

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
-from tests.e2e.conftest import axe_violations, screenshot
+from tests.e2e.conftest import axe_violations, log_in, screenshot
 from trivsel.measurements.models import Measurement
 from trivsel.organisation.models import Unit
 
@@ -21,14 +21,6 @@ def demo_logins(live_server: Any) -> list[str]:
     out = io.StringIO()
     call_command("seed_demo", employees=400, stdout=out)
     return re.findall(r"^  (\w+)\s", out.getvalue(), re.M)
-
-
-def log_in(page: Any, base: str, username: str) -> None:
-    page.goto(f"{base}/login/")
-    page.get_by_label("Brugernavn").fill(username)
-    page.get_by_label("Adgangskode").fill(PASSWORD)
-    page.get_by_role("button", name="Log ind").click()
-    page.wait_for_url(f"{base}/organisation/")
 
 
 def status_of(page: Any, url: str) -> int:
@@ -62,7 +54,7 @@ def test_every_printed_login_sees_its_scope(
     }
     for username, (allowed, denied, may_import) in expectations.items():
         page = new_page()
-        log_in(page, base, username)
+        log_in(page, base, username, PASSWORD)
         tree_html = page.content()
         screenshot(page, f"{username}-tree")
         assert axe_violations(page) == [], username
@@ -126,7 +118,7 @@ def test_hr_imports_a_file_in_the_browser(
     employees.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     page = new_page()
-    log_in(page, live_server.url, "hr")
+    log_in(page, live_server.url, "hr", PASSWORD)
     page.goto(f"{live_server.url}/organisation/import/")
     page.get_by_label("Medarbejdere").set_input_files(str(employees))
     page.get_by_role("button", name="Kontrollér filerne").click()

@@ -12,7 +12,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from tests.anonymity import assert_no_link_from_responses_to_people
-from tests.e2e.conftest import axe_violations, screenshot
+from tests.e2e.conftest import axe_violations, log_in, screenshot
 from tests.e2e.survey_steps import answer_by_keyboard, answer_on_phone
 from trivsel.measurements.models import Measurement
 from trivsel.organisation.management.commands.seed_demo import DEMO_QUESTIONNAIRE
@@ -21,14 +21,6 @@ from trivsel.survey.models import Invitation, Response
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "pw-demo-1234"
-
-
-def log_in(page: Any, base: str, username: str) -> None:
-    page.goto(f"{base}/login/")
-    page.get_by_label("Brugernavn").fill(username)
-    page.get_by_label("Adgangskode").fill(PASSWORD)
-    page.get_by_role("button", name="Log ind").click()
-    page.wait_for_url(f"{base}/organisation/")
 
 
 def answered_in(page: Any, base: str, measurement: Measurement, unit: Unit) -> str:
@@ -49,7 +41,7 @@ def test_create_launch_validate_answer_watch_close(
 
     # HR creates the measurement for the area (a subtree) and starts the validation.
     hr = new_page()
-    log_in(hr, base, "hr")
+    log_in(hr, base, "hr", PASSWORD)
     hr.get_by_role("link", name="Målinger").click()
     hr.get_by_label("Navn").fill("Trivselsmåling forår")
     hr.get_by_label("Spørgeskema", exact=True).select_option(label=DEMO_QUESTIONNAIRE)
@@ -65,7 +57,7 @@ def test_create_launch_validate_answer_watch_close(
 
     # The leader confirms their unit's list.
     leader = new_page()
-    log_in(leader, base, "leder")
+    log_in(leader, base, "leder", PASSWORD)
     leader.goto(f"{base}/organisation/units/{unit.code}/")
     leader.get_by_role("link", name="Validér listen").click()
     assert axe_violations(leader) == []

@@ -7,20 +7,12 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
-from tests.e2e.conftest import axe_violations, screenshot
+from tests.e2e.conftest import axe_violations, log_in, screenshot
 from trivsel.measurements.models import Measurement, UnitValidation
 from trivsel.organisation.management.commands.seed_demo import DEMO_QUESTIONNAIRE
 from trivsel.organisation.models import Unit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page: Any, base: str, username: str) -> None:
-    page.goto(f"{base}/login/")
-    page.get_by_label("Brugernavn").fill(username)
-    page.get_by_label("Adgangskode").fill("pw-demo-1234")
-    page.get_by_role("button", name="Log ind").click()
-    page.wait_for_url(f"{base}/organisation/")
 
 
 def test_hr_plans_and_leader_validates(live_server: Any, new_page: Any) -> None:
@@ -33,7 +25,7 @@ def test_hr_plans_and_leader_validates(live_server: Any, new_page: Any) -> None:
     )
     base = live_server.url
     hr = new_page()
-    log_in(hr, base, "hr")
+    log_in(hr, base, "hr", "pw-demo-1234")
     hr.get_by_role("link", name="Målinger").click()
     hr.get_by_label("Navn").fill("Trivselsmåling efterår")
     hr.get_by_label("Spørgeskema", exact=True).select_option(label=DEMO_QUESTIONNAIRE)
@@ -51,7 +43,7 @@ def test_hr_plans_and_leader_validates(live_server: Any, new_page: Any) -> None:
     assert measurement.state == "validation"
 
     leader = new_page()
-    log_in(leader, base, "leder")
+    log_in(leader, base, "leder", "pw-demo-1234")
     unit = Unit.objects.get(employees__user__username="leder")
     leader.goto(f"{base}/organisation/units/{unit.code}/")
     leader.get_by_role("link", name="Validér listen").click()
