@@ -1,0 +1,171 @@
+"""The results engine, vectorised: the same rules as `trivsel.instruments.scoring` (which
+stays the readable reference, and the tests hold the two together), applied to a whole
+response matrix at once. Plain arrays in, plain arrays out; no ORM, no rounding.
+
+Inputs
+- answers: respondents × items, the raw answer values, NaN where missing or not relevant.
+- items: per item its scale's value → score mapping and whether it is reverse-scored.
+- dimension of each item (index, or -1 for items in no dimension) and each dimension's
+  rule ("mean": COPSOQ half rule; "sum": all items answered).
+- unit of each respondent (index into the Tree), and optionally a background group index.
+
+Figures per unit come twice: for the unit's own respondents and for its whole subtree.
+Everything is computed from counts, sums and sums of squares, which add up the tree.
+"""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from trivsel.results.tree import Tree
+
+Matrix = NDArray[np.float64]
+FAVOURABLE_FROM, UNFAVOURABLE_TO = 75.0, 25.0
+
+
+@dataclass(frozen=True)
+class ItemSpec:
+    scores: Mapping[int, float]  # answer value -> score
+    reverse: bool = False
+
+    @property
+    def lowest(self) -> float:
+        return min(self.scores.values())
+
+    @property
+    def highest(self) -> float:
+        return max(self.scores.values())
+
+
+def item_scores(answers: Matrix, items: Sequence[ItemSpec]) -> Matrix:
+    """Raw answer values to scores, reverse items mirrored; a value outside the scale is
+    an error (the import and the survey refuse them), never silently missing."""
+    scores = np.full(answers.shape, np.nan)
+    for column, spec in enumerate(items):
+        raw = answers[:, column]
+        present = ~np.isnan(raw)
+        values = np.array(sorted(spec.scores), dtype=np.float64)
+        mapped = np.array([spec.scores[int(v)] for v in values], dtype=np.float64)
+        where = np.searchsorted(values, raw[present])
+        where = np.clip(where, 0, len(values) - 1)
+        if not np.array_equal(values[where], raw[present]):
+            bad = raw[present][values[where] != raw[present]][0]
+            raise ValueError(f"item {column}: {bad:g} is not a value of its scale")
+        column_scores = mapped[where]
+        if spec.reverse:
+            column_scores = spec.lowest + spec.highest - column_scores
+        scores[present, column] = column_scores
+    return scores
+
+
+def person_scores(scores: Matrix, dimension_of_item: Sequence[int], rules: Sequence[str]) -> Matrix:
+    """Respondents × dimensions. "mean": the mean of answered items when at least half of
+    the dimension's items are answered; "sum": the sum when all are answered."""
+    dimension_of = np.asarray(dimension_of_item)
+    result = np.full((scores.shape[0], len(rules)), np.nan)
+    for dimension, rule in enumerate(rules):
+        columns = np.flatnonzero(dimension_of == dimension)
+        if not len(columns):
+            continue
+        block = scores[:, columns]
+        answered = (~np.isnan(block)).sum(axis=1)
+        total = np.nansum(block, axis=1)
+        if rule == "mean":
+            ok = 2 * answered >= len(columns)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                result[ok, dimension] = total[ok] / answered[ok]
+        elif rule == "sum":
+            ok = answered == len(columns)
+            result[ok, dimension] = total[ok]
+        else:
+            raise ValueError(f"unknown scoring rule {rule!r}")
+    return result
+
+
+@dataclass(frozen=True)
+class Moments:
+    """n, mean and standard deviation (n-1) per unit × column, own and subtree."""
+
+    n: Matrix
+    mean: Matrix
+    sd: Matrix
+
+
+def _moments(n: Matrix, total: Matrix, squares: Matrix) -> Moments:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(n > 0, total / n, np.nan)
+        variance = np.where(n > 1, (squares - n * mean**2) / (n - 1), np.nan)
+    return Moments(n, mean, np.sqrt(np.maximum(variance, 0.0)))
+
+
+def _sums(values: Matrix, unit_of: NDArray[np.int64], units: int) -> tuple[Matrix, ...]:
+    present = ~np.isnan(values)
+    filled = np.where(present, values, 0.0)
+    shape = (units, values.shape[1])
+    n, total, squares = np.zeros(shape), np.zeros(shape), np.zeros(shape)
+    np.add.at(n, unit_of, present.astype(np.float64))
+    np.add.at(total, unit_of, filled)
+    np.add.at(squares, unit_of, filled * filled)
+    return n, total, squares
+
+
+def group_moments(
+    values: Matrix, unit_of: NDArray[np.int64], tree: Tree
+) -> tuple[Moments, Moments]:
+    """Mean, sd and n of each column (person scores or item scores) per unit, for the
+    unit's own respondents and for its subtree."""
+    n, total, squares = _sums(values, unit_of, len(tree))
+    own = _moments(n, total, squares)
+    subtree = _moments(
+        tree.subtree_totals(n), tree.subtree_totals(total), tree.subtree_totals(squares)
+    )
+    return own, subtree
+
+
+def respondents(unit_of: NDArray[np.int64], tree: Tree) -> tuple[Matrix, Matrix]:
+    own = np.bincount(unit_of, minlength=len(tree)).astype(np.float64)
+    return own, tree.subtree_totals(own)
+
+
+@dataclass(frozen=True)
+class Shares:
+    """Per unit × item: answered n, favourable / neutral / unfavourable shares (0-1)."""
+
+    n: Matrix
+    favourable: Matrix
+    neutral: Matrix
+    unfavourable: Matrix
+
+
+def favourable_shares(
+    scores: Matrix, unit_of: NDArray[np.int64], tree: Tree
+) -> tuple[Shares, Shares]:
+    present = ~np.isnan(scores)
+    with np.errstate(invalid="ignore"):
+        good = (scores >= FAVOURABLE_FROM) & present
+        bad = (scores <= UNFAVOURABLE_TO) & present
+    counts = []
+    for flags in (present, good, bad):
+        own = np.zeros((len(tree), scores.shape[1]))
+        np.add.at(own, unit_of, flags.astype(np.float64))
+        counts.append(own)
+    result = []
+    for n, fav, unfav in (counts, [tree.subtree_totals(c) for c in counts]):
+        with np.errstate(invalid="ignore", divide="ignore"):
+            f = np.where(n > 0, fav / n, np.nan)
+            u = np.where(n > 0, unfav / n, np.nan)
+        result.append(Shares(n, f, 1 - f - u, u))
+    return result[0], result[1]
+
+
+def option_counts(
+    answers: Matrix, column: int, values: Sequence[int], unit_of: NDArray[np.int64], tree: Tree
+) -> tuple[Matrix, Matrix]:
+    """Per unit × response option: how many chose it (own and subtree)."""
+    raw = answers[:, column]
+    own = np.zeros((len(tree), len(values)))
+    for index, value in enumerate(values):
+        np.add.at(own[:, index], unit_of, (raw == value).astype(np.float64))
+    return own, tree.subtree_totals(own)
