@@ -13,12 +13,13 @@ Figures per unit come twice: for the unit's own respondents and for its whole su
 Everything is computed from counts, sums and sums of squares, which add up the tree.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
+from trivsel.instruments.scoring import ScaleScoring
 from trivsel.results.tree import Tree
 
 Matrix = NDArray[np.float64]
@@ -26,17 +27,10 @@ FAVOURABLE_FROM, UNFAVOURABLE_TO = 75.0, 25.0
 
 
 @dataclass(frozen=True)
-class ItemSpec:
-    scores: Mapping[int, float]  # answer value -> score
+class ItemSpec(ScaleScoring):
+    """An item: its scale's answer value -> score mapping, and whether it is reversed."""
+
     reverse: bool = False
-
-    @property
-    def lowest(self) -> float:
-        return min(self.scores.values())
-
-    @property
-    def highest(self) -> float:
-        return max(self.scores.values())
 
 
 def item_scores(answers: Matrix, items: Sequence[ItemSpec]) -> Matrix:
