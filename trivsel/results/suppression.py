@@ -118,24 +118,24 @@ def _hide_pairs(
     ancestors: list[list[int]], k: int,
 ) -> bool:  # fmt: skip
     """Rule 2a: hide the smaller of any shown nested pair that differs by 1..k-1."""
+    sizes = (n[0].tolist(), n[1].tolist())
     changed = False
     for key, mask in cells.masks.items():
         kind, unit, g = key
         if not flags[kind][unit, g]:
             continue
-        size = n[kind][unit, g]
+        size = float(n[kind][unit, g])
         home = cells.lca[key]
         for holder in [home, *ancestors[home]]:
             for other in cells.by_lca.get(holder, []):
                 o_kind, o_unit, o_g = other
+                # The cheap tests first: most pairs differ by 0 or by k or more.
+                if not 1 <= sizes[o_kind][o_unit][o_g] - size < k:
+                    continue
                 if other == key or not flags[o_kind][o_unit, o_g]:
                     continue
                 o_mask = cells.masks[other]
-                if (
-                    mask & ~o_mask == 0
-                    and o_mask != mask
-                    and 1 <= n[o_kind][o_unit, o_g] - size < k
-                ):
+                if mask & ~o_mask == 0:
                     flags[kind][unit, g] = False
                     changed = True
                     break
