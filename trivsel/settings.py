@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "trivsel.instruments",
     "trivsel.measurements",
     "trivsel.survey",
+    "trivsel.results",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,137 @@
+"""score_file: scores a file with the engine and suppression; bad files list every problem
+with row and column and write nothing."""
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from trivsel.instruments.bank import export_bank, load_bundled
+
+pytestmark = pytest.mark.django_db
+SHORT = ["sc.short.1", "sc.short.2", "sc.short.3", "sc.short.4"]
+
+
+@pytest.fixture
+def questionnaire(tmp_path: Path) -> Path:
+    load_bundled()
+    path = tmp_path / "q.json"
+    path.write_text(json.dumps(export_bank()), encoding="utf-8")
+    return path
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def run(questionnaire: Path, responses: Path, output: Path, *extra: str) -> str:
+    out = io.StringIO()
+    call_command(
+        "score_file", "--questionnaire", str(questionnaire), "--responses", str(responses),
+        "--output", str(output), *extra, stdout=out, stderr=out,
+    )  # fmt: skip
+    return out.getvalue()
+
+
+def test_scores_units_and_groups_and_hides_small_ones(questionnaire: Path, tmp_path: Path) -> None:
+    lines = ["unit;job;" + ";".join(SHORT)]
+    lines += [f"A1;helper;{v};3;3;3" for v in (1, 2, 3, 4, 0, 2)]
+    lines += [f"A1;nurse;{v};2;2;2" for v in (1, 2, 3, 4, 0, 2)]
+    lines += ["A1;cook;4;4;4;4"]  # alone in the job group: hidden, still counted
+    lines += [f"A2;nurse;{v};{v};{v};{v}" for v in (4, 4, 3, 3, 2, 4)]
+    responses = write(tmp_path, "answers.csv", "\n".join(lines) + "\n")
+    units = write(
+        tmp_path, "units.csv", "code;parent;name\nA;;Område A\nA1;A;Plejecenter\nA2;A;Team\n"
+    )
+    output = tmp_path / "results.csv"
+    said = run(questionnaire, responses, output, "--units", str(units), "--group-column", "job")
+    assert "19 respondents" in said
+    rows = list(csv.DictReader(output.open(encoding="utf-8"), delimiter=";"))
+    respondents = {
+        (r["unit"], r["scope"], r["group"]): r["n"] for r in rows if r["kind"] == "respondents"
+    }
+    assert respondents[("A1", "own", "")] == "13"
+    assert respondents[("A", "subtree", "")] == "19"
+    assert ("A1", "own", "cook") not in respondents
+    # Helpers and nurses both shown would give the one cook away (13 - 6 - 6): one is hidden.
+    assert [("A1", "own", job) in respondents for job in ("helper", "nurse")].count(True) == 1
+    # The short form's sum score for A2's nurses: (16 + 16 + 12 + 12 + 8 + 16) / 6
+    short = next(r for r in rows if r["unit"] == "A2" and r["scope"] == "own" and r["group"] == ""
+                 and r["kind"] == "dimension" and r["metric"] == "sc_short")  # fmt: skip
+    assert float(short["score"]) == pytest.approx(80 / 6) and short["n"] == "6"
+    assert any(r["kind"] == "alpha" and r["metric"] == "sc_short" for r in rows)
+
+
+def test_xlsx_output(questionnaire: Path, tmp_path: Path) -> None:
+    lines = ["unit;" + ";".join(SHORT)] + ["U;3;3;3;3"] * 5
+    output = tmp_path / "results.xlsx"
+    run(questionnaire, write(tmp_path, "a.csv", "\n".join(lines)), output)
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(output).active
+    assert sheet is not None
+    assert [c.value for c in sheet[1]][:3] == ["unit", "unit_name", "scope"]
+    assert sheet.max_row > 2
+
+
+def test_every_problem_is_listed_with_row_and_column_and_nothing_is_written(
+    questionnaire: Path, tmp_path: Path
+) -> None:
+    units = write(tmp_path, "units.csv", "code;parent\nA;\nA1;A\n")
+    responses = write(
+        tmp_path, "answers.csv",
+        "unit;sc.short.1;sc.short.2;mystery\n"
+        "A1;4;7;1\n"  # out of range
+        "A1;x;3;1\n"  # not a number
+        "NOPE;1;1;1\n",  # unknown unit
+    )  # fmt: skip
+    output = tmp_path / "out.csv"
+    with pytest.raises(CommandError, match="nothing was written"):
+        run(questionnaire, responses, output, "--units", str(units))
+    assert not output.exists()
+    # The unknown column is found first (the header); fixed, the rows' problems all show.
+    fixed = write(
+        tmp_path, "fixed.csv", responses.read_text().replace(";mystery", "").replace(";1\n", "\n")
+    )
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command(
+            "score_file", "--questionnaire", str(questionnaire), "--responses", str(fixed),
+            "--units", str(units), "--output", str(output), stderr=err,
+        )  # fmt: skip
+    said = err.getvalue()
+    assert (
+        "fixed.csv, row 2, column 'sc.short.2': 7 is not an answer of this question (0, 1, 2, 3, 4)"
+        in said
+    )
+    assert "fixed.csv, row 3, column 'sc.short.1': “x” is not a whole number." in said
+    assert "fixed.csv, row 4, column 'unit': No unit has this code." in said
+    assert not output.exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "unit;sc.short.1;mystery\nA;1;1\n",
+            "row 1, column 'mystery': No scored question has this key.",
+        ),
+        ("enhed;sc.short.1\nA;1\n", "row 1, column 'unit': The unit column is missing."),
+        ("", "The file is empty."),
+        ("unit;sc.short.1\n", "The file has no respondents."),
+    ],
+)
+def test_malformed_files(questionnaire: Path, tmp_path: Path, text: str, expected: str) -> None:
+    err = io.StringIO()
+    output = tmp_path / "out.csv"
+    with pytest.raises(CommandError):
+        call_command("score_file", "--questionnaire", str(questionnaire), "--responses",
+                     str(write(tmp_path, "answers.csv", text)), "--output", str(output),
+                     stderr=err)  # fmt: skip
+    assert expected in err.getvalue()
+    assert not output.exists()

@@ -1,0 +1,286 @@
+"""Scoring a respondent-level file without the database (`manage.py score_file`), with the
+same engine and the same suppression as the app. Format: docs/score-file-format.md.
+
+Every problem in the files is collected with its file, row and column before anything is
+computed; with any problem, nothing is written.
+"""
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from django.utils.translation import gettext as _
+from numpy.typing import NDArray
+
+from trivsel.instruments.bank_format import check_document
+from trivsel.organisation.importing.files import Table, read_table
+from trivsel.organisation.importing.problems import Problem
+from trivsel.results import engine
+from trivsel.results.stats import cronbach_alpha
+from trivsel.results.suppression import visible_cells
+from trivsel.results.tree import Tree
+
+UNIT_HEADINGS = {"code": ("code", "kode", "enhedskode"), "parent": ("parent", "overordnet"),
+                 "name": ("name", "navn")}  # fmt: skip
+OUTPUT_COLUMNS = ["unit", "unit_name", "scope", "group", "kind", "metric", "n", "score", "sd",
+                  "favourable", "neutral", "unfavourable"]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Item:
+    key: str
+    spec: engine.ItemSpec
+    dimension: int  # index into Spec.dimensions, -1 for none
+    sensitive: bool
+
+
+@dataclass
+class Spec:
+    items: list[Item] = field(default_factory=list)
+    dimensions: list[tuple[str, str]] = field(default_factory=list)  # key, rule
+
+
+def load_questionnaire(data: bytes, filename: str) -> tuple[Spec | None, list[Problem]]:
+    """The scored items of an item-bank document (trivsel.itembank/1): each key's latest
+    version; free-text and unscored items are not columns to score."""
+    try:
+        document = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        return None, [Problem(filename, _("not JSON: %(error)s") % {"error": error})]
+    problems = check_document(document)
+    if problems:
+        return None, [Problem(filename, f"{p.path}: {p.message}") for p in problems]
+    scales = {s["key"]: s for s in document.get("scales", [])}
+    dimensions = [d for d in document.get("dimensions", []) if d.get("rule", "mean") != "none"]
+    index = {d["key"]: number for number, d in enumerate(dimensions)}
+    latest: dict[str, dict[str, Any]] = {}
+    for item in document.get("items", []):
+        if item.get("version", 1) >= latest.get(item["key"], {}).get("version", 0):
+            latest[item["key"]] = item
+    spec = Spec(dimensions=[(d["key"], d.get("rule", "mean")) for d in dimensions])
+    for key, item in latest.items():
+        scale = scales.get(item.get("scale", ""))
+        if item.get("kind", "scale") != "scale" or scale is None or scale.get("multiple"):
+            continue
+        scores = {o["value"]: o["score"] for o in scale["options"] if o.get("score") is not None}
+        if not scores:
+            continue
+        spec.items.append(
+            Item(
+                key,
+                engine.ItemSpec(scores, reverse=bool(item.get("reverse"))),
+                index.get(item.get("dimension") or "", -1),
+                bool(item.get("sensitive")),
+            )
+        )
+    return spec, []
+
+
+@dataclass
+class Responses:
+    answers: NDArray[np.float64]
+    unit_codes: list[str]
+    groups: list[str]
+
+
+def read_responses(
+    table: Table, spec: Spec, unit_column: str, group_column: str | None, known: set[str] | None
+) -> tuple[Responses | None, list[Problem]]:
+    problems: list[Problem] = []
+    items = {item.key: column for column, item in enumerate(spec.items)}
+    if unit_column not in table.headers:
+        problems.append(Problem(table.file, _("The unit column is missing."), 1, unit_column))
+    if group_column and group_column not in table.headers:
+        problems.append(Problem(table.file, _("The group column is missing."), 1, group_column))
+    for heading in table.headers:
+        if heading not in items and heading not in (unit_column, group_column):
+            problems.append(Problem(table.file, _("No scored question has this key."), 1, heading))
+    if not table.rows:
+        problems.append(Problem(table.file, _("The file has no respondents.")))
+    if problems:
+        return None, problems
+    answers = np.full((len(table.rows), len(spec.items)), np.nan)
+    codes, groups = [], []
+    position = {heading: at for at, heading in enumerate(table.headers)}
+    for number, (row_number, cells) in enumerate(table.rows):
+        cells = cells + [""] * (len(table.headers) - len(cells))
+        code = cells[position[unit_column]].strip()
+        if not code:
+            problems.append(Problem(table.file, _("The unit is missing."), row_number, unit_column))
+        elif known is not None and code not in known:
+            problems.append(
+                Problem(table.file, _("No unit has this code."), row_number, unit_column)
+            )
+        codes.append(code)
+        groups.append(cells[position[group_column]].strip() if group_column else "")
+        for key, column in items.items():
+            if key not in position:
+                continue
+            raw = cells[position[key]].strip()
+            if raw == "":
+                continue
+            allowed = spec.items[column].spec.scores
+            try:
+                value = int(raw)
+            except ValueError:
+                problems.append(
+                    Problem(
+                        table.file,
+                        _("“%(value)s” is not a whole number.") % {"value": raw},
+                        row_number,
+                        key,
+                    )
+                )
+                continue
+            if value not in allowed:
+                problems.append(
+                    Problem(
+                        table.file,
+                        _("%(value)d is not an answer of this question (%(allowed)s).")
+                        % {"value": value, "allowed": ", ".join(str(v) for v in sorted(allowed))},
+                        row_number,
+                        key,
+                    )
+                )
+                continue
+            answers[number, column] = value
+    if problems:
+        return None, problems
+    return Responses(answers, codes, groups), []
+
+
+def read_units(table: Table) -> tuple[dict[str, tuple[str, str]] | None, list[Problem]]:
+    """code -> (parent code, name) from a units file like the organisation import's."""
+    columns: dict[str, int] = {}
+    for name, headings in UNIT_HEADINGS.items():
+        for at, heading in enumerate(table.headers):
+            if heading.strip().lower() in headings:
+                columns[name] = at
+    missing = [name for name in ("code", "parent") if name not in columns]
+    if missing:
+        return None, [Problem(table.file, _("The column is missing."), 1, m) for m in missing]
+    units: dict[str, tuple[str, str]] = {}
+    problems = []
+    for row_number, cells in table.rows:
+        cells = cells + [""] * (len(table.headers) - len(cells))
+        code = cells[columns["code"]].strip()
+        if code in units:
+            problems.append(Problem(table.file, _("The code is used twice."), row_number, "code"))
+        name = cells[columns["name"]].strip() if "name" in columns else code
+        units[code] = (cells[columns["parent"]].strip(), name)
+    for row_number, cells in table.rows:
+        parent = units.get(cells[columns["code"]].strip(), ("", ""))[0]
+        if parent and parent not in units:
+            problems.append(Problem(table.file, _("No unit has this code."), row_number, "parent"))
+    return (None, problems) if problems else (units, [])
+
+
+def score(
+    spec: Spec, responses: Responses, units: dict[str, tuple[str, str]] | None,
+    k: int, k_sensitive: int,
+) -> list[dict[str, object]]:  # fmt: skip
+    """The rows of the output: only what may be shown."""
+    if units is None:
+        units = {code: ("", code) for code in sorted(set(responses.unit_codes))}
+    codes = list(units)
+    at = {code: number for number, code in enumerate(codes)}
+    try:
+        tree = Tree.from_parents([at[units[c][0]] if units[c][0] else -1 for c in codes])
+    except ValueError as error:
+        raise ValueError(_("The units form a cycle.")) from error
+    unit_of = np.array([at[code] for code in responses.unit_codes], dtype=np.int64)
+    group_names = sorted(set(responses.groups) - {""})
+    group_of = np.array([group_names.index(g) if g else -1 for g in responses.groups])
+    counts = np.zeros((len(codes), len(group_names)))
+    np.add.at(counts, (unit_of[group_of >= 0], group_of[group_of >= 0]), 1)
+    no_group = np.bincount(unit_of[group_of < 0], minlength=len(codes))
+    seen = visible_cells(np.column_stack([counts, no_group]) if (group_of < 0).any() else counts,
+                         tree, k)  # fmt: skip
+    slices = [*group_names, *([""] if (group_of < 0).any() else [])]
+    scores = engine.item_scores(responses.answers, [item.spec for item in spec.items])
+    persons = engine.person_scores(
+        scores, [item.dimension for item in spec.items], [rule for _key, rule in spec.dimensions]
+    )
+    rows: list[dict[str, object]] = []
+    total_column = len(slices)
+    for column, group in [(total_column, ""), *enumerate(slices)]:
+        if column != total_column and not group:
+            continue  # respondents without a group count in the totals only
+        members = np.ones(len(unit_of), bool) if column == total_column else group_of == column
+        dims = engine.group_moments(persons[members], unit_of[members], tree)
+        items = engine.group_moments(scores[members], unit_of[members], tree)
+        shares = engine.favourable_shares(scores[members], unit_of[members], tree)
+        for scope, flags, n, d, it, sh in (
+            ("own", seen.own, seen.own_n, dims[0], items[0], shares[0]),
+            ("subtree", seen.subtree, seen.subtree_n, dims[1], items[1], shares[1]),
+        ):
+            for unit in np.flatnonzero(flags[:, column]).tolist():
+                base = {"unit": codes[unit], "unit_name": units[codes[unit]][1], "scope": scope,
+                        "group": group}  # fmt: skip
+                rows.append(base | {"kind": "respondents", "metric": "", "n": int(n[unit, column])})
+                for number, (key, _rule) in enumerate(spec.dimensions):
+                    if d.n[unit, number] >= k:
+                        rows.append(base | {"kind": "dimension", "metric": key,
+                                            "n": int(d.n[unit, number]),
+                                            "score": d.mean[unit, number],
+                                            "sd": d.sd[unit, number]})  # fmt: skip
+                for number, item in enumerate(spec.items):
+                    least = k_sensitive if item.sensitive else k
+                    if it.n[unit, number] >= least and n[unit, column] >= least:
+                        figures = {
+                            "n": int(it.n[unit, number]),
+                            "score": it.mean[unit, number],
+                            "sd": it.sd[unit, number],
+                            "favourable": sh.favourable[unit, number],
+                            "neutral": sh.neutral[unit, number],
+                            "unfavourable": sh.unfavourable[unit, number],
+                        }
+                        rows.append(base | {"kind": "item", "metric": item.key} | figures)
+    for number, (key, _rule) in enumerate(spec.dimensions):
+        columns = [c for c, item in enumerate(spec.items) if item.dimension == number]
+        alpha, complete = cronbach_alpha(scores[:, columns])
+        if complete >= k:
+            where = {"unit": "*", "unit_name": "", "scope": "all", "group": ""}
+            rows.append(where | {"kind": "alpha", "metric": key, "n": complete, "score": alpha})
+    return rows
+
+
+def write(rows: Sequence[dict[str, object]], path: Path) -> None:
+    """CSV (UTF-8, `;`) or XLSX by the file name; unrounded numbers."""
+    if path.suffix.lower() == ".xlsx":
+        from openpyxl import Workbook
+
+        book = Workbook()
+        sheet = book.active
+        assert sheet is not None
+        sheet.title = "results"
+        sheet.append(OUTPUT_COLUMNS)
+        for row in rows:
+            sheet.append([_plain(row.get(column)) for column in OUTPUT_COLUMNS])
+        book.save(path)
+        return
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(OUTPUT_COLUMNS)
+    for row in rows:
+        writer.writerow(["" if (v := _plain(row.get(c))) is None else v for c in OUTPUT_COLUMNS])
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, float | np.floating):
+        return None if np.isnan(value) else float(value)
+    return value
+
+
+def read(path: Path) -> tuple[Table | None, list[Problem]]:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return None, [Problem(path.name, str(error))]
+    return read_table(data, path.name)
