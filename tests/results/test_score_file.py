@@ -135,3 +135,25 @@ def test_malformed_files(questionnaire: Path, tmp_path: Path, text: str, expecte
                      stderr=err)  # fmt: skip
     assert expected in err.getvalue()
     assert not output.exists()
+
+
+def test_differences_of_an_items_answers_are_suppressed_too(
+    questionnaire: Path, tmp_path: Path
+) -> None:
+    # A1: 6 people who all answer sc.short.1; A2: 5 people of whom one answers it. Everyone
+    # may be shown, but A's 7 answers next to A1's 6 would give away A2's single answer.
+    lines = ["unit;" + ";".join(SHORT)]
+    lines += ["A1;3;3;3;3"] * 6 + ["A2;0;2;2;2"] + ["A2;;2;2;2"] * 4
+    units = write(tmp_path, "units.csv", "code;parent\nA;\nA1;A\nA2;A\n")
+    output = tmp_path / "out.csv"
+    run(questionnaire, write(tmp_path, "a.csv", "\n".join(lines)), output, "--units", str(units))
+    rows = list(csv.DictReader(output.open(encoding="utf-8"), delimiter=";"))
+    shown = {(r["unit"], r["scope"]) for r in rows if r["kind"] == "respondents"}
+    assert {("A", "subtree"), ("A1", "own"), ("A2", "own")} <= shown
+    item_1 = {(r["unit"], r["scope"]): int(r["n"]) for r in rows if r["metric"] == "sc.short.1"}
+    assert ("A2", "own") not in item_1  # one answer
+    assert item_1 == {("A", "subtree"): 7}, item_1  # A1 (6) is the smaller: hidden
+    answers = list(item_1.values())
+    assert all(not 1 <= a - b < 5 for a in answers for b in answers), item_1
+    item_2 = {(r["unit"], r["scope"]) for r in rows if r["metric"] == "sc.short.2"}
+    assert ("A2", "own") in item_2 and ("A1", "own") in item_2  # everyone answered it

@@ -22,7 +22,7 @@ from trivsel.organisation.importing.files import Table, read_table
 from trivsel.organisation.importing.problems import Problem
 from trivsel.results import engine
 from trivsel.results.stats import cronbach_alpha
-from trivsel.results.suppression import visible_cells
+from trivsel.results.suppression import Visibility, visible_cells
 from trivsel.results.tree import Tree
 
 UNIT_HEADINGS = {"code": ("code", "kode", "enhedskode"), "parent": ("parent", "overordnet"),
@@ -196,22 +196,35 @@ def score(
     unit_of = np.array([at[code] for code in responses.unit_codes], dtype=np.int64)
     group_names = sorted(set(responses.groups) - {""})
     group_of = np.array([group_names.index(g) if g else -1 for g in responses.groups])
-    counts = np.zeros((len(codes), len(group_names)))
-    np.add.at(counts, (unit_of[group_of >= 0], group_of[group_of >= 0]), 1)
-    no_group = np.bincount(unit_of[group_of < 0], minlength=len(codes))
-    seen = visible_cells(np.column_stack([counts, no_group]) if (group_of < 0).any() else counts,
-                         tree, k)  # fmt: skip
+    # Respondents without a group form a slice of their own: counted, never listed.
     slices = [*group_names, *([""] if (group_of < 0).any() else [])]
+    slice_of = np.where(group_of >= 0, group_of, len(group_names))
+
+    def counts(present: NDArray[np.bool_]) -> NDArray[np.float64]:
+        own = np.zeros((len(codes), len(slices)))
+        np.add.at(own, (unit_of[present], slice_of[present]), 1)
+        return own
+
+    everyone = np.ones(len(unit_of), dtype=bool)
+    seen = visible_cells(counts(everyone), tree, k)
     scores = engine.item_scores(responses.answers, [item.spec for item in spec.items])
     persons = engine.person_scores(
         scores, [item.dimension for item in spec.items], [rule for _key, rule in spec.dimensions]
     )
+    # Each dimension's and item's figures go through the same rules on their own n (people
+    # skip questions), within what the respondent counts allow.
+    dimension_seen = [visible_cells(counts(~np.isnan(persons[:, d])), tree, k)
+                      for d in range(len(spec.dimensions))]  # fmt: skip
+    item_seen = [
+        visible_cells(counts(~np.isnan(scores[:, i])), tree, k_sensitive if item.sensitive else k)
+        for i, item in enumerate(spec.items)
+    ]
     rows: list[dict[str, object]] = []
     total_column = len(slices)
     for column, group in [(total_column, ""), *enumerate(slices)]:
         if column != total_column and not group:
             continue  # respondents without a group count in the totals only
-        members = np.ones(len(unit_of), bool) if column == total_column else group_of == column
+        members = everyone if column == total_column else group_of == column
         dims = engine.group_moments(persons[members], unit_of[members], tree)
         items = engine.group_moments(scores[members], unit_of[members], tree)
         shares = engine.favourable_shares(scores[members], unit_of[members], tree)
@@ -219,19 +232,20 @@ def score(
             ("own", seen.own, seen.own_n, dims[0], items[0], shares[0]),
             ("subtree", seen.subtree, seen.subtree_n, dims[1], items[1], shares[1]),
         ):
+            part = 0 if scope == "own" else 1
             for unit in np.flatnonzero(flags[:, column]).tolist():
                 base = {"unit": codes[unit], "unit_name": units[codes[unit]][1], "scope": scope,
                         "group": group}  # fmt: skip
                 rows.append(base | {"kind": "respondents", "metric": "", "n": int(n[unit, column])})
                 for number, (key, _rule) in enumerate(spec.dimensions):
-                    if d.n[unit, number] >= k:
+                    if _shown(dimension_seen[number], part, unit, column):
                         rows.append(base | {"kind": "dimension", "metric": key,
                                             "n": int(d.n[unit, number]),
                                             "score": d.mean[unit, number],
                                             "sd": d.sd[unit, number]})  # fmt: skip
                 for number, item in enumerate(spec.items):
                     least = k_sensitive if item.sensitive else k
-                    if it.n[unit, number] >= least and n[unit, column] >= least:
+                    if n[unit, column] >= least and _shown(item_seen[number], part, unit, column):
                         figures = {
                             "n": int(it.n[unit, number]),
                             "score": it.mean[unit, number],
@@ -248,6 +262,10 @@ def score(
             where = {"unit": "*", "unit_name": "", "scope": "all", "group": ""}
             rows.append(where | {"kind": "alpha", "metric": key, "n": complete, "score": alpha})
     return rows
+
+
+def _shown(seen: Visibility, part: int, unit: int, column: int) -> bool:
+    return bool((seen.own if part == 0 else seen.subtree)[unit, column])
 
 
 def write(rows: Sequence[dict[str, object]], path: Path) -> None:
