@@ -152,3 +152,43 @@ def test_engine_agrees_with_the_reference_rules(
     assert (expected is None and math.isnan(own.mean[0, 0])) or own.mean[0, 0] == pytest.approx(
         expected
     )
+
+
+def test_compare_flags_like_the_scalar_test_element_wise() -> None:
+    from trivsel.results.stats import compare
+
+    mean1, sd1, n1 = (
+        np.array([64.29, 60, 70, 70]),
+        np.array([24.4, 20, 30, 0]),
+        np.array([7.0, 10, 3, 1]),
+    )
+    mean2, sd2, n2 = (
+        np.array([29.17, 56, 50, 50]),
+        np.array([18.8, 20, 30, 10]),
+        np.array([6.0, 10, 3, 10]),
+    )
+    result = compare(mean1, sd1, n1, mean2, sd2, n2)
+    for i in range(4):
+        scalar = welch(mean1[i], sd1[i], n1[i], mean2[i], sd2[i], n2[i])
+        assert result.value[i] == pytest.approx(scalar.value)
+        assert (math.isnan(scalar.p) and math.isnan(result.p[i])) or result.p[i] == pytest.approx(
+            scalar.p
+        )
+        assert bool(result.flagged[i]) == scalar.flagged
+    assert result.flagged.tolist() == [True, False, False, False]
+
+
+def test_key_drivers_by_hand() -> None:
+    from trivsel.results.stats import key_drivers
+
+    outcome = np.array([10.0, 20, 30, 40, 50, NA])
+    persons = np.column_stack([
+        [1.0, 2, 3, 4, 5, 6],  # rises with the outcome: r = 1
+        [5.0, 4, 3, 2, 1, 0],  # falls: r = -1
+        [1.0, 1, 1, 1, 1, 1],  # does not vary: no r
+        [NA, NA, 3, 4, 5, 6],  # only 3 with both: fewer than min_n
+    ])  # fmt: skip
+    r, n = key_drivers(persons, outcome, min_n=4)
+    assert r[0] == pytest.approx(1) and r[1] == pytest.approx(-1)
+    assert math.isnan(r[2]) and math.isnan(r[3])
+    assert n.tolist() == [5, 5, 5, 3]
