@@ -103,8 +103,12 @@ def open_measurement(measurement: Measurement) -> int:
 
 @transaction.atomic
 def close_measurement(measurement: Measurement) -> None:
+    """Close: unfinished drafts are deleted, then the results are built in the background."""
+    from trivsel.results.tasks import build_results_task
+
     _move(measurement, State.CLOSED)
     forget_drafts(measurement)
+    transaction.on_commit(lambda: build_results_task.enqueue(measurement.pk))
 
 
 @transaction.atomic

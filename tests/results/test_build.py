@@ -1,0 +1,57 @@
+"""Stored results: built when a measurement closes, from the submitted responses, through
+the engine and suppression; rebuilt idempotently."""
+
+from typing import Any
+
+import pytest
+
+from trivsel.instruments.models import ItemVersion
+from trivsel.measurements.lifecycle import close_measurement, open_measurement
+from trivsel.measurements.models import Measurement
+from trivsel.results.build import build_results
+from trivsel.results.models import Result
+from trivsel.survey.models import Answer, Invitation, Response
+
+pytestmark = pytest.mark.django_db
+
+
+def answer_all(measurement: Measurement, values: list[int]) -> None:
+    """Everyone submits the short form with the same value on each item (one value each)."""
+    items = list(
+        ItemVersion.objects.filter(item__key__startswith="sc.short.").order_by("item__key")
+    )
+    invitations = Invitation.objects.filter(measurement=measurement).select_related("participant")
+    for invitation, value in zip(invitations.order_by("pk"), values, strict=True):
+        response = Response.objects.create(
+            measurement=measurement, unit=invitation.participant.unit,
+            job_group=invitation.participant.job_group, submitted_on="2026-11-20",
+        )  # fmt: skip
+        Answer.objects.bulk_create(
+            Answer(response=response, item_version=item, value=value) for item in items
+        )
+        invitation.responded = True
+        invitation.save(update_fields=["responded"])
+
+
+def test_close_builds_suppressed_results(
+    measurement: Measurement, django_capture_on_commit_callbacks: Any
+) -> None:
+    open_measurement(measurement)  # Sundhed og Omsorg: 8 people in 4 units
+    answer_all(measurement, [4, 3, 2, 4, 1, 0, 3, 3])
+    with django_capture_on_commit_callbacks(execute=True):
+        close_measurement(measurement)
+    counted = Result.objects.filter(kind="respondents", group="")
+    shown = {(code, scope, group): n for code, scope, group, n in
+             counted.values_list("unit__code", "scope", "group", "n")}  # fmt: skip
+    # Only the whole department (8) and the municipality (the same 8) may be shown: Område
+    # Nord's 7 would give away Område Syd's single respondent.
+    assert shown == {("SO", "subtree", ""): 8, ("K", "subtree", ""): 8}
+    short = Result.objects.get(unit__code="SO", scope="subtree", group="", kind="dimension",
+                               metric="sc_short")  # fmt: skip
+    assert short.n == 8 and short.score == pytest.approx(4 * sum([4, 3, 2, 4, 1, 0, 3, 3]) / 8)
+    assert not Result.objects.filter(unit__code__in=["U1", "U2", "U3", "SO-N", "SO-S"]).exists()
+    fields = ("unit_id", "scope", "group", "kind", "metric", "n", "score")
+    before = sorted(Result.objects.values_list(*fields), key=str)
+    assert build_results(measurement) == len(before)  # again: the same rows
+    after = sorted(Result.objects.values_list(*fields), key=str)
+    assert after == before
