@@ -135,6 +135,9 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.filebased.Em
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "trivsel@localhost")
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(DATA_DIR / "mail"))
 SMS_GATEWAY = env_str("SMS_GATEWAY", "trivsel.survey.sms.LoggingSmsGateway")
+# Anonymity (PRODUCT.md): the smallest group whose figures are shown, and for sensitive items.
+RESULTS_MIN_GROUP = env_int("RESULTS_MIN_GROUP", 5, minimum=3, maximum=10)
+RESULTS_MIN_GROUP_SENSITIVE = env_int("RESULTS_MIN_GROUP_SENSITIVE", 10, minimum=3, maximum=50)
 SMS_LOG_FILE = env_str("SMS_LOG_FILE", str(DATA_DIR / "sms.log"))  # the logging gateway's
 # Where respondents reach the app; personal links in e-mails, SMS and letters use it.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -151,15 +151,10 @@ def send_due(measurement: Measurement, now: datetime) -> list[str]:
     from trivsel.survey.sending import running_job, start_send_job
 
     locked = Measurement.objects.select_for_update().get(pk=measurement.pk)
-    if locked.state != State.OPEN:
-        return []
-    started = []
-    if running_job(locked) is not None:
+    if locked.state != State.OPEN or running_job(locked) is not None:
         return []  # one job at a time; the clock comes back
-    never = not SendJob.objects.filter(measurement=locked, kind=SendJob.Kind.INVITATIONS).exists()
-    # An invitations job that was interrupted (a dead worker) leaves people uninvited.
-    left = Invitation.objects.filter(measurement=locked, invited_at=None).exists()
-    if never or left:
+    # Nobody invited yet, or a job whose worker died left people uninvited.
+    if Invitation.objects.filter(measurement=locked, invited_at=None).exists():
         start_send_job(locked, SendJob.Kind.INVITATIONS)
         return ["invitations"]
     due = sum(1 for at in locked.reminder_times if at <= now)
@@ -167,8 +162,8 @@ def send_due(measurement: Measurement, now: datetime) -> list[str]:
         start_send_job(locked, SendJob.Kind.REMINDERS)
         locked.reminders_started = due
         locked.save(update_fields=["reminders_started"])
-        started.append("reminders")
-    return started
+        return ["reminders"]
+    return []
 
 
 def advance_by_clock(now: datetime | None = None) -> list[tuple[Measurement, str]]:

@@ -9,45 +9,32 @@ from django.db import transaction
 from trivsel.instruments.models import Dimension, ItemVersion
 from trivsel.measurements.models import Measurement
 from trivsel.organisation.models import Unit
-from trivsel.results import engine
 from trivsel.results.models import Result
-from trivsel.results.scorefile import Item, Responses, Spec, score
+from trivsel.results.scorefile import Responses, Spec, score, scored_item
 from trivsel.survey.answering import pages_of
 from trivsel.survey.models import Answer, Response
-
-MIN_GROUP = getattr(settings, "RESULTS_MIN_GROUP", 5)
-MIN_GROUP_SENSITIVE = getattr(settings, "RESULTS_MIN_GROUP_SENSITIVE", 10)
 
 
 def measurement_spec(measurement: Measurement) -> tuple[Spec, list[int]]:
     """The scored questions of the measurement's questionnaire, and their version ids."""
     versions = [v for page in pages_of(measurement) for v in page]
-    scored = [
-        v
-        for v in versions
-        if v.kind == ItemVersion.Kind.SCALE
-        and v.scale is not None
-        and not v.scale.multiple
-        and any(o.get("score") is not None for o in v.scale.options)
-    ]
-    dimension_ids = sorted({v.dimension_id for v in scored if v.dimension_id is not None})
+    candidates = [v for v in versions if v.kind == ItemVersion.Kind.SCALE and v.scale]
+    dimension_ids = sorted({v.dimension_id for v in candidates if v.dimension_id is not None})
     dimensions = {d.pk: d for d in Dimension.objects.filter(pk__in=dimension_ids)}
     used = [pk for pk in dimension_ids if dimensions[pk].rule != "none"]
     spec = Spec(dimensions=[(dimensions[pk].key, dimensions[pk].rule) for pk in used])
-    for version in scored:
+    version_ids = []
+    for version in candidates:
         assert version.scale is not None
-        scores = {
-            o["value"]: o["score"] for o in version.scale.options if o.get("score") is not None
-        }
-        spec.items.append(
-            Item(
-                version.item.key,
-                engine.ItemSpec(scores, reverse=version.reverse),
-                used.index(version.dimension_id) if version.dimension_id in used else -1,
-                version.sensitive,
-            )
-        )
-    return spec, [v.pk for v in scored]
+        item = scored_item(
+            version.item.key, version.scale.options, version.scale.multiple, version.reverse,
+            used.index(version.dimension_id) if version.dimension_id in used else -1,
+            version.sensitive,
+        )  # fmt: skip
+        if item is not None:
+            spec.items.append(item)
+            version_ids.append(version.pk)
+    return spec, version_ids
 
 
 def build_results(measurement: Measurement) -> int:
@@ -74,7 +61,9 @@ def build_results(measurement: Measurement) -> int:
         data = Responses(
             answers, [code for _pk, code, _g in responses], [g for *_x, g in responses]
         )
-        rows = score(spec, data, units, MIN_GROUP, MIN_GROUP_SENSITIVE)
+        rows = score(
+            spec, data, units, settings.RESULTS_MIN_GROUP, settings.RESULTS_MIN_GROUP_SENSITIVE
+        )
     unit_ids = dict(Unit.objects.values_list("code", "pk"))
     with transaction.atomic():
         Result.objects.filter(measurement=measurement).delete()

@@ -65,20 +65,27 @@ def load_questionnaire(data: bytes, filename: str) -> tuple[Spec | None, list[Pr
     spec = Spec(dimensions=[(d["key"], d.get("rule", "mean")) for d in dimensions])
     for key, item in latest.items():
         scale = scales.get(item.get("scale", ""))
-        if item.get("kind", "scale") != "scale" or scale is None or scale.get("multiple"):
+        if item.get("kind", "scale") != "scale" or scale is None:
             continue
-        scores = {o["value"]: o["score"] for o in scale["options"] if o.get("score") is not None}
-        if not scores:
-            continue
-        spec.items.append(
-            Item(
-                key,
-                engine.ItemSpec(scores, reverse=bool(item.get("reverse"))),
-                index.get(item.get("dimension") or "", -1),
-                bool(item.get("sensitive")),
-            )
-        )
+        scored = scored_item(
+            key, scale["options"], bool(scale.get("multiple")), bool(item.get("reverse")),
+            index.get(item.get("dimension") or "", -1), bool(item.get("sensitive")),
+        )  # fmt: skip
+        if scored is not None:
+            spec.items.append(scored)
     return spec, []
+
+
+def scored_item(
+    key: str, options: Sequence[dict[str, Any]], multiple: bool, reverse: bool,
+    dimension: int, sensitive: bool,
+) -> Item | None:  # fmt: skip
+    """A question the engine scores: one choice from a scale with scored options (the
+    same rule for a bank document and for a measurement's questionnaire)."""
+    scores = {o["value"]: o["score"] for o in options if o.get("score") is not None}
+    if multiple or not scores:
+        return None
+    return Item(key, engine.ItemSpec(scores, reverse=reverse), dimension, sensitive)
 
 
 @dataclass

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from trivsel.survey.models import CODE_ALPHABET, Invitation, KioskAttempt
-from trivsel.survey.views import Place, page, submit_page, survey_language
+from trivsel.survey.views import Place, page, render_survey, submit_page, survey_language
 
 MAX_FAILURES = 5
 WINDOW = timedelta(minutes=15)
@@ -100,14 +100,12 @@ def _start(request: HttpRequest, language: str) -> HttpResponse:
                 request.session["survey_language"] = language
                 request.session.set_expiry(IDLE_SECONDS)
                 return redirect(_place().page_url)
-    context = {
-        "language": language,
-        "other_language": "en" if language == "da" else "da",
+    context: dict[str, object] = {
         "error": error,
         "code": code if error else "",
         "max_failures": MAX_FAILURES,
     }
-    return render(request, "survey/kiosk.html", context, status=status)
+    return render_survey(request, "survey/kiosk.html", context, status=status)
 
 
 def _kiosk_invitation(request: HttpRequest) -> Invitation | None:

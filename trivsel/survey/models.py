@@ -18,8 +18,9 @@ from trivsel.instruments.models import ItemVersion
 from trivsel.measurements.models import Measurement, Participant
 from trivsel.organisation.models import Unit
 
-# Short codes for letters and the kiosk: no 0/O, 1/I/L.
+# A sending job with no progress for this long has lost its worker.
 STALE_AFTER = timedelta(minutes=10)
+# Short codes for letters and the kiosk: no 0/O, 1/I/L.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
 
@@ -126,16 +127,18 @@ class SendJob(models.Model):
         return f"{self.kind} {self.pk} ({self.status})"
 
     @property
+    def is_unfinished(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.SENDING)
+
+    @property
     def is_stale(self) -> bool:
         """Waiting or sending, but nothing has happened for STALE_AFTER: the worker died
         or is not running. A new job may start; the claims keep it from sending twice."""
-        unfinished = self.status in (self.Status.QUEUED, self.Status.SENDING)
-        return unfinished and self.updated_at < timezone.now() - STALE_AFTER
+        return self.is_unfinished and self.updated_at < timezone.now() - STALE_AFTER
 
     @property
     def is_running(self) -> bool:
-        unfinished = self.status in (self.Status.QUEUED, self.Status.SENDING)
-        return unfinished and not self.is_stale
+        return self.is_unfinished and not self.is_stale
 
 
 class KioskAttempt(models.Model):

@@ -61,7 +61,7 @@ def survey_language(request: HttpRequest) -> str:
     return language
 
 
-def _render(
+def render_survey(
     request: HttpRequest,
     template: str,
     context: dict[str, object],
@@ -83,11 +83,11 @@ def ended(request: HttpRequest, invitation: Invitation, place: Place) -> HttpRes
     state = invitation.measurement.state
     if invitation.responded:
         context: dict[str, object] = {"measurement": invitation.measurement}
-        return _render(request, "survey/thanks.html", context, place=place)
+        return render_survey(request, "survey/thanks.html", context, place=place)
     if state != Measurement.State.OPEN:
         not_yet = state in (Measurement.State.DRAFT, Measurement.State.VALIDATION)
         closed: dict[str, object] = {"measurement": invitation.measurement, "not_yet": not_yet}
-        return _render(request, "survey/closed.html", closed, place=place)
+        return render_survey(request, "survey/closed.html", closed, place=place)
     return None
 
 
@@ -146,7 +146,7 @@ def page(request: HttpRequest, invitation: Invitation, place: Place) -> HttpResp
                 name for name in answers.errors if name not in {field_name(v) for v in versions}
             ]
             if unknown:
-                return _render(
+                return render_survey(
                     request,
                     "survey/refused.html",
                     {"message": answers.errors[unknown[0]], "measurement": invitation.measurement},
@@ -158,7 +158,7 @@ def page(request: HttpRequest, invitation: Invitation, place: Place) -> HttpResp
                 question.chosen = set(request.POST.getlist(question.field_name))
                 question.text_value = request.POST.get(question.field_name, "")
                 question.error = answers.errors.get(question.field_name, "")
-            return _render(
+            return render_survey(
                 request,
                 "survey/page.html",
                 _page_context(invitation, shown, number, len(pages), revision),
@@ -174,7 +174,7 @@ def page(request: HttpRequest, invitation: Invitation, place: Place) -> HttpResp
             messages.warning(request, str(refused))
             return redirect(f"{place.page_url}?page={number}")
         return redirect(f"{place.page_url}?page={number + step}")
-    return _render(
+    return render_survey(
         request,
         "survey/page.html",
         _page_context(invitation, shown, number, len(pages), revision),
@@ -219,4 +219,4 @@ def submit_page(request: HttpRequest, invitation: Invitation, place: Place) -> H
         "revision": revision,
         "page_count": len(pages),
     }
-    return _render(request, "survey/submit.html", context, place=place)
+    return render_survey(request, "survey/submit.html", context, place=place)
