@@ -45,7 +45,7 @@ def test_close_builds_suppressed_results(
              counted.values_list("unit__code", "scope", "group", "n")}  # fmt: skip
     # Only the whole department (8) and the municipality (the same 8) may be shown: Område
     # Nord's 7 would give away Område Syd's single respondent.
-    assert shown == {("SO", "subtree", ""): 8, ("K", "subtree", ""): 8}
+    assert shown == {("SO", "subtree", ""): 8, ("K", "subtree", ""): 8, (None, "all", ""): 8}
     short = Result.objects.get(unit__code="SO", scope="subtree", group="", kind="dimension",
                                metric="sc_short")  # fmt: skip
     assert short.n == 8 and short.score == pytest.approx(4 * sum([4, 3, 2, 4, 1, 0, 3, 3]) / 8)

@@ -9,7 +9,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from trivsel.results.suppression import visible_cells
+from trivsel.results.suppression import Visibility, visible_cells, visible_many
 from trivsel.results.tree import Tree
 
 
@@ -42,7 +42,7 @@ def test_a_hidden_subtree_does_not_expose_its_own_unit() -> None:
 
 
 @st.composite
-def organisations(draw: st.DrawFn) -> tuple[list[int], np.ndarray, int]:
+def organisations(draw: st.DrawFn) -> tuple[list[int], np.ndarray, int, bool]:
     units = draw(st.integers(min_value=1, max_value=10))
     parents = [-1] + [draw(st.integers(min_value=0, max_value=i - 1)) for i in range(1, units)]
     groups = draw(st.integers(min_value=1, max_value=3))
@@ -53,17 +53,23 @@ def organisations(draw: st.DrawFn) -> tuple[list[int], np.ndarray, int]:
         ],
         dtype=np.float64,
     )
-    return parents, counts, draw(st.integers(min_value=3, max_value=10))
+    # The last slice may be people without a background group: counted, never listed.
+    return parents, counts, draw(st.integers(min_value=3, max_value=10)), draw(st.booleans())
 
 
 @settings(max_examples=300, deadline=None)
 @given(organisations())
 def test_no_small_group_can_be_derived_from_what_is_shown(
-    organisation: tuple[list[int], np.ndarray, int],
+    organisation: tuple[list[int], np.ndarray, int, bool],
 ) -> None:
-    parents, counts, k = organisation
+    parents, counts, k, unlisted_last = organisation
     tree = Tree.from_parents(parents)
-    seen = visible_cells(counts, tree, k)
+    listed = np.ones(counts.shape[1], dtype=bool)
+    listed[-1] = not unlisted_last
+    many = visible_many(counts[:, None, :], tree, np.array([k]), listed)
+    seen = Visibility(many.own[:, 0], many.subtree[:, 0], many.own_n[:, 0], many.subtree_n[:, 0])
+    if unlisted_last:
+        assert not seen.own[:, -2].any() and not seen.subtree[:, -2].any()
     units, groups = counts.shape
     total = groups
     ids = count()

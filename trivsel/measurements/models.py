@@ -41,6 +41,16 @@ class Measurement(models.Model):
         on_delete=models.PROTECT,
         related_name="follow_ups",
     )
+    # The measurement this one's results are compared with; empty: the latest earlier
+    # closed measurement (see trivsel.results.build.previous_measurement).
+    previous = models.ForeignKey(
+        "self",
+        verbose_name=_("compare with"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     leaders_only = models.BooleanField(_("leaders only"), default=False)
     state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
     # The timeline. The clock (manage.py advance_measurements) moves the state on these.

@@ -1,29 +1,66 @@
 """Building a measurement's stored results: load a compact response matrix, run the pure
-engine and suppression (the same `score` that `score_file` uses), replace the measurement's
-Result rows in one transaction. Idempotent: building twice gives the same rows."""
+computation (`compute`, the same as `score_file`), compare with the previous measurement
+through HR's unit mapping, and replace the measurement's Result rows in one transaction.
+Idempotent: building twice gives the same rows. Reports read Result rows, never answers."""
+
+from collections import defaultdict
+from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sparse
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count, Q
+from numpy.typing import NDArray
 
-from trivsel.instruments.models import Dimension, ItemVersion
-from trivsel.measurements.models import Measurement
+from trivsel.instruments.models import Dimension, Index, ItemVersion
+from trivsel.measurements.models import Measurement, Participant
 from trivsel.organisation.models import Unit
-from trivsel.results.models import Result
-from trivsel.results.scorefile import Responses, Spec, score, scored_item
+from trivsel.results.compute import (
+    Block,
+    Data,
+    Outcome,
+    Spec,
+    combine_previous,
+    compare_previous,
+    compute,
+    with_organisation,
+)
+from trivsel.results.models import Result, UnitMapping
+from trivsel.results.rows import BLOCKS, ORGANISATION, Previous, Record, Units, records
+from trivsel.results.scorefile import scored_item
+from trivsel.results.stats import Differences
+from trivsel.results.tree import Tree
 from trivsel.survey.answering import pages_of
 from trivsel.survey.models import Answer, Response
 
+FIGURES = ("score", "sd", "favourable", "neutral", "unfavourable")
 
-def measurement_spec(measurement: Measurement) -> tuple[Spec, list[int]]:
-    """The scored questions of the measurement's questionnaire, and their version ids."""
+
+def measurement_spec(measurement: Measurement) -> tuple[Spec, list[ItemVersion]]:
+    """The scored questions of the measurement's questionnaire and their versions; its
+    dimensions, the composite indices made of them, reference values."""
     versions = [v for page in pages_of(measurement) for v in page]
     candidates = [v for v in versions if v.kind == ItemVersion.Kind.SCALE and v.scale]
     dimension_ids = sorted({v.dimension_id for v in candidates if v.dimension_id is not None})
     dimensions = {d.pk: d for d in Dimension.objects.filter(pk__in=dimension_ids)}
     used = [pk for pk in dimension_ids if dimensions[pk].rule != "none"]
-    spec = Spec(dimensions=[(dimensions[pk].key, dimensions[pk].rule) for pk in used])
-    version_ids = []
+    keys = [dimensions[pk].key for pk in used]
+    indices = [
+        (index.key, [keys.index(part) for part in index.parts if part in keys])
+        for index in Index.objects.order_by("key")
+        if any(part in keys for part in index.parts)
+    ]
+    entries = [(d.key, d.references) for d in (dimensions[pk] for pk in used)]
+    entries += [(index.key, index.references) for index in Index.objects.all()]
+    references = {key: float(refs[0]["value"]) for key, refs in entries if refs}
+    spec = Spec(
+        dimensions=[(dimensions[pk].key, dimensions[pk].rule) for pk in used],
+        indices=indices,
+        references=references,
+        outcome=settings.RESULTS_DRIVER_OUTCOME,
+    )
+    scored = []
     for version in candidates:
         assert version.scale is not None
         item = scored_item(
@@ -33,64 +70,241 @@ def measurement_spec(measurement: Measurement) -> tuple[Spec, list[int]]:
         )  # fmt: skip
         if item is not None:
             spec.items.append(item)
-            version_ids.append(version.pk)
-    return spec, version_ids
+            scored.append(version)
+    return spec, scored
+
+
+@dataclass(frozen=True)
+class Register:
+    """Every unit of the register (open or closed: old responses point at closed ones)."""
+
+    ids: list[int]
+    units: Units
+    parents: list[int]
+
+    @classmethod
+    def load(cls) -> "Register":
+        rows = list(Unit.objects.order_by("pk").values_list("pk", "code", "name", "parent_id"))
+        at = {pk: number for number, (pk, *_rest) in enumerate(rows)}
+        return cls(
+            [pk for pk, *_r in rows],
+            Units([code for _pk, code, *_r in rows], [name for _pk, _c, name, _p in rows]),
+            [at[parent] if parent is not None else -1 for *_r, parent in rows],
+        )
+
+
+def load_data(
+    measurement: Measurement, versions: list[ItemVersion], register: Register
+) -> Data | None:
+    """The response matrix: one row per submitted response, one column per scored version."""
+    at = {pk: number for number, pk in enumerate(register.ids)}
+    column = {version.pk: number for number, version in enumerate(versions)}
+    responses = list(
+        Response.objects.filter(measurement=measurement, submitted_on__isnull=False)
+        .order_by("pk")
+        .values_list("pk", "unit_id", "job_group")
+    )
+    if not responses:
+        return None
+    row = {pk: number for number, (pk, _unit, _group) in enumerate(responses)}
+    answers = np.full((len(responses), len(versions)), np.nan)
+    found = Answer.objects.filter(
+        response__measurement=measurement,
+        response__submitted_on__isnull=False,
+        item_version_id__in=list(column),
+        value__isnull=False,
+        not_relevant=False,
+    ).values_list("response_id", "item_version_id", "value")
+    rows, cols, values = [], [], []
+    for response_id, version_id, value in found.iterator(chunk_size=20_000):
+        rows.append(row[response_id])
+        cols.append(column[version_id])
+        values.append(value)
+    answers[rows, cols] = values
+    invited = list(
+        Participant.objects.filter(measurement=measurement)
+        .values("unit_id", "job_group")
+        .annotate(count=Count("pk"))
+        .values_list("unit_id", "job_group", "count")
+    )
+    groups = {group for _pk, _unit, group in responses} | {group for _u, group, _c in invited}
+    slices = sorted(groups - {""}) + ([""] if "" in groups else [])
+    position = {name: number for number, name in enumerate(slices)}
+    invited_counts = np.zeros((len(register.ids) + 1, len(slices)))
+    for unit_id, group, count in invited:
+        invited_counts[at[unit_id], position[group]] += count
+    return Data(
+        answers=answers,
+        unit_of=np.array([at[unit] for _pk, unit, _g in responses], dtype=np.int64),
+        slice_of=np.array([position[group] for *_r, group in responses], dtype=np.int64),
+        slices=slices,
+        invited=invited_counts,
+    )
+
+
+def previous_measurement(measurement: Measurement) -> Measurement | None:
+    """HR's choice, else the latest measurement that closed before this one and has results."""
+    if measurement.previous_id is not None:
+        return measurement.previous
+    return (
+        Measurement.objects.filter(
+            closes_at__lt=measurement.closes_at,
+            state__in=[Measurement.State.CLOSED, Measurement.State.RELEASED],
+        )
+        .exclude(pk=measurement.pk)
+        .filter(Q(kind=Measurement.Kind.MAIN) | Q(kind=measurement.kind))
+        .order_by("-closes_at")
+        .first()
+    )
+
+
+def comparison_keys(measurement: Measurement) -> dict[str, str]:
+    """Item key -> comparison key for the measurement's questions (ItemVersion)."""
+    return {
+        v.item.key: v.comparison_key()
+        for page in pages_of(measurement)
+        for v in page
+        if v.kind == ItemVersion.Kind.SCALE
+    }
+
+
+def previous_figures(
+    measurement: Measurement, previous: Measurement, spec: Spec, outcome: Outcome,
+    register: Register, versions: list[ItemVersion],
+) -> Previous:  # fmt: skip
+    """Last time's stored figures, pooled onto this time's units through the unit mapping,
+    compared with this time's cells (Welch's t-test)."""
+    codes = register.units.codes
+    code_at = {code: number for number, code in enumerate(codes)}
+    top = len(codes)
+    # This time's units × earlier units: an explicit mapping, else the same code.
+    id_at = {pk: number for number, pk in enumerate(register.ids)}
+    mapped: dict[int, list[int]] = defaultdict(list)
+    for unit_id, previous_code in UnitMapping.objects.values_list("unit_id", "previous_code"):
+        if previous_code in code_at:
+            mapped[id_at[unit_id]].append(code_at[previous_code])
+    rows, cols = [], []
+    for unit in range(top + 1):
+        for source in mapped.get(unit, [unit]):
+            rows.append(unit)
+            cols.append(source)
+    parts = sparse.csr_array((np.ones(len(rows)), (rows, cols)), shape=(top + 1, top + 1))
+    now_keys = comparison_keys(measurement)
+    then_keys = {v: k for k, v in comparison_keys(previous).items()}
+    metrics = {
+        "dimension": [key for key, _rule in spec.dimensions],
+        "index": [key for key, _parts in spec.indices],
+        # an earlier item key, looked up through the comparison key of this time's version
+        "item": [then_keys.get(now_keys.get(v.item.key, ""), "") for v in versions],
+    }
+    groups = {group: number for number, group in enumerate(outcome.slices)}
+    groups[""] = len(outcome.slices)  # "" in stored rows is everyone
+    shape = (top + 1, len(outcome.slices) + 1)
+    earlier = {
+        (part, kind): _Earlier.empty((*shape, len(metrics[kind])), metrics[kind])
+        for part in (0, 1)
+        for _block, kind in BLOCKS
+    }
+    stored = Result.objects.filter(
+        measurement=previous, kind__in=list(metrics), score__isnull=False
+    ).values_list("scope", "unit__code", "group", "kind", "metric", "n", "score", "sd")
+    for scope, code, group, kind, metric, n, score, sd in stored.iterator(chunk_size=20_000):
+        figures = earlier[(0 if scope == "own" else 1, kind)]
+        found_at = top if scope == "all" else code_at.get(code or "")
+        if found_at is None or metric not in figures.index or group not in groups:
+            continue
+        at = (found_at, groups[group], figures.index[metric])
+        figures.n[at], figures.mean[at], figures.sd[at] = n, score, sd or 0.0
+    result: dict[tuple[int, str], Differences] = {}
+    for (part, kind), figures in earlier.items():
+        block_name = next(name for name, k in BLOCKS if k == kind)
+        block: Block = getattr(outcome.own if part == 0 else outcome.subtree, block_name)
+        result[(part, block_name)] = compare_previous(
+            block, combine_previous(figures.n, figures.mean, figures.sd, parts)
+        )
+    return result
+
+
+@dataclass(frozen=True)
+class _Earlier:
+    """An earlier measurement's stored figures of one kind, as arrays (n = 0: not shown)."""
+
+    n: NDArray[np.float64]
+    mean: NDArray[np.float64]
+    sd: NDArray[np.float64]
+    index: dict[str, int]
+
+    @classmethod
+    def empty(cls, shape: tuple[int, ...], metrics: list[str]) -> "_Earlier":
+        return cls(
+            np.zeros(shape), np.full(shape, np.nan), np.zeros(shape),
+            {metric: at for at, metric in enumerate(metrics) if metric},
+        )  # fmt: skip
 
 
 def build_results(measurement: Measurement) -> int:
     """Rebuild the stored results of a closed measurement; returns the number of rows."""
-    spec, version_ids = measurement_spec(measurement)
-    column = {pk: at for at, pk in enumerate(version_ids)}
-    responses = list(
-        Response.objects.filter(measurement=measurement, submitted_on__isnull=False)
-        .order_by("pk")
-        .values_list("pk", "unit__code", "job_group")
-    )
-    row = {pk: at for at, (pk, _code, _group) in enumerate(responses)}
-    answers = np.full((len(responses), len(version_ids)), np.nan)
-    for response_id, version_id, value in Answer.objects.filter(
-        response__in=row, item_version_id__in=column, value__isnull=False, not_relevant=False
-    ).values_list("response_id", "item_version_id", "value"):
-        answers[row[response_id], column[version_id]] = value
-    units = {
-        code: (parent or "", name)
-        for code, parent, name in Unit.objects.values_list("code", "parent__code", "name")
-    }
-    rows = []
-    if responses:
-        data = Responses(
-            answers, [code for _pk, code, _g in responses], [g for *_x, g in responses]
+    spec, versions = measurement_spec(measurement)
+    register = Register.load()
+    data = load_data(measurement, versions, register)
+    found: list[Record] = []
+    if data is not None:
+        tree: Tree = with_organisation(register.parents)
+        outcome = compute(
+            spec, data, tree, settings.RESULTS_MIN_GROUP, settings.RESULTS_MIN_GROUP_SENSITIVE
         )
-        rows = score(
-            spec, data, units, settings.RESULTS_MIN_GROUP, settings.RESULTS_MIN_GROUP_SENSITIVE
+        previous = previous_measurement(measurement)
+        against = (
+            previous_figures(measurement, previous, spec, outcome, register, versions)
+            if previous is not None
+            else None
         )
-    unit_ids = dict(Unit.objects.values_list("code", "pk"))
+        found = list(records(outcome, spec, register.units, against))
+    unit_ids = dict(zip(register.units.codes, register.ids, strict=True))
     with transaction.atomic():
         Result.objects.filter(measurement=measurement).delete()
         Result.objects.bulk_create(
-            [
-                Result(
-                    measurement=measurement,
-                    unit_id=unit_ids.get(str(r["unit"])),
-                    scope=str(r["scope"]),
-                    group=str(r["group"]),
-                    kind=str(r["kind"]),
-                    metric=str(r["metric"]),
-                    n=int(str(r["n"])),
-                    **{
-                        f: _number(r.get(f))
-                        for f in ("score", "sd", "favourable", "neutral", "unfavourable")
-                    },
-                )
-                for r in rows
-            ],
-            batch_size=2000,
+            (_result(measurement, record, unit_ids) for record in found), batch_size=5000
         )
-    return len(rows)
+    return len(found)
 
 
-def _number(value: object) -> float | None:
-    if value is None:
-        return None
-    number = float(value)  # type: ignore[arg-type]
-    return None if np.isnan(number) else number
+def _result(measurement: Measurement, record: Record, unit_ids: dict[str, int]) -> Result:
+    comparisons = {
+        name: [record[f"vs_{name}"], record.get(f"p_{name}"), record[f"flag_{name}"]]
+        for name in ("parent", "organisation", "reference", "previous")
+        if f"vs_{name}" in record
+    }
+    unit = str(record["unit"])
+    invited = record.get("invited")
+    return Result(
+        measurement=measurement,
+        unit_id=None if unit == ORGANISATION else unit_ids[unit],
+        scope=str(record["scope"]),
+        group=str(record["group"]),
+        kind=str(record["kind"]),
+        metric=str(record["metric"]),
+        n=int(str(record["n"])),
+        invited=None if invited is None else int(str(invited)),
+        options=record.get("options"),
+        comparisons=comparisons or None,
+        **{name: record.get(name) for name in FIGURES},
+    )
+
+
+def rebuild_after_mapping_change() -> None:
+    """HR changed the unit mapping: every measurement with results is built again (in the
+    background), since any of them may compare with an earlier one through it."""
+    from trivsel.results.tasks import build_results_task
+
+    pks = list(
+        Measurement.objects.filter(
+            state__in=[Measurement.State.CLOSED, Measurement.State.RELEASED]
+        ).values_list("pk", flat=True)
+    )
+
+    def enqueue() -> None:
+        for pk in pks:
+            build_results_task.enqueue(pk)
+
+    transaction.on_commit(enqueue)

@@ -87,7 +87,7 @@ class Moments:
     sd: Matrix
 
 
-def _moments(n: Matrix, total: Matrix, squares: Matrix) -> Moments:
+def moments(n: Matrix, total: Matrix, squares: Matrix) -> Moments:
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = np.where(n > 0, total / n, np.nan)
         variance = np.where(n > 1, (squares - n * mean**2) / (n - 1), np.nan)
@@ -111,8 +111,8 @@ def group_moments(
     """Mean, sd and n of each column (person scores or item scores) per unit, for the
     unit's own respondents and for its subtree."""
     n, total, squares = _sums(values, unit_of, len(tree))
-    own = _moments(n, total, squares)
-    subtree = _moments(
+    own = moments(n, total, squares)
+    subtree = moments(
         tree.subtree_totals(n), tree.subtree_totals(total), tree.subtree_totals(squares)
     )
     return own, subtree

@@ -1,7 +1,9 @@
 """Stored results: what reports read, never raw responses. One row per figure that may be
 shown (hidden groups have no row), unrounded, rebuilt as a whole for a measurement."""
 
+from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from trivsel.measurements.models import Measurement
 from trivsel.organisation.models import Unit
@@ -17,7 +19,7 @@ class Result(models.Model):
     unit = models.ForeignKey(Unit, null=True, on_delete=models.CASCADE, related_name="+")
     scope = models.CharField(max_length=10, choices=Scope.choices)
     group = models.CharField(max_length=100, blank=True)  # background group; "" = everyone
-    kind = models.CharField(max_length=20)  # respondents, dimension, item, alpha
+    kind = models.CharField(max_length=20)  # respondents, dimension, index, item, alpha, driver
     metric = models.CharField(max_length=100, blank=True)  # dimension or item key
     n = models.PositiveIntegerField()
     score = models.FloatField(null=True)
@@ -25,6 +27,10 @@ class Result(models.Model):
     favourable = models.FloatField(null=True)
     neutral = models.FloatField(null=True)
     unfavourable = models.FloatField(null=True)
+    invited = models.PositiveIntegerField(null=True)  # respondents rows
+    options = models.JSONField(null=True)  # item rows: answer value -> share of n
+    # name (parent, organisation, reference, previous) -> [difference, p, flagged]
+    comparisons = models.JSONField(null=True)
 
     class Meta:
         indexes = [models.Index(fields=["measurement", "unit", "scope", "group", "kind"])]
@@ -37,3 +43,28 @@ class Result(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measurement_id} {self.unit_id} {self.scope} {self.kind} {self.metric}"
+
+
+class UnitMapping(models.Model):
+    """Which earlier unit(s) a unit is compared with, maintained by HR when the organisation
+    changes: a unit without a mapping is compared with the unit that had its code; a merged
+    unit lists every unit it was made from; each part of a split unit lists the unit it
+    came from; a new code for the same unit lists the old code. Moves and renames need
+    nothing (the code stays)."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="previous_units")
+    previous_code = models.CharField(_("previous unit code"), max_length=50)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["unit__code", "previous_code"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "previous_code"], name="unique_unit_mapping")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} <- {self.previous_code}"

@@ -9,11 +9,12 @@ import csv
 import io
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from django.conf import settings
 from django.utils.translation import gettext as _
 from numpy.typing import NDArray
 
@@ -21,28 +22,12 @@ from trivsel.instruments.bank_format import check_document
 from trivsel.organisation.importing.files import Table, read_table
 from trivsel.organisation.importing.problems import Problem
 from trivsel.results import engine
-from trivsel.results.stats import cronbach_alpha
-from trivsel.results.suppression import Visibility, visible_cells
-from trivsel.results.tree import Tree
+from trivsel.results.compute import Data, Item, Spec, compute, with_organisation
+from trivsel.results.rows import COLUMNS, Units, records
 
 UNIT_HEADINGS = {"code": ("code", "kode", "enhedskode"), "parent": ("parent", "overordnet"),
                  "name": ("name", "navn")}  # fmt: skip
-OUTPUT_COLUMNS = ["unit", "unit_name", "scope", "group", "kind", "metric", "n", "score", "sd",
-                  "favourable", "neutral", "unfavourable"]  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Item:
-    key: str
-    spec: engine.ItemSpec
-    dimension: int  # index into Spec.dimensions, -1 for none
-    sensitive: bool
-
-
-@dataclass
-class Spec:
-    items: list[Item] = field(default_factory=list)
-    dimensions: list[tuple[str, str]] = field(default_factory=list)  # key, rule
+OUTPUT_COLUMNS = COLUMNS
 
 
 def load_questionnaire(data: bytes, filename: str) -> tuple[Spec | None, list[Problem]]:
@@ -62,7 +47,15 @@ def load_questionnaire(data: bytes, filename: str) -> tuple[Spec | None, list[Pr
     for item in document.get("items", []):
         if item.get("version", 1) >= latest.get(item["key"], {}).get("version", 0):
             latest[item["key"]] = item
-    spec = Spec(dimensions=[(d["key"], d.get("rule", "mean")) for d in dimensions])
+    spec = Spec(
+        dimensions=[(d["key"], d.get("rule", "mean")) for d in dimensions],
+        indices=[(x["key"], [index[p] for p in x.get("parts", []) if p in index])
+                 for x in document.get("indices", [])],
+        references={entry["key"]: float(entry["references"][0]["value"])
+                    for entry in [*dimensions, *document.get("indices", [])]
+                    if entry.get("references")},
+        outcome=settings.RESULTS_DRIVER_OUTCOME,
+    )  # fmt: skip
     for key, item in latest.items():
         scale = scales.get(item.get("scale", ""))
         if item.get("kind", "scale") != "scale" or scale is None:
@@ -191,88 +184,27 @@ def score(
     spec: Spec, responses: Responses, units: dict[str, tuple[str, str]] | None,
     k: int, k_sensitive: int,
 ) -> list[dict[str, object]]:  # fmt: skip
-    """The rows of the output: only what may be shown."""
+    """The records of the output: only what may be shown."""
     if units is None:
         units = {code: ("", code) for code in sorted(set(responses.unit_codes))}
     codes = list(units)
     at = {code: number for number, code in enumerate(codes)}
     try:
-        tree = Tree.from_parents([at[units[c][0]] if units[c][0] else -1 for c in codes])
+        tree = with_organisation([at[units[c][0]] if units[c][0] else -1 for c in codes])
     except ValueError as error:
         raise ValueError(_("The units form a cycle.")) from error
-    unit_of = np.array([at[code] for code in responses.unit_codes], dtype=np.int64)
-    group_names = sorted(set(responses.groups) - {""})
-    group_of = np.array([group_names.index(g) if g else -1 for g in responses.groups])
     # Respondents without a group form a slice of their own: counted, never listed.
-    slices = [*group_names, *([""] if (group_of < 0).any() else [])]
-    slice_of = np.where(group_of >= 0, group_of, len(group_names))
-
-    def counts(present: NDArray[np.bool_]) -> NDArray[np.float64]:
-        own = np.zeros((len(codes), len(slices)))
-        np.add.at(own, (unit_of[present], slice_of[present]), 1)
-        return own
-
-    everyone = np.ones(len(unit_of), dtype=bool)
-    seen = visible_cells(counts(everyone), tree, k)
-    scores = engine.item_scores(responses.answers, [item.spec for item in spec.items])
-    persons = engine.person_scores(
-        scores, [item.dimension for item in spec.items], [rule for _key, rule in spec.dimensions]
+    names = sorted(set(responses.groups) - {""})
+    slices = [*names, *([""] if "" in responses.groups else [])]
+    position = {name: number for number, name in enumerate(slices)}
+    data = Data(
+        answers=responses.answers,
+        unit_of=np.array([at[code] for code in responses.unit_codes], dtype=np.int64),
+        slice_of=np.array([position[g] for g in responses.groups], dtype=np.int64),
+        slices=slices,
     )
-    # Each dimension's and item's figures go through the same rules on their own n (people
-    # skip questions), within what the respondent counts allow.
-    dimension_seen = [visible_cells(counts(~np.isnan(persons[:, d])), tree, k)
-                      for d in range(len(spec.dimensions))]  # fmt: skip
-    item_seen = [
-        visible_cells(counts(~np.isnan(scores[:, i])), tree, k_sensitive if item.sensitive else k)
-        for i, item in enumerate(spec.items)
-    ]
-    rows: list[dict[str, object]] = []
-    total_column = len(slices)
-    for column, group in [(total_column, ""), *enumerate(slices)]:
-        if column != total_column and not group:
-            continue  # respondents without a group count in the totals only
-        members = everyone if column == total_column else group_of == column
-        dims = engine.group_moments(persons[members], unit_of[members], tree)
-        items = engine.group_moments(scores[members], unit_of[members], tree)
-        shares = engine.favourable_shares(scores[members], unit_of[members], tree)
-        for scope, flags, n, d, it, sh in (
-            ("own", seen.own, seen.own_n, dims[0], items[0], shares[0]),
-            ("subtree", seen.subtree, seen.subtree_n, dims[1], items[1], shares[1]),
-        ):
-            part = 0 if scope == "own" else 1
-            for unit in np.flatnonzero(flags[:, column]).tolist():
-                base = {"unit": codes[unit], "unit_name": units[codes[unit]][1], "scope": scope,
-                        "group": group}  # fmt: skip
-                rows.append(base | {"kind": "respondents", "metric": "", "n": int(n[unit, column])})
-                for number, (key, _rule) in enumerate(spec.dimensions):
-                    if _shown(dimension_seen[number], part, unit, column):
-                        rows.append(base | {"kind": "dimension", "metric": key,
-                                            "n": int(d.n[unit, number]),
-                                            "score": d.mean[unit, number],
-                                            "sd": d.sd[unit, number]})  # fmt: skip
-                for number, item in enumerate(spec.items):
-                    least = k_sensitive if item.sensitive else k
-                    if n[unit, column] >= least and _shown(item_seen[number], part, unit, column):
-                        figures = {
-                            "n": int(it.n[unit, number]),
-                            "score": it.mean[unit, number],
-                            "sd": it.sd[unit, number],
-                            "favourable": sh.favourable[unit, number],
-                            "neutral": sh.neutral[unit, number],
-                            "unfavourable": sh.unfavourable[unit, number],
-                        }
-                        rows.append(base | {"kind": "item", "metric": item.key} | figures)
-    for number, (key, _rule) in enumerate(spec.dimensions):
-        columns = [c for c, item in enumerate(spec.items) if item.dimension == number]
-        alpha, complete = cronbach_alpha(scores[:, columns])
-        if complete >= k:
-            where = {"unit": "*", "unit_name": "", "scope": "all", "group": ""}
-            rows.append(where | {"kind": "alpha", "metric": key, "n": complete, "score": alpha})
-    return rows
-
-
-def _shown(seen: Visibility, part: int, unit: int, column: int) -> bool:
-    return bool((seen.own if part == 0 else seen.subtree)[unit, column])
+    outcome = compute(spec, data, tree, k, k_sensitive)
+    return list(records(outcome, spec, Units(codes, [units[c][1] for c in codes])))
 
 
 def write(rows: Sequence[dict[str, object]], path: Path) -> None:
@@ -300,6 +232,8 @@ def write(rows: Sequence[dict[str, object]], path: Path) -> None:
 def _plain(value: object) -> object:
     if isinstance(value, float | np.floating):
         return None if np.isnan(value) else float(value)
+    if isinstance(value, dict):
+        return json.dumps(value, sort_keys=True)
     return value
 
 

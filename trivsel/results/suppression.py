@@ -1,40 +1,50 @@
-"""Which groups' figures may be shown (PRODUCT.md, "Anonymity"): pure, on respondent counts.
+"""Which groups' figures may be shown (PRODUCT.md, "Anonymity"): pure, on respondent counts,
+for many metrics at once (respondents, each dimension, each item: people skip questions,
+so each has its own counts).
 
 A *cell* is a set of respondents whose aggregate could be shown: for each unit its own
-respondents and its whole subtree, each in total and split by background group. A cell is
-shown only if
+respondents and its whole subtree, each in total and split by background group (slice).
+A cell is shown only if
 
-1. it has at least k respondents (k = 5 by default; callers use a higher k for sensitive
-   items and for comments), and
+1. it has at least k respondents (k = 5 by default; a higher k for sensitive items and
+   for comments) and its slice may be listed at all (respondents without a background
+   group form a slice that is counted but never listed), and
 2. no group of 1..k-1 respondents can be derived by subtraction:
-   a. pairs: for any two shown cells where one contains the other (a unit's own within
-      its subtree, a subtree within an ancestor's, a background group within its unit
-      cell or within an ancestor's), the difference is 0 or at least k;
-   b. parts: for every shown cell, the respondents it holds beyond its shown direct parts
-      are 0 or at least k. The direct parts of a subtree are the unit's own respondents
-      and its children's subtrees (in each background slice and in total); the parts of
-      any unit cell are its background groups.
+   a. pairs: for any two shown cells where one contains the other (a slice within its
+      unit's total, a unit's own within its subtree, anything within an ancestor's
+      subtree in the same slice or in total), the difference is 0 or at least k;
+   b. parts: a shown subtree cell minus its shown direct parts (the unit's own cell and
+      its children's subtree cells, in the same slice) is 0 or at least k; a shown total
+      minus its shown slices is 0 or at least k;
+   c. the same set is the same cell: where two nested cells hold the same respondents
+      (equal counts, e.g. a subtree whose group g lives in one child), both are shown or
+      neither. With (c), every containment between *sets* of respondents (also those
+      that come from empty groups) is checked through a nested pair of equal sets.
 
-Where a rule fails, the smaller cell (for b, the smallest shown part) is hidden too, and
+Where (a) or (b) fails, the smaller cell (for b, the smallest shown part) is hidden, and
 the checks run again until nothing fails. Hidden cells still count in their parents and
 in response rates: nothing is lost, it is only not shown on its own.
+
+Everything is vectorised over units, metrics and slices; the loops run over depth levels
+of the tree and over the rounds of hiding, never over units.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from trivsel.results.tree import Tree
 
-Counts = NDArray[np.float64]
+Counts = NDArray[np.int32]
 Flags = NDArray[np.bool_]
 
 
 @dataclass(frozen=True)
 class Visibility:
-    """own[u, g] / subtree[u, g]: may the cell be shown. Column g < G is background group g,
-    the last column is the unit in total."""
+    """own[u, g] / subtree[u, g]: may the cell be shown. Column g < G is slice g, the last
+    column is the unit in total. (For many metrics: [u, metric, g].)"""
 
     own: Flags
     subtree: Flags
@@ -43,140 +53,208 @@ class Visibility:
 
 
 def with_total(counts: Counts) -> Counts:
-    """Per unit × group counts, with a last column for all groups together."""
-    return np.column_stack([counts, counts.sum(axis=1)])
+    """Counts per slice, with a last column for all slices together."""
+    return np.concatenate([counts, counts.sum(axis=-1, keepdims=True)], axis=-1)
 
 
-def _children(tree: Tree) -> list[list[int]]:
-    children: list[list[int]] = [[] for _ in range(len(tree))]
-    for unit, parent in enumerate(tree.parent.tolist()):
-        if parent >= 0:
-            children[parent].append(unit)
-    return children
+def visible_cells(own_counts: NDArray[Any], tree: Tree, k: int) -> Visibility:
+    """own_counts: respondents per unit × slice (own respondents only); one metric."""
+    seen = visible_many(np.asarray(own_counts)[:, None, :], tree, np.array([k]))
+    return Visibility(seen.own[:, 0], seen.subtree[:, 0], seen.own_n[:, 0], seen.subtree_n[:, 0])
 
 
-def _ancestors(tree: Tree) -> list[list[int]]:
-    parent = tree.parent.tolist()
-    result: list[list[int]] = []
-    for unit in range(len(parent)):
-        chain, current = [], parent[unit]
-        while current >= 0:
-            chain.append(current)
-            current = parent[current]
-        result.append(chain)
-    return result
+def visible_many(
+    own_counts: NDArray[Any], tree: Tree, k: NDArray[np.int64], listed: Flags | None = None
+) -> Visibility:
+    """own_counts: unit × metric × slice counts of own respondents; k per metric; listed:
+    which slices may be shown at all (default all). Returns unit × metric × (slice + 1)."""
+    own_n = with_total(np.asarray(own_counts, dtype=np.int32))
+    sub_n = tree.subtree_totals(own_n.astype(np.float64)).astype(np.int32)
+    slices = own_n.shape[2] - 1
+    threshold = np.asarray(k, dtype=np.int32)[None, :, None]
+    may = np.ones(slices + 1, dtype=bool)
+    if listed is not None:
+        may[:slices] = listed
+    own = (own_n >= threshold) & may
+    sub = (sub_n >= threshold) & may
+    pairs = _nested_pairs(own_n, sub_n, tree, threshold, may)
+    leaf = _leaves(tree)
+    flat = np.concatenate([own.ravel(), sub.ravel()])
+    own, sub = flat[: own.size].reshape(own.shape), flat[own.size :].reshape(sub.shape)
+    family = _Family.of(tree)
+    for _round in range(10_000):
+        changed = pairs.apply(flat)
+        own[leaf] = sub[leaf]
+        changed |= _parts(own, sub, own_n, sub_n, family, threshold, slices)
+        if not changed:
+            break
+    own[leaf] = sub[leaf]
+    return Visibility(own, sub, own_n, sub_n)
 
 
-@dataclass
-class _Cells:
-    """Every cell as a bitmask of the non-empty (unit, group) atoms it holds, with the
-    deepest unit whose subtree holds them all: a cell can only contain another whose
-    deepest unit lies at or below its own. Comparing masks finds every containment,
-    including those that come from empty groups (a subtree whose group lives in one unit)."""
-
-    masks: dict[tuple[int, int, int], int]  # (kind 0 own / 1 subtree, unit, slice) -> mask
-    lca: dict[tuple[int, int, int], int]
-    by_lca: dict[int, list[tuple[int, int, int]]]
+def _small(difference: Counts, threshold: Counts) -> Flags:
+    return (difference >= 1) & (difference < threshold)
 
 
-def _cells(own_n: Counts, tree: Tree, children: list[list[int]]) -> _Cells:
-    units, slices = own_n.shape
-    groups = slices - 1
-    masks: dict[tuple[int, int, int], int] = {}
-    lca: dict[tuple[int, int, int], int] = {}
-    for unit in range(units):
-        for g in range(groups):
-            if own_n[unit, g] > 0:
-                masks[(0, unit, g)] = 1 << (unit * groups + g)
-                lca[(0, unit, g)] = unit
-        whole = 0
-        for g in range(groups):
-            whole |= masks.get((0, unit, g), 0)
-        if whole:
-            masks[(0, unit, groups)] = whole
-            lca[(0, unit, groups)] = unit
-    for level in range(int(tree.depth.max(initial=0)), -1, -1):
-        for unit in np.flatnonzero(tree.depth == level).tolist():
-            for g in range(slices):
-                mask = masks.get((0, unit, g), 0)
-                holders = [c for c in children[unit] if (1, c, g) in masks]
-                for child in holders:
-                    mask |= masks[(1, child, g)]
-                if not mask:
-                    continue
-                masks[(1, unit, g)] = mask
-                alone = (0, unit, g) not in masks and len(holders) == 1
-                lca[(1, unit, g)] = lca[(1, holders[0], g)] if alone else unit
-    by_lca: dict[int, list[tuple[int, int, int]]] = {}
-    for key, unit in lca.items():
-        by_lca.setdefault(unit, []).append(key)
-    return _Cells(masks, lca, by_lca)
+@dataclass(frozen=True)
+class _Pairs:
+    """Every nested pair (cell X inside container C) that could matter: X could be shown
+    and the two differ by less than k. Indices into own and subtree flags laid end to end."""
+
+    inner: NDArray[np.int64]
+    outer: NDArray[np.int64]
+    small: Flags  # the difference is 1..k-1 (else it is 0: the same respondents)
+    inner_listed: Flags
+
+    def apply(self, flat: Flags) -> bool:
+        """Rules (a) and (c), once over every pair; True if anything was hidden."""
+        xv, cv = flat[self.inner], flat[self.outer]
+        hide_x = xv & np.where(self.small, cv, ~cv)
+        hide_c = cv & ~xv & ~self.small & self.inner_listed
+        if not (hide_x.any() or hide_c.any()):
+            return False
+        flat[self.inner[hide_x]] = False
+        flat[self.outer[hide_c]] = False
+        return True
 
 
-def _hide_pairs(
-    flags: tuple[Flags, Flags], n: tuple[Counts, Counts], cells: _Cells,
-    ancestors: list[list[int]], k: int,
+def _nested_pairs(
+    own_n: Counts, sub_n: Counts, tree: Tree, threshold: Counts, may: Flags
+) -> _Pairs:
+    """A slice within its unit's total (own and subtree); an own or subtree cell within
+    its own unit's or an ancestor's subtree, in the same slice and in total.
+
+    Going up the tree a container only grows, so once a cell differs from an ancestor's
+    subtree by k or more it does so from every higher one: each cell climbs only as far
+    as it stays within k. A leaf's own cells are its subtree cells (the same people), so
+    only the subtree cells take part and the leaf's own flags copy them."""
+    slices = own_n.shape[2] - 1
+    offset = own_n.size  # subtree cells come after own cells in the flat flags
+    k = threshold.reshape(-1)
+    inner_parts, outer_parts, small_parts, listed_parts = [], [], [], []
+    leaf = _leaves(tree)
+
+    def record(x_at: NDArray[np.int64], c_at: NDArray[np.int64], difference: Counts,
+               column: NDArray[np.int64]) -> None:  # fmt: skip
+        inner_parts.append(x_at)
+        outer_parts.append(c_at)
+        small_parts.append(difference >= 1)
+        listed_parts.append(may[column])
+
+    for x_n, base, first in ((own_n, 0, 0), (sub_n, offset, 1)):
+        unit, metric, column = np.nonzero(x_n >= 1)
+        if base == 0:
+            keep = ~leaf[unit]
+            unit, metric, column = unit[keep], metric[keep], column[keep]
+        x_at = base + np.ravel_multi_index((unit, metric, column), own_n.shape)
+        x_value = x_n[unit, metric, column]
+        # A slice within its own unit's total (same kind of cell).
+        group = column < slices
+        c_at = base + np.ravel_multi_index(
+            (unit[group], metric[group], np.full(group.sum(), slices)), own_n.shape
+        )
+        difference = x_n[unit[group], metric[group], slices] - x_value[group]
+        near = difference < k[metric[group]]
+        record(x_at[group][near], c_at[near], difference[near], column[group][near])
+        # Within subtrees up the tree: the same slice, and (for a slice) the total.
+        for target in ("same", "total"):
+            pick = np.ones(len(unit), dtype=bool) if target == "same" else group
+            u, m, c, at, value = unit[pick], metric[pick], column[pick], x_at[pick], x_value[pick]
+            c_column = c if target == "same" else np.full(len(c), slices)
+            holder = u if first == 0 else tree.parent[u]
+            while len(holder):
+                inside = holder >= 0
+                holder, u, m, c, c_column, at, value = (
+                    array[inside] for array in (holder, u, m, c, c_column, at, value)
+                )
+                difference = sub_n[holder, m, c_column] - value
+                near = difference < k[m]
+                holder, u, m, c, c_column, at, value, difference = (
+                    array[near] for array in (holder, u, m, c, c_column, at, value, difference)
+                )
+                c_at = offset + np.ravel_multi_index((holder, m, c_column), own_n.shape)
+                record(at, c_at, difference, c)
+                holder = tree.parent[holder]
+    return _Pairs(
+        np.concatenate(inner_parts), np.concatenate(outer_parts),
+        np.concatenate(small_parts), np.concatenate(listed_parts),
+    )  # fmt: skip
+
+
+def _leaves(tree: Tree) -> Flags:
+    leaf = np.ones(len(tree), dtype=bool)
+    leaf[tree.parent[tree.parent >= 0]] = False
+    return leaf
+
+
+def _parts(
+    own: Flags, sub: Flags, own_n: Counts, sub_n: Counts, family: "_Family",
+    threshold: Counts, slices: int,
 ) -> bool:  # fmt: skip
-    """Rule 2a: hide the smaller of any shown nested pair that differs by 1..k-1."""
-    sizes = (n[0].tolist(), n[1].tolist())
+    """Rule (b): hide the smallest shown part where a remainder of 1..k-1 would be left."""
     changed = False
-    for key, mask in cells.masks.items():
-        kind, unit, g = key
-        if not flags[kind][unit, g]:
-            continue
-        size = float(n[kind][unit, g])
-        home = cells.lca[key]
-        for holder in [home, *ancestors[home]]:
-            for other in cells.by_lca.get(holder, []):
-                o_kind, o_unit, o_g = other
-                # The cheap tests first: most pairs differ by 0 or by k or more.
-                if not 1 <= sizes[o_kind][o_unit][o_g] - size < k:
-                    continue
-                if other == key or not flags[o_kind][o_unit, o_g]:
-                    continue
-                o_mask = cells.masks[other]
-                if mask & ~o_mask == 0:
-                    flags[kind][unit, g] = False
-                    changed = True
-                    break
-            if not flags[kind][unit, g]:
-                break
+    # A subtree = its unit's own respondents + its children's subtrees.
+    child_flags = sub[family.children]
+    child_n = sub_n[family.children]
+    shown_children = family.per_parent(np.add, np.where(child_flags, child_n, 0), 0)
+    left = sub_n - np.where(own, own_n, 0) - shown_children
+    bad = sub & _small(left, threshold)
+    if bad.any():
+        big = np.iinfo(child_n.dtype).max
+        smallest_child = family.per_parent(np.minimum, np.where(child_flags, child_n, big), big)
+        own_value = np.where(own, own_n, big)
+        hide_own = bad & (own_value <= smallest_child)
+        own[hide_own] = False
+        candidate = (
+            (bad & ~hide_own)[family.parent_of]
+            & child_flags
+            & (child_n == smallest_child[family.parent_of])
+        )
+        if candidate.any():
+            # Of equally small children, hide one: the first.
+            position = np.arange(len(family.children), dtype=np.int64)[:, None, None]
+            none = len(family.children)
+            first = family.per_parent(np.minimum, np.where(candidate, position, none), none)
+            hide_child = candidate & (position == first[family.parent_of])
+            child_flags[hide_child] = False
+            sub[family.children] = child_flags
+        changed = True
+    # A total = its slices.
+    for flags, n in ((own, own_n), (sub, sub_n)):
+        shown = np.where(flags[:, :, :slices], n[:, :, :slices], 0).sum(axis=2)
+        bad2 = flags[:, :, slices] & _small(n[:, :, slices] - shown, threshold[:, :, 0])
+        if bad2.any():
+            values = np.where(flags[:, :, :slices], n[:, :, :slices], np.iinfo(n.dtype).max)
+            smallest = values.argmin(axis=2)[:, :, None]  # of equally small ones, the first
+            hide = bad2[:, :, None] & (np.arange(slices)[None, None, :] == smallest)
+            part = flags[:, :, :slices]
+            part[hide] = False
+            flags[:, :, :slices] = part
+            changed = True
     return changed
 
 
-def visible_cells(own_counts: Counts, tree: Tree, k: int) -> Visibility:
-    """own_counts: respondents per unit × background group (own respondents only)."""
-    own_n = with_total(np.asarray(own_counts, dtype=np.float64))
-    subtree_n = tree.subtree_totals(own_n)
-    own = own_n >= k
-    subtree = subtree_n >= k
-    children = _children(tree)
-    groups = own_n.shape[1] - 1
-    ancestors = _ancestors(tree)
-    cells = _cells(own_n, tree, children)
-    changed = True
-    while changed:
-        changed = _hide_pairs((own, subtree), (own_n, subtree_n), cells, ancestors, k)
-        # Subtree = own + children's subtrees, in every slice (each group, and the total).
-        for unit in range(len(tree)):
-            for g in range(groups + 1):
-                if not subtree[unit, g]:
-                    continue
-                parts = [(own_n[unit, g], own, unit)] if own[unit, g] else []
-                parts += [(subtree_n[c, g], subtree, c) for c in children[unit] if subtree[c, g]]
-                left = subtree_n[unit, g] - sum(n for n, _flags, _u in parts)
-                if 1 <= left < k:
-                    _n, flags, hidden = min(parts, key=lambda part: part[0])
-                    flags[hidden, g] = False
-                    changed = True
-        # A unit cell = its background groups.
-        for flags, n in ((own, own_n), (subtree, subtree_n)):
-            for unit in range(len(tree)):
-                if not flags[unit, groups]:
-                    continue
-                shown = [g for g in range(groups) if flags[unit, g]]
-                left = n[unit, groups] - sum(n[unit, g] for g in shown)
-                if 1 <= left < k:
-                    flags[unit, min(shown, key=lambda g: n[unit, g])] = False
-                    changed = True
-    return Visibility(own, subtree, own_n, subtree_n)
+@dataclass(frozen=True)
+class _Family:
+    """Children grouped by parent, for per-parent sums and minima without ufunc.at."""
+
+    units: int
+    children: NDArray[np.int64]  # non-root units, sorted by parent
+    parent_of: NDArray[np.int64]
+    parents: NDArray[np.int64]  # the distinct parents
+    starts: NDArray[np.int64]  # where each parent's children start in `children`
+
+    @classmethod
+    def of(cls, tree: Tree) -> "_Family":
+        nonroot = np.flatnonzero(tree.parent >= 0)
+        children = nonroot[np.argsort(tree.parent[nonroot], kind="stable")]
+        parent_of = tree.parent[children]
+        parents, starts = np.unique(parent_of, return_index=True)
+        return cls(len(tree), children, parent_of, parents, starts)
+
+    def per_parent(self, ufunc: np.ufunc, values: Counts, empty: int) -> Counts:
+        """ufunc over each unit's children's rows; `empty` for units without children."""
+        out = np.full((self.units, *values.shape[1:]), empty, dtype=values.dtype)
+        if len(self.children):
+            out[self.parents] = ufunc.reduceat(values, self.starts, axis=0)
+        return out
