@@ -171,9 +171,10 @@ def test_compare_flags_like_the_scalar_test_element_wise() -> None:
     for i in range(4):
         scalar = welch(mean1[i], sd1[i], n1[i], mean2[i], sd2[i], n2[i])
         assert result.value[i] == pytest.approx(scalar.value)
-        assert (math.isnan(scalar.p) and math.isnan(result.p[i])) or result.p[i] == pytest.approx(
-            scalar.p
-        )
+        if abs(scalar.value) < 5 or abs(scalar.t) < 1.96 or math.isnan(scalar.p):  # no p
+            assert math.isnan(result.p[i])
+        else:
+            assert result.p[i] == pytest.approx(scalar.p)
         assert bool(result.flagged[i]) == scalar.flagged
     assert result.flagged.tolist() == [True, False, False, False]
 

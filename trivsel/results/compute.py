@@ -23,7 +23,13 @@ import scipy.sparse as sparse
 from numpy.typing import NDArray
 
 from trivsel.results import engine
-from trivsel.results.stats import Differences, compare, cronbach_alpha
+from trivsel.results.stats import (
+    Differences,
+    compare,
+    cronbach_alpha,
+    differences_at,
+    welch_many,
+)
 from trivsel.results.suppression import visible_many
 from trivsel.results.tree import Tree
 
@@ -95,7 +101,7 @@ class Outcome:
     subtree: Scope
     option_columns: list[tuple[int, int]]  # (item, answer value) per option column
     alpha: list[tuple[float, int]]  # per dimension, whole organisation
-    drivers: tuple[Matrix, Matrix]  # r and n: units × (slices + 1) × dimensions (subtree)
+    drivers: tuple[Matrix, Matrix]  # r and n: units × dimensions (subtree, everyone)
 
     @property
     def organisation(self) -> int:
@@ -111,35 +117,37 @@ def with_organisation(parents: Sequence[int]) -> Tree:
 def compute(spec: Spec, data: Data, tree: Tree, k: int, k_sensitive: int) -> Outcome:
     """`tree` must come from `with_organisation`."""
     units, slices = len(tree), len(data.slices)
-    cells = sparse.csr_array(
-        (np.ones(len(data.unit_of)), (data.unit_of * slices + data.slice_of,
-                                      np.arange(len(data.unit_of)))),
-        shape=(units * slices, len(data.unit_of)),
-    )  # fmt: skip
+    own_cells, sub_cells = _summing(data, tree)
 
-    def own_sums(values: Matrix) -> Matrix:
-        """Per unit × slice × column sums over respondents (own respondents only)."""
-        return np.asarray(cells @ values).reshape(units, slices, values.shape[1])
+    def sums(matrix: sparse.csr_array) -> SumFn:
+        def per_cell(values: Matrix) -> Matrix:
+            """Per unit × (slice + everyone) × column sums over respondents."""
+            product = np.asarray(matrix @ values)
+            return product.reshape(units, slices + 1, values.shape[1])
 
+        return per_cell
+
+    own_sums, sub_sums = sums(own_cells), sums(sub_cells)
     scores = engine.item_scores(data.answers, [item.spec for item in spec.items])
     persons = engine.person_scores(
         scores, [item.dimension for item in spec.items], [rule for _key, rule in spec.dimensions]
     )
     composites = _composites(persons, spec.indices)
-    columns, option_scores, option_of = _option_columns(spec.items)
-    chosen = _option_indicator(data.answers, spec.items, columns)
-
-    own_moments = {
-        name: _sums(own_sums, values)
-        for name, values in (("dimensions", persons), ("indices", composites), ("items", scores))
-    }
-    own_options = (cells @ chosen).toarray().reshape(units, slices, len(columns))
-    own_respondents = own_sums(np.ones((len(data.unit_of), 1)))[:, :, 0]
-    own_invited = np.zeros((units, slices)) if data.invited is None else data.invited
+    columns, _option_scores, _starts = _option_columns(spec.items)
+    own_options = _option_counts(data, spec.items, units)
+    values = {"dimensions": persons, "indices": composites, "items": scores}
+    with np.errstate(invalid="ignore"):
+        judged = np.concatenate(
+            [scores >= engine.FAVOURABLE_FROM, scores <= engine.UNFAVOURABLE_TO], axis=1
+        ).astype(np.float64)
+    everyone = np.ones((len(data.unit_of), 1))
+    invited = np.zeros((units, slices)) if data.invited is None else data.invited
+    invited = _total(invited)
 
     # Visibility: respondents, then every dimension, index and item on its own counts.
-    counts = [own_respondents[:, None, :]] + [
-        own_moments[name][0].transpose(0, 2, 1) for name in ("dimensions", "indices", "items")
+    own_counts = {name: _sums(own_sums, v)[0] for name, v in values.items()}
+    counts = [own_sums(everyone)[:, :slices, :].transpose(0, 2, 1)] + [
+        own_counts[name][:, :slices, :].transpose(0, 2, 1) for name in values
     ]
     thresholds = [k] * (1 + len(spec.dimensions) + len(spec.indices)) + [
         k_sensitive if item.sensitive else k for item in spec.items
@@ -149,30 +157,29 @@ def compute(spec: Spec, data: Data, tree: Tree, k: int, k_sensitive: int) -> Out
 
     scopes = []
     for part, flags in ((0, seen.own), (1, seen.subtree)):
-        rollup: SumFn = _unchanged if part == 0 else tree.subtree_totals
+        summed = own_sums if part == 0 else sub_sums
         visible = flags.transpose(0, 2, 1)  # units × (slices + 1) × metrics
         people = visible[:, :, 0]
         blocks = {}
         at = 1
-        for name in ("dimensions", "indices", "items"):
-            n, total, squares = (_total(rollup(a)) for a in own_moments[name])
+        for name, columns_of in values.items():
+            n, total, squares = _sums(summed, columns_of)
             width = n.shape[2]
             moments = engine.moments(n, total, squares)
             blocks[name] = Block(
                 n, moments.mean, moments.sd, visible[:, :, at : at + width] & people[:, :, None]
             )
             at += width
-        options = _total(rollup(own_options))
         answered = blocks["items"].n
-        good = options @ (option_of * (option_scores >= engine.FAVOURABLE_FROM)[:, None])
-        bad = options @ (option_of * (option_scores <= engine.UNFAVOURABLE_TO)[:, None])
+        judged_counts = summed(judged)
+        items = len(spec.items)
         with np.errstate(invalid="ignore", divide="ignore"):
-            favourable = np.where(answered > 0, good / answered, np.nan)
-            unfavourable = np.where(answered > 0, bad / answered, np.nan)
+            favourable = np.where(answered > 0, judged_counts[:, :, :items] / answered, np.nan)
+            unfavourable = np.where(answered > 0, judged_counts[:, :, items:] / answered, np.nan)
         scopes.append(
             Scope(
-                invited=_total(rollup(own_invited)),
-                respondents=_total(rollup(own_respondents)),
+                invited=invited if part == 0 else tree.subtree_totals(invited),
+                respondents=summed(everyone)[:, :, 0],
                 visible=people,
                 dimensions=blocks["dimensions"],
                 indices=blocks["indices"],
@@ -180,14 +187,14 @@ def compute(spec: Spec, data: Data, tree: Tree, k: int, k_sensitive: int) -> Out
                 favourable=favourable,
                 neutral=1 - favourable - unfavourable,
                 unfavourable=unfavourable,
-                options=options,
+                options=own_options if part == 0 else tree.subtree_totals(own_options),
             )
         )
     alpha = []
     for number in range(len(spec.dimensions)):
         members = [c for c, item in enumerate(spec.items) if item.dimension == number]
         alpha.append(cronbach_alpha(scores[:, members]))
-    drivers = _drivers(spec, persons, own_sums, tree, k)
+    drivers = _drivers(spec, persons, data, tree, k)
     return Outcome(tree, data.slices, scopes[0], scopes[1], columns, alpha, drivers)
 
 
@@ -220,62 +227,96 @@ def _composites(persons: Matrix, indices: Sequence[tuple[str, list[int]]]) -> Ma
     return result
 
 
-def _option_columns(items: Sequence[Item]) -> tuple[list[tuple[int, int]], Matrix, Matrix]:
-    """One column per (item, answer value); the score each gives (reverse applied); and a
-    columns × items matrix saying which item a column belongs to."""
+def _per_item(values: Matrix, starts: Indices, items: int) -> Matrix:
+    """Sum the option columns (last axis) of each item; items without options get 0."""
+    if not values.shape[-1]:
+        return np.zeros((*values.shape[:-1], items))
+    return np.add.reduceat(values, starts, axis=-1)
+
+
+def _option_columns(items: Sequence[Item]) -> tuple[list[tuple[int, int]], Matrix, Indices]:
+    """One column per (item, answer value); the score each gives (reverse applied); and
+    where each item's run of columns starts."""
     columns = [(i, value) for i, item in enumerate(items) for value in sorted(item.spec.scores)]
     scores = np.array([
         (lambda s: items[i].spec.lowest + items[i].spec.highest - s if items[i].spec.reverse
          else s)(items[i].spec.scores[value])
         for i, value in columns
     ], dtype=np.float64)  # fmt: skip
-    belongs = np.zeros((len(columns), len(items)))
-    for column, (i, _value) in enumerate(columns):
-        belongs[column, i] = 1.0
-    return columns, scores, belongs
+    starts = np.cumsum([0] + [len(item.spec.scores) for item in items[:-1]], dtype=np.int64)
+    return columns, scores, starts
 
 
-def _option_indicator(
-    answers: Matrix, items: Sequence[Item], columns: Sequence[tuple[int, int]]
-) -> sparse.csr_array:
-    """Respondents × option columns: 1 where the respondent chose that answer."""
-    rows, cols = [], []
+def _option_counts(data: Data, items: Sequence[Item], units: int) -> Matrix:
+    """Units × (slices + everyone) × option columns: how many of the own respondents chose
+    each answer (one bincount over every answer)."""
+    width = len(data.slices) + 1
+    cells, options = [], []
     start = 0
     for i, item in enumerate(items):
         values = np.array(sorted(item.spec.scores), dtype=np.float64)
-        raw = answers[:, i]
+        raw = data.answers[:, i]
         present = np.flatnonzero(~np.isnan(raw))
-        rows.append(present)
-        cols.append(start + np.searchsorted(values, raw[present]))
+        option = start + np.searchsorted(values, raw[present])
+        cell = data.unit_of[present] * width
+        cells += [cell + data.slice_of[present], cell + width - 1]
+        options += [option, option]
         start += len(values)
-    row = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
-    col = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
-    return sparse.csr_array((np.ones(len(row)), (row, col)), shape=(answers.shape[0], len(columns)))
+    if not cells:
+        return np.zeros((units, width, 0))
+    flat = np.concatenate(cells) * start + np.concatenate(options)
+    counts = np.bincount(flat, minlength=units * width * start).astype(np.float64)
+    return counts.reshape(units, width, start)
 
 
-def _drivers(
-    spec: Spec, persons: Matrix, own_sums: SumFn, tree: Tree, k: int
-) -> tuple[Matrix, Matrix]:
-    """Pearson's r between each dimension and the outcome dimension, per subtree cell, from
-    sums over the people who have both; nan where n < max(30, k)."""
+def _drivers(spec: Spec, persons: Matrix, data: Data, tree: Tree, k: int) -> tuple[Matrix, Matrix]:
+    """Pearson's r between each dimension and the outcome dimension for every unit's subtree
+    (everyone; slices are too small for stable correlations), from sums over the people
+    who have both; nan where n < max(30, k). Returns units × dimensions."""
     keys = [key for key, _rule in spec.dimensions]
-    units = len(tree)
-    slices_shape = own_sums(np.zeros((persons.shape[0], 1))).shape[1] + 1
-    empty = np.full((units, slices_shape, len(keys)), np.nan)
     if spec.outcome not in keys:
-        return empty, np.zeros_like(empty)
+        return np.full((len(tree), len(keys)), np.nan), np.zeros((len(tree), len(keys)))
     y = persons[:, keys.index(spec.outcome)][:, None]
     both = ~np.isnan(persons) & ~np.isnan(y)
     x = np.where(both, persons, 0.0)
     yy = np.where(both, y, 0.0)
-    sums = [tree.subtree_totals(own_sums(a)) for a in (both.astype(np.float64), x, yy,
-                                                       x * x, yy * yy, x * yy)]  # fmt: skip
-    n, sx, sy, sxx, syy, sxy = (_total(s) for s in sums)
+    own = sparse.csr_array(
+        (np.ones(len(data.unit_of)), (data.unit_of, np.arange(len(data.unit_of)))),
+        shape=(len(tree), len(data.unit_of)),
+    )
+    n, sx, sy, sxx, syy, sxy = (
+        tree.subtree_totals(np.asarray(own @ a))
+        for a in (both.astype(np.float64), x, yy, x * x, yy * yy, x * yy)
+    )
     with np.errstate(invalid="ignore", divide="ignore"):
         cov = sxy - sx * sy / n
         r = cov / np.sqrt((sxx - sx * sx / n) * (syy - sy * sy / n))
     r = np.where(n >= max(DRIVER_MIN_N, k), np.clip(r, -1, 1), np.nan)
     return r, n
+
+
+def _summing(data: Data, tree: Tree) -> tuple[sparse.csr_array, sparse.csr_array]:
+    """Cells × respondents matrices: a respondent counts in their unit's cell for their
+    slice and for everyone (own), and in those cells of every unit above too (subtree).
+    Cell = unit * (slices + 1) + column."""
+    width = len(data.slices) + 1
+    people = np.arange(len(data.unit_of))
+    rows_own = np.concatenate([data.unit_of * width + data.slice_of,
+                               data.unit_of * width + width - 1])  # fmt: skip
+    cols_own = np.concatenate([people, people])
+    shape = (len(tree) * width, len(people))
+    own = sparse.csr_array((np.ones(len(rows_own)), (rows_own, cols_own)), shape=shape)
+    rows, cols = [], []
+    unit = data.unit_of
+    who = people
+    while len(unit):
+        rows += [unit * width + data.slice_of[who], unit * width + width - 1]
+        cols += [who, who]
+        above = tree.parent[unit]
+        keep = above >= 0
+        unit, who = above[keep], who[keep]
+    row, col = np.concatenate(rows), np.concatenate(cols)
+    return own, sparse.csr_array((np.ones(len(row)), (row, col)), shape=shape)
 
 
 @dataclass(frozen=True)
@@ -294,13 +335,15 @@ def compare_within(scope: Scope, subtree: Scope, block: str, tree: Tree) -> Comp
     theirs: Block = getattr(subtree, block)
     parent = np.where(tree.parent >= 0, tree.parent, len(tree) - 1)
     top = np.full(len(tree), len(tree) - 1)
+    row = int(np.prod(mine.n.shape[1:]))
+    mine_flat = [a.ravel() for a in (mine.mean, mine.sd, mine.n)]
+    theirs_flat = [a.ravel() for a in (theirs.mean, theirs.sd, theirs.n)]
     results = []
     for other in (parent, top):
-        shown = mine.visible & theirs.visible[other]
-        differences = compare(
-            mine.mean, mine.sd, mine.n, theirs.mean[other], theirs.sd[other], theirs.n[other]
-        )
-        results.append(_masked(differences, shown))
+        flat = np.flatnonzero(mine.visible & theirs.visible[other])
+        partner = other[flat // row] * row + flat % row
+        value, p = welch_many(*(a[flat] for a in mine_flat), *(a[partner] for a in theirs_flat))
+        results.append(differences_at(mine.n.shape, flat, value, p))
     return Comparisons(results[0], results[1])
 
 
@@ -310,22 +353,15 @@ def compare_reference(block: Block, reference: NDArray[np.float64]) -> Differenc
     ref = np.broadcast_to(reference, block.mean.shape)
     zero = np.zeros_like(block.mean)
     huge = np.full_like(block.mean, np.inf)
-    differences = compare(block.mean, block.sd, block.n, ref, zero, huge)
-    return _masked(differences, block.visible & ~np.isnan(ref))
+    return compare(
+        block.mean, block.sd, block.n, ref, zero, huge, where=block.visible & ~np.isnan(ref)
+    )
 
 
 def compare_previous(block: Block, previous: tuple[Matrix, Matrix, Matrix]) -> Differences:
     """Against last time's n, mean, sd for the same (mapped) cells; nan where none."""
     n, mean, sd = previous
-    return _masked(compare(block.mean, block.sd, block.n, mean, sd, n), block.visible & (n > 0))
-
-
-def _masked(differences: Differences, shown: Flags) -> Differences:
-    return Differences(
-        np.where(shown, differences.value, np.nan),
-        np.where(shown, differences.p, np.nan),
-        differences.flagged & shown,
-    )
+    return compare(block.mean, block.sd, block.n, mean, sd, n, where=block.visible & (n > 0))
 
 
 def combine_previous(

@@ -91,14 +91,12 @@ def records(
                 "kind": "alpha", "metric": key, "n": n, "score": float(alpha)
             }  # fmt: skip
     r, r_n = outcome.drivers
-    for unit, column, number in zip(*np.nonzero(~np.isnan(r)), strict=True):
-        if not outcome.subtree.dimensions.visible[unit, column, number]:
+    for unit, number in zip(*np.nonzero(~np.isnan(r)), strict=True):
+        if not outcome.subtree.dimensions.visible[unit, -1, number]:
             continue
-        if column < len(outcome.slices) and not outcome.slices[column]:
-            continue
-        yield _where(units, int(unit), top, 1, groups[column]) | {
+        yield _where(units, int(unit), top, 1, "") | {
             "kind": "driver", "metric": spec.dimensions[number][0],
-            "n": int(r_n[unit, column, number]), "score": float(r[unit, column, number]),
+            "n": int(r_n[unit, number]), "score": float(r[unit, number]),
         }  # fmt: skip
 
 

@@ -18,10 +18,12 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy import special
 from scipy import stats as scipy_stats
 
 MIN_DIFFERENCE = 5.0
 ALPHA_LEVEL = 0.05
+NORMAL_CRITICAL = 1.959963984540054  # two-sided 5 % for the normal distribution
 
 
 @dataclass(frozen=True)
@@ -85,21 +87,57 @@ class Differences:
     flagged: NDArray[np.bool_]
 
 
+def welch_many(
+    mean1: NDArray[np.float64], sd1: NDArray[np.float64], n1: NDArray[np.float64],
+    mean2: NDArray[np.float64], sd2: NDArray[np.float64], n2: NDArray[np.float64],
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:  # fmt: skip
+    """`welch` for 1-d arrays: the differences, and p where the difference could be
+    flagged: at least 5 points and |t| at least 1.96 (below that p is above 5 % for any
+    degrees of freedom, since t's tails are heavier than the normal's). Elsewhere, and
+    where it cannot be computed, p is nan."""
+    value = mean1 - mean2
+    p = np.full(value.shape, np.nan)
+    big = np.flatnonzero(np.abs(value) >= MIN_DIFFERENCE)
+    c1, c2 = n1[big], n2[big]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        v1, v2 = sd1[big] ** 2 / c1, sd2[big] ** 2 / c2
+        t = value[big] / np.sqrt(v1 + v2)
+        ok = (c1 >= 2) & (c2 >= 2) & (v1 + v2 > 0) & (np.abs(t) >= NORMAL_CRITICAL)
+        big, v1, v2, c1, c2, t = big[ok], v1[ok], v2[ok], c1[ok], c2[ok], t[ok]
+        df = (v1 + v2) ** 2 / (v1 * v1 / (c1 - 1) + v2 * v2 / (c2 - 1))
+        df = np.where(np.isnan(df), np.inf, df)  # one exact side (a reference value)
+        p[big] = 2 * special.stdtr(df, -np.abs(t))  # two-sided: 2 · P(T > |t|)
+    return value, p
+
+
 def compare(
     mean1: NDArray[np.float64], sd1: NDArray[np.float64], n1: NDArray[np.float64],
     mean2: NDArray[np.float64], sd2: NDArray[np.float64], n2: NDArray[np.float64],
+    where: NDArray[np.bool_] | None = None,
 ) -> Differences:  # fmt: skip
-    """Welch's test element-wise, e.g. every unit against its parent, the whole organisation
-    or last year. Where it cannot be computed p is nan and nothing is flagged."""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        value = mean1 - mean2
-        v1, v2 = sd1 * sd1 / n1, sd2 * sd2 / n2
-        t = value / np.sqrt(v1 + v2)
-        df = (v1 + v2) ** 2 / (v1 * v1 / (n1 - 1) + v2 * v2 / (n2 - 1))
-        p = 2 * scipy_stats.t.sf(np.abs(t), df)
-    p = np.where((n1 >= 2) & (n2 >= 2) & (v1 + v2 > 0), p, np.nan)
-    flagged = (np.abs(value) >= MIN_DIFFERENCE) & (p < ALPHA_LEVEL)
-    return Differences(value, p, np.asarray(flagged, dtype=bool))
+    """Welch's test element-wise (any shapes that broadcast), e.g. every unit against last
+    year, for the cells in `where` (default all; elsewhere value and p are nan)."""
+    shape = np.broadcast_shapes(mean1.shape, mean2.shape)
+    cells = np.ones(shape, dtype=bool) if where is None else np.broadcast_to(where, shape)
+    flat = np.flatnonzero(cells)
+    first, second = (
+        [np.broadcast_to(a, shape).ravel()[flat] for a in arrays]
+        for arrays in ((mean1, sd1, n1), (mean2, sd2, n2))
+    )
+    return differences_at(shape, flat, *welch_many(*first, *second))
+
+
+def differences_at(
+    shape: tuple[int, ...], flat: NDArray[np.intp], value: NDArray[np.float64],
+    p: NDArray[np.float64],
+) -> Differences:  # fmt: skip
+    """Differences for the cells at flat indices; nan (and not flagged) elsewhere."""
+    values, ps = np.full(shape, np.nan), np.full(shape, np.nan)
+    values.ravel()[flat] = value
+    ps.ravel()[flat] = p
+    flagged = np.zeros(shape, dtype=bool)
+    flagged.ravel()[flat] = (np.abs(value) >= MIN_DIFFERENCE) & (p < ALPHA_LEVEL)
+    return Differences(values, ps, flagged)
 
 
 def key_drivers(

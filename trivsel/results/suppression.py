@@ -37,7 +37,7 @@ from numpy.typing import NDArray
 
 from trivsel.results.tree import Tree
 
-Counts = NDArray[np.int32]
+Counts = NDArray[Any]  # whole numbers (uint16 or int32)
 Flags = NDArray[np.bool_]
 
 
@@ -68,15 +68,18 @@ def visible_many(
 ) -> Visibility:
     """own_counts: unit × metric × slice counts of own respondents; k per metric; listed:
     which slices may be shown at all (default all). Returns unit × metric × (slice + 1)."""
-    own_n = with_total(np.asarray(own_counts, dtype=np.int32))
-    sub_n = tree.subtree_totals(own_n.astype(np.float64)).astype(np.int32)
+    # The smallest integer type that holds everyone (nested cells never differ negatively).
+    counts = np.asarray(own_counts)
+    kind = np.uint16 if counts.sum() <= np.iinfo(np.uint16).max else np.int32
+    own_n = with_total(counts.astype(kind))
+    sub_n = tree.subtree_totals(own_n.astype(np.float64)).astype(kind)
     slices = own_n.shape[2] - 1
-    threshold = np.asarray(k, dtype=np.int32)[None, :, None]
+    threshold = np.asarray(k, dtype=kind)[None, :, None]
     may = np.ones(slices + 1, dtype=bool)
     if listed is not None:
         may[:slices] = listed
     own = (own_n >= threshold) & may
-    sub = (sub_n >= threshold) & may
+    sub = np.greater_equal(sub_n, threshold) & may
     pairs = _nested_pairs(own_n, sub_n, tree, threshold, may)
     leaf = _leaves(tree)
     flat = np.concatenate([own.ravel(), sub.ravel()])

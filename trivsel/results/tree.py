@@ -3,6 +3,7 @@ Subtree totals are computed bottom-up one depth level at a time, so the work is 
 the number of units whatever the shape of the tree. Pure numpy, no ORM."""
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from numpy.typing import NDArray
@@ -35,13 +36,24 @@ class Tree:
     def __len__(self) -> int:
         return len(self.parent)
 
+    @cached_property
+    def _levels(self) -> list[tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]]:
+        """Per depth level, deepest first: its units sorted by parent, the distinct parents,
+        and where each parent's run of children starts."""
+        levels = []
+        for level in range(int(self.depth.max(initial=0)), 0, -1):
+            units = np.flatnonzero(self.depth == level)
+            units = units[np.argsort(self.parent[units], kind="stable")]
+            parents, starts = np.unique(self.parent[units], return_index=True)
+            levels.append((units, parents, starts))
+        return levels
+
     def subtree_totals(self, own: NDArray[np.float64]) -> NDArray[np.float64]:
         """own: one row per unit (any trailing shape); returns each unit's own plus all of
         its descendants'."""
         total = np.array(own, dtype=np.float64, copy=True)
-        for level in range(int(self.depth.max(initial=0)), 0, -1):
-            units = np.flatnonzero(self.depth == level)
-            np.add.at(total, self.parent[units], total[units])
+        for units, parents, starts in self._levels:
+            total[parents] += np.add.reduceat(total[units], starts, axis=0)
         return total
 
     def children(self, unit: int) -> NDArray[np.int64]:
