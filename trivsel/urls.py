@@ -14,5 +14,6 @@ urlpatterns = [
     path("measurements/", include("trivsel.measurements.urls")),
     path("s/", include("trivsel.survey.urls")),
     path("kiosk/", include("trivsel.survey.kiosk_urls")),
+    path("results/", include("trivsel.results.urls")),
     path("admin/", admin.site.urls),
 ]
