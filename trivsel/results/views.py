@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from trivsel.core.access import Capability, org_view
+from trivsel.organisation.models import Unit
 from trivsel.results.forms import MappingForm
 from trivsel.results.models import UnitMapping
 
@@ -22,8 +23,14 @@ def mapping(request: HttpRequest) -> HttpResponse:
             created_by=request.user if request.user.is_authenticated else None,
         )
         return redirect("results:mapping")
-    lines = UnitMapping.objects.select_related("unit")
-    return render(request, "results/mapping.html", {"form": form, "lines": lines})
+    lines = list(UnitMapping.objects.select_related("unit"))
+    names = dict(
+        Unit.objects.filter(code__in=[line.previous_code for line in lines]).values_list(
+            "code", "name"
+        )
+    )
+    rows = [(line, names.get(line.previous_code, "")) for line in lines]
+    return render(request, "results/mapping.html", {"form": form, "lines": rows})
 
 
 @require_POST
