@@ -17,19 +17,18 @@ from trivsel.instruments.models import Dimension, Index, ItemVersion
 from trivsel.measurements.models import Measurement, Participant
 from trivsel.organisation.models import Unit
 from trivsel.results.compute import (
-    Block,
     Data,
+    Earlier,
     Outcome,
     Spec,
+    all_comparisons,
     combine_previous,
-    compare_previous,
     compute,
     with_organisation,
 )
 from trivsel.results.models import Result, UnitMapping
-from trivsel.results.rows import BLOCKS, ORGANISATION, Previous, Record, Units, records
+from trivsel.results.rows import BLOCKS, ORGANISATION, Record, Units, records
 from trivsel.results.scorefile import scored_item
-from trivsel.results.stats import Differences
 from trivsel.results.tree import Tree
 from trivsel.survey.answering import pages_of
 from trivsel.survey.models import Answer, Response
@@ -171,9 +170,9 @@ def comparison_keys(measurement: Measurement) -> dict[str, str]:
 def previous_figures(
     measurement: Measurement, previous: Measurement, spec: Spec, outcome: Outcome,
     register: Register, versions: list[ItemVersion],
-) -> Previous:  # fmt: skip
-    """Last time's stored figures, pooled onto this time's units through the unit mapping,
-    compared with this time's cells (Welch's t-test)."""
+) -> dict[tuple[int, str], Earlier]:  # fmt: skip
+    """Last time's stored figures (n, mean, sd), pooled onto this time's units through the
+    unit mapping, per (scope part, block)."""
     codes = register.units.codes
     code_at = {code: number for number, code in enumerate(codes)}
     top = len(codes)
@@ -215,14 +214,12 @@ def previous_figures(
             continue
         at = (found_at, groups[group], figures.index[metric])
         figures.n[at], figures.mean[at], figures.sd[at] = n, score, sd or 0.0
-    result: dict[tuple[int, str], Differences] = {}
-    for (part, kind), figures in earlier.items():
-        block_name = next(name for name, k in BLOCKS if k == kind)
-        block: Block = getattr(outcome.own if part == 0 else outcome.subtree, block_name)
-        result[(part, block_name)] = compare_previous(
-            block, combine_previous(figures.n, figures.mean, figures.sd, parts)
+    return {
+        (part, next(name for name, k in BLOCKS if k == kind)): combine_previous(
+            figures.n, figures.mean, figures.sd, parts
         )
-    return result
+        for (part, kind), figures in earlier.items()
+    }
 
 
 @dataclass(frozen=True)
@@ -254,12 +251,13 @@ def build_results(measurement: Measurement) -> int:
             spec, data, tree, settings.RESULTS_MIN_GROUP, settings.RESULTS_MIN_GROUP_SENSITIVE
         )
         previous = previous_measurement(measurement)
-        against = (
+        earlier = (
             previous_figures(measurement, previous, spec, outcome, register, versions)
             if previous is not None
             else None
         )
-        found = list(records(outcome, spec, register.units, against))
+        comparisons = all_comparisons(outcome, spec, earlier)
+        found = list(records(outcome, spec, register.units, comparisons))
     unit_ids = dict(zip(register.units.codes, register.ids, strict=True))
     with transaction.atomic():
         Result.objects.filter(measurement=measurement).delete()

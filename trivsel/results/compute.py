@@ -15,8 +15,10 @@ up the tree level by level, so the work is linear in respondents × questions pl
 slices × figures.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sparse
@@ -87,7 +89,7 @@ class Scope:
     favourable: Matrix  # units × (slices + 1) × items, shares 0-1
     neutral: Matrix
     unfavourable: Matrix
-    options: Matrix  # units × (slices + 1) × option columns, counts
+    options: NDArray[Any]  # units × (slices + 1) × option columns, counts
 
 
 @dataclass(frozen=True)
@@ -134,7 +136,6 @@ def compute(spec: Spec, data: Data, tree: Tree, k: int, k_sensitive: int) -> Out
     )
     composites = _composites(persons, spec.indices)
     columns, _option_scores, _starts = _option_columns(spec.items)
-    own_options = _option_counts(data, spec.items, units)
     values = {"dimensions": persons, "indices": composites, "items": scores}
     with np.errstate(invalid="ignore"):
         judged = np.concatenate(
@@ -144,7 +145,8 @@ def compute(spec: Spec, data: Data, tree: Tree, k: int, k_sensitive: int) -> Out
     invited = np.zeros((units, slices)) if data.invited is None else data.invited
     invited = _total(invited)
 
-    # Visibility: respondents, then every dimension, index and item on its own counts.
+    # Visibility: respondents, then every dimension, index and item on its own counts. It
+    # runs on a second thread while the figures are summed (numpy and scipy release the GIL).
     own_counts = {name: _sums(own_sums, v)[0] for name, v in values.items()}
     counts = [own_sums(everyone)[:, :slices, :].transpose(0, 2, 1)] + [
         own_counts[name][:, :slices, :].transpose(0, 2, 1) for name in values
@@ -153,33 +155,42 @@ def compute(spec: Spec, data: Data, tree: Tree, k: int, k_sensitive: int) -> Out
         k_sensitive if item.sensitive else k for item in spec.items
     ]
     listed = np.array([bool(name) for name in data.slices])
-    seen = visible_many(np.concatenate(counts, axis=1), tree, np.array(thresholds), listed)
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        other = pool.submit(
+            visible_many, np.concatenate(counts, axis=1), tree, np.array(thresholds), listed
+        )
+        figures = []
+        for summed in (own_sums, sub_sums):
+            moments = {name: engine.moments(*_sums(summed, v)) for name, v in values.items()}
+            figures.append((moments, summed(judged), summed(everyone)[:, :, 0]))
+        sub_invited = tree.subtree_totals(invited)
+        own_options = _option_counts(data, spec.items, units)
+        sub_options = tree.subtree_totals(own_options)
+        seen = other.result()
 
     scopes = []
     for part, flags in ((0, seen.own), (1, seen.subtree)):
-        summed = own_sums if part == 0 else sub_sums
+        moments, judged_counts, respondents = figures[part]
         visible = flags.transpose(0, 2, 1)  # units × (slices + 1) × metrics
         people = visible[:, :, 0]
         blocks = {}
         at = 1
-        for name, columns_of in values.items():
-            n, total, squares = _sums(summed, columns_of)
-            width = n.shape[2]
-            moments = engine.moments(n, total, squares)
+        for name, m in moments.items():
+            width = m.n.shape[2]
             blocks[name] = Block(
-                n, moments.mean, moments.sd, visible[:, :, at : at + width] & people[:, :, None]
+                m.n, m.mean, m.sd, visible[:, :, at : at + width] & people[:, :, None]
             )
             at += width
         answered = blocks["items"].n
-        judged_counts = summed(judged)
         items = len(spec.items)
         with np.errstate(invalid="ignore", divide="ignore"):
             favourable = np.where(answered > 0, judged_counts[:, :, :items] / answered, np.nan)
             unfavourable = np.where(answered > 0, judged_counts[:, :, items:] / answered, np.nan)
         scopes.append(
             Scope(
-                invited=invited if part == 0 else tree.subtree_totals(invited),
-                respondents=summed(everyone)[:, :, 0],
+                invited=invited if part == 0 else sub_invited,
+                respondents=respondents,
                 visible=people,
                 dimensions=blocks["dimensions"],
                 indices=blocks["indices"],
@@ -187,7 +198,7 @@ def compute(spec: Spec, data: Data, tree: Tree, k: int, k_sensitive: int) -> Out
                 favourable=favourable,
                 neutral=1 - favourable - unfavourable,
                 unfavourable=unfavourable,
-                options=own_options if part == 0 else tree.subtree_totals(own_options),
+                options=own_options if part == 0 else sub_options,
             )
         )
     alpha = []
@@ -247,7 +258,7 @@ def _option_columns(items: Sequence[Item]) -> tuple[list[tuple[int, int]], Matri
     return columns, scores, starts
 
 
-def _option_counts(data: Data, items: Sequence[Item], units: int) -> Matrix:
+def _option_counts(data: Data, items: Sequence[Item], units: int) -> NDArray[Any]:
     """Units × (slices + everyone) × option columns: how many of the own respondents chose
     each answer (one bincount over every answer)."""
     width = len(data.slices) + 1
@@ -265,7 +276,8 @@ def _option_counts(data: Data, items: Sequence[Item], units: int) -> Matrix:
     if not cells:
         return np.zeros((units, width, 0))
     flat = np.concatenate(cells) * start + np.concatenate(options)
-    counts = np.bincount(flat, minlength=units * width * start).astype(np.float64)
+    # float32 holds every count exactly (up to 16 million) in half the memory
+    counts = np.bincount(flat, minlength=units * width * start).astype(np.float32)
     return counts.reshape(units, width, start)
 
 
@@ -347,6 +359,42 @@ def compare_within(scope: Scope, subtree: Scope, block: str, tree: Tree) -> Comp
     return Comparisons(results[0], results[1])
 
 
+BLOCK_NAMES = ("dimensions", "indices", "items")
+Earlier = tuple[Matrix, Matrix, Matrix]  # n, mean, sd per cell (n = 0: none)
+
+
+def all_comparisons(
+    outcome: Outcome, spec: Spec, previous: Mapping[tuple[int, str], Earlier] | None = None
+) -> dict[tuple[int, str], dict[str, Differences]]:
+    """Every shown figure against its parent, the organisation, the reference value and
+    (with `previous`: last time's figures for the same cells, see `combine_previous`),
+    per (scope part 0 own / 1 subtree, block), on two threads."""
+    metrics = {
+        "dimensions": [key for key, _rule in spec.dimensions],
+        "indices": [key for key, _parts in spec.indices],
+        "items": [item.key for item in spec.items],
+    }
+
+    def one(part: int, block_name: str) -> dict[str, Differences]:
+        scope = outcome.own if part == 0 else outcome.subtree
+        block: Block = getattr(scope, block_name)
+        within = compare_within(scope, outcome.subtree, block_name, outcome.tree)
+        reference = np.array([spec.references.get(key, np.nan) for key in metrics[block_name]])
+        result = {
+            "parent": within.parent,
+            "organisation": within.organisation,
+            "reference": compare_reference(block, reference),
+        }
+        if previous is not None and (part, block_name) in previous:
+            result["previous"] = compare_previous(block, previous[(part, block_name)])
+        return result
+
+    keys = [(part, name) for part in (0, 1) for name in BLOCK_NAMES]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        found = list(pool.map(lambda key: one(*key), keys))
+    return dict(zip(keys, found, strict=True))
+
+
 def compare_reference(block: Block, reference: NDArray[np.float64]) -> Differences:
     """Against fixed reference values (nan: none): a one-sample t-test of the cell's person
     scores against the value (Welch's formula with an exact second group)."""
@@ -372,21 +420,35 @@ def combine_previous(
     units, 1 where a unit was (partly) made from an earlier one. A merged unit gets the
     pooled figures of all its parts, but only if every part was shown (pooling a hidden
     part with shown ones would give the hidden one away); otherwise n = 0."""
-    present = n > 0
     shape = n.shape
-    flat = (n.reshape(shape[0], -1), present.reshape(shape[0], -1).astype(np.float64))
-    filled_mean = np.where(present, mean, 0.0).reshape(shape[0], -1)
-    filled_sd = np.where(present & (n > 1), sd, 0.0).reshape(shape[0], -1)
-    total = flat[0] * filled_mean
-    squares = np.maximum(flat[0] - 1, 0) * filled_sd**2 + flat[0] * filled_mean**2
     out_shape = (parts.shape[0], *shape[1:])
-    needed = np.asarray(parts.sum(axis=1)).reshape(-1, 1)
-    got = np.asarray(parts @ flat[1])
-    combined_n = np.asarray(parts @ flat[0])
-    combined_n = np.where((got == needed) & (needed > 0), combined_n, 0.0)
-    result = engine.moments(
-        combined_n.reshape(out_shape),
-        np.asarray(parts @ total).reshape(out_shape),
-        np.asarray(parts @ squares).reshape(out_shape),
-    )
-    return result.n, result.mean, result.sd
+    # Most units are made from one earlier unit: their figures are taken as they were.
+    parts = sparse.csr_array(parts)
+    count = np.diff(parts.indptr)
+    single = np.flatnonzero(count == 1)
+    source = parts.indices[parts.indptr[single]]
+    out_n = np.zeros(out_shape)
+    out_mean = np.full(out_shape, np.nan)
+    out_sd = np.full(out_shape, np.nan)
+    out_n[single], out_mean[single], out_sd[single] = n[source], mean[source], sd[source]
+    out_mean[single] = np.where(out_n[single] > 0, out_mean[single], np.nan)
+    pooled = np.flatnonzero(count > 1)
+    if len(pooled):
+        rows = parts[pooled]
+        present = n > 0
+        flat_n = n.reshape(shape[0], -1)
+        filled_mean = np.where(present, mean, 0.0).reshape(shape[0], -1)
+        filled_sd = np.where(present & (n > 1), sd, 0.0).reshape(shape[0], -1)
+        total = flat_n * filled_mean
+        squares = np.maximum(flat_n - 1, 0) * filled_sd**2 + flat_n * filled_mean**2
+        needed = np.diff(rows.indptr).reshape(-1, 1)
+        got = np.asarray(rows @ present.reshape(shape[0], -1).astype(np.float64))
+        combined_n = np.where(got == needed, np.asarray(rows @ flat_n), 0.0)
+        part_shape = (len(pooled), *shape[1:])
+        result = engine.moments(
+            combined_n.reshape(part_shape),
+            np.asarray(rows @ total).reshape(part_shape),
+            np.asarray(rows @ squares).reshape(part_shape),
+        )
+        out_n[pooled], out_mean[pooled], out_sd[pooled] = result.n, result.mean, result.sd
+    return out_n, out_mean, out_sd

@@ -39,18 +39,21 @@ def item_scores(answers: Matrix, items: Sequence[ItemSpec]) -> Matrix:
     scores = np.full(answers.shape, np.nan)
     for column, spec in enumerate(items):
         raw = answers[:, column]
+        values = np.array(sorted(spec.scores), dtype=np.int64)
+        # A lookup table from value - lowest value to score (nan: not on the scale).
+        table = np.full(int(values[-1] - values[0]) + 2, np.nan)
+        for value in values.tolist():
+            score = float(spec.scores[value])
+            table[value - values[0]] = spec.lowest + spec.highest - score if spec.reverse else score
         present = ~np.isnan(raw)
-        values = np.array(sorted(spec.scores), dtype=np.float64)
-        mapped = np.array([spec.scores[int(v)] for v in values], dtype=np.float64)
-        where = np.searchsorted(values, raw[present])
-        where = np.clip(where, 0, len(values) - 1)
-        if not np.array_equal(values[where], raw[present]):
-            bad = raw[present][values[where] != raw[present]][0]
+        offset = np.where(present, raw, values[0]) - values[0]
+        outside = present & ((offset < 0) | (offset > len(table) - 2) | (offset % 1 != 0))
+        index = np.where(outside | ~present, len(table) - 1, offset).astype(np.int64)
+        column_scores = table[index]
+        if (outside | (present & np.isnan(column_scores))).any():
+            bad = raw[outside | (present & np.isnan(column_scores))][0]
             raise ValueError(f"item {column}: {bad:g} is not a value of its scale")
-        column_scores = mapped[where]
-        if spec.reverse:
-            column_scores = spec.lowest + spec.highest - column_scores
-        scores[present, column] = column_scores
+        scores[:, column] = column_scores
     return scores
 
 

@@ -6,14 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from trivsel.results.compute import (
-    Block,
-    Outcome,
-    Scope,
-    Spec,
-    compare_reference,
-    compare_within,
-)
+from trivsel.results.compute import Block, Outcome, Scope, Spec, all_comparisons
 from trivsel.results.stats import Differences
 
 COLUMNS = ["unit", "unit_name", "scope", "group", "kind", "metric", "n", "invited", "score",
@@ -34,23 +27,22 @@ class Units:
 
 
 Record = dict[str, object]
-# (scope part 0 own / 1 subtree, block name) -> differences against last time
-Previous = Mapping[tuple[int, str], Differences]
+# (scope part 0 own / 1 subtree, block name) -> comparison name -> differences
+Comparisons = Mapping[tuple[int, str], Mapping[str, Differences]]
 
 
 def records(
-    outcome: Outcome, spec: Spec, units: Units, previous: Previous | None = None
+    outcome: Outcome, spec: Spec, units: Units, comparisons: Comparisons | None = None
 ) -> Iterator[Record]:
+    """`comparisons` from `all_comparisons` (computed here without last time if omitted)."""
+    if comparisons is None:
+        comparisons = all_comparisons(outcome, spec)
     top = outcome.organisation
     groups = [*outcome.slices, ""]
     metrics = {
         "dimensions": [key for key, _rule in spec.dimensions],
         "indices": [key for key, _parts in spec.indices],
         "items": [item.key for item in spec.items],
-    }
-    references = {
-        block: np.array([spec.references.get(key, np.nan) for key in keys])
-        for block, keys in metrics.items()
     }
     option_values: dict[int, list[tuple[int, int]]] = {}
     for column, (item, value) in enumerate(outcome.option_columns):
@@ -71,14 +63,7 @@ def records(
             figures: Block = getattr(scope, block)
             if not figures.n.shape[2]:
                 continue
-            within = compare_within(scope, outcome.subtree, block, outcome.tree)
-            against = {
-                "parent": within.parent,
-                "organisation": within.organisation,
-                "reference": compare_reference(figures, references[block]),
-            }
-            if previous and (part, block) in previous:
-                against["previous"] = previous[(part, block)]
+            against = comparisons[(part, block)]
             yield from _block(
                 outcome, scope, figures, part, kind, metrics[block], against, units, groups,
                 option_values,
@@ -121,9 +106,9 @@ def _block(
     unit, column, metric = unit[keep], column[keep], metric[keep]
     at = (unit, column, metric)
     n, mean, sd = figures.n[at].tolist(), figures.mean[at].tolist(), figures.sd[at].tolist()
+    cells = np.ravel_multi_index(at, figures.n.shape)
     comparisons = {
-        name: (d.value[at].tolist(), d.p[at].tolist(), d.flagged[at].tolist())
-        for name, d in against.items()
+        name: tuple(array.tolist() for array in d.at(cells)) for name, d in against.items()
     }
     if kind == "item":
         shares = [getattr(scope, name)[at].tolist()

@@ -15,6 +15,7 @@
 import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -80,11 +81,46 @@ def shown_difference(first: float, second: float, places: int = 0) -> Decimal | 
 
 @dataclass(frozen=True)
 class Differences:
-    """Element-wise comparison of two sets of group figures (any shape)."""
+    """Element-wise comparison of two sets of group figures (any shape), kept only for the
+    compared cells (flat indices, ascending); `value`, `p`, `flagged` give dense arrays
+    (nan / False elsewhere), `at` looks cells up."""
 
-    value: NDArray[np.float64]  # unrounded, first minus second
-    p: NDArray[np.float64]
-    flagged: NDArray[np.bool_]
+    shape: tuple[int, ...]
+    cells: NDArray[np.intp]
+    values: NDArray[np.float64]  # unrounded, first minus second
+    ps: NDArray[np.float64]
+
+    def _dense(self, fill: float, data: NDArray[Any]) -> NDArray[Any]:
+        result = np.full(self.shape, fill, dtype=data.dtype)
+        result.ravel()[self.cells] = data
+        return result
+
+    @property
+    def value(self) -> NDArray[np.float64]:
+        return self._dense(np.nan, self.values)
+
+    @property
+    def p(self) -> NDArray[np.float64]:
+        return self._dense(np.nan, self.ps)
+
+    @property
+    def flags(self) -> NDArray[np.bool_]:
+        return (np.abs(self.values) >= MIN_DIFFERENCE) & (self.ps < ALPHA_LEVEL)
+
+    @property
+    def flagged(self) -> NDArray[np.bool_]:
+        return self._dense(False, self.flags)
+
+    def at(self, cells: NDArray[np.intp]) -> tuple[NDArray[np.float64], ...]:
+        """value, p and flagged (0/1) for the given flat cells; nan where not compared."""
+        if not len(self.cells):
+            return tuple(np.full(len(cells), np.nan) for _ in range(3))
+        where = np.minimum(np.searchsorted(self.cells, cells), len(self.cells) - 1)
+        found = self.cells[where] == cells
+        return tuple(
+            np.where(found, data[where], np.nan)
+            for data in (self.values, self.ps, self.flags.astype(np.float64))
+        )
 
 
 def welch_many(
@@ -131,13 +167,8 @@ def differences_at(
     shape: tuple[int, ...], flat: NDArray[np.intp], value: NDArray[np.float64],
     p: NDArray[np.float64],
 ) -> Differences:  # fmt: skip
-    """Differences for the cells at flat indices; nan (and not flagged) elsewhere."""
-    values, ps = np.full(shape, np.nan), np.full(shape, np.nan)
-    values.ravel()[flat] = value
-    ps.ravel()[flat] = p
-    flagged = np.zeros(shape, dtype=bool)
-    flagged.ravel()[flat] = (np.abs(value) >= MIN_DIFFERENCE) & (p < ALPHA_LEVEL)
-    return Differences(values, ps, flagged)
+    """Differences for the cells at flat indices (ascending); none elsewhere."""
+    return Differences(shape, flat, value, p)
 
 
 def key_drivers(

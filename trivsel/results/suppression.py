@@ -85,12 +85,27 @@ def visible_many(
     flat = np.concatenate([own.ravel(), sub.ravel()])
     own, sub = flat[: own.size].reshape(own.shape), flat[own.size :].reshape(sub.shape)
     family = _Family.of(tree)
+    metrics = int(own_n.shape[1])
+    # Metrics are independent: after a round, only those where something was hidden can
+    # change again.
+    active = np.arange(metrics)
     for _round in range(10_000):
-        changed = pairs.apply(flat)
+        hidden = pairs.apply(flat)
+        changed = np.zeros(metrics, dtype=bool)
+        changed[(hidden % own.size) // (slices + 1) % metrics] = True
         own[leaf] = sub[leaf]
-        changed |= _parts(own, sub, own_n, sub_n, family, threshold, slices)
-        if not changed:
+        if len(active) == metrics:
+            changed |= _parts(own, sub, own_n, sub_n, family, threshold, slices)
+        else:
+            part_own, part_sub = own[:, active], sub[:, active]
+            changed[active] |= _parts(
+                part_own, part_sub, own_n[:, active], sub_n[:, active], family,
+                threshold[:, active], slices,
+            )  # fmt: skip
+            own[:, active], sub[:, active] = part_own, part_sub
+        if not changed.any():
             break
+        active = np.flatnonzero(changed)
     own[leaf] = sub[leaf]
     return Visibility(own, sub, own_n, sub_n)
 
@@ -109,16 +124,14 @@ class _Pairs:
     small: Flags  # the difference is 1..k-1 (else it is 0: the same respondents)
     inner_listed: Flags
 
-    def apply(self, flat: Flags) -> bool:
-        """Rules (a) and (c), once over every pair; True if anything was hidden."""
+    def apply(self, flat: Flags) -> NDArray[np.int64]:
+        """Rules (a) and (c), once over every pair; returns the flat indices hidden."""
         xv, cv = flat[self.inner], flat[self.outer]
         hide_x = xv & np.where(self.small, cv, ~cv)
         hide_c = cv & ~xv & ~self.small & self.inner_listed
-        if not (hide_x.any() or hide_c.any()):
-            return False
-        flat[self.inner[hide_x]] = False
-        flat[self.outer[hide_c]] = False
-        return True
+        hidden = np.concatenate([self.inner[hide_x], self.outer[hide_c]])
+        flat[hidden] = False
+        return hidden
 
 
 def _nested_pairs(
@@ -130,7 +143,8 @@ def _nested_pairs(
     Going up the tree a container only grows, so once a cell differs from an ancestor's
     subtree by k or more it does so from every higher one: each cell climbs only as far
     as it stays within k. A leaf's own cells are its subtree cells (the same people), so
-    only the subtree cells take part and the leaf's own flags copy them."""
+    only the subtree cells take part and the leaf's own flags copy them. Only cells that
+    could be shown at the start take part as the inner cell."""
     slices = own_n.shape[2] - 1
     offset = own_n.size  # subtree cells come after own cells in the flat flags
     k = threshold.reshape(-1)
@@ -145,7 +159,9 @@ def _nested_pairs(
         listed_parts.append(may[column])
 
     for x_n, base, first in ((own_n, 0, 0), (sub_n, offset, 1)):
-        unit, metric, column = np.nonzero(x_n >= 1)
+        # Only cells that start shown: a cell below k, or of a slice never listed, is hidden
+        # throughout, and a container holding the same people is then below k as well.
+        unit, metric, column = np.nonzero((x_n >= threshold) & may)
         if base == 0:
             keep = ~leaf[unit]
             unit, metric, column = unit[keep], metric[keep], column[keep]
@@ -193,48 +209,60 @@ def _leaves(tree: Tree) -> Flags:
 def _parts(
     own: Flags, sub: Flags, own_n: Counts, sub_n: Counts, family: "_Family",
     threshold: Counts, slices: int,
-) -> bool:  # fmt: skip
-    """Rule (b): hide the smallest shown part where a remainder of 1..k-1 would be left."""
-    changed = False
-    # A subtree = its unit's own respondents + its children's subtrees.
+) -> Flags:  # fmt: skip
+    """Rule (b): hide the smallest shown part where a remainder of 1..k-1 would be left.
+    Returns, per metric, whether anything was hidden."""
+    changed = np.zeros(own.shape[1], dtype=bool)
+    # A subtree = its unit's own respondents + its children's subtrees (only units with
+    # children: a leaf's subtree is its own cell).
+    at = family.parents
     child_flags = sub[family.children]
     child_n = sub_n[family.children]
-    shown_children = family.per_parent(np.add, np.where(child_flags, child_n, 0), 0)
-    left = sub_n - np.where(own, own_n, 0) - shown_children
-    bad = sub & _small(left, threshold)
+    shown_children = np.add.reduceat(np.where(child_flags, child_n, 0), family.starts, axis=0)
+    parent_own, parent_own_n = own[at], own_n[at]
+    left = sub_n[at] - np.where(parent_own, parent_own_n, 0) - shown_children
+    bad = sub[at] & _small(left, threshold)
     if bad.any():
         big = np.iinfo(child_n.dtype).max
-        smallest_child = family.per_parent(np.minimum, np.where(child_flags, child_n, big), big)
-        own_value = np.where(own, own_n, big)
-        hide_own = bad & (own_value <= smallest_child)
-        own[hide_own] = False
+        smallest_child = np.minimum.reduceat(
+            np.where(child_flags, child_n, big), family.starts, axis=0
+        )
+        hide_own = bad & (np.where(parent_own, parent_own_n, big) <= smallest_child)
+        parent_own[hide_own] = False
+        own[at] = parent_own
         candidate = (
-            (bad & ~hide_own)[family.parent_of]
-            & child_flags
-            & (child_n == smallest_child[family.parent_of])
+            (bad & ~hide_own)[family.slot] & child_flags & (child_n == smallest_child[family.slot])
         )
         if candidate.any():
             # Of equally small children, hide one: the first.
             position = np.arange(len(family.children), dtype=np.int64)[:, None, None]
             none = len(family.children)
-            first = family.per_parent(np.minimum, np.where(candidate, position, none), none)
-            hide_child = candidate & (position == first[family.parent_of])
+            first = np.minimum.reduceat(np.where(candidate, position, none), family.starts, axis=0)
+            hide_child = candidate & (position == first[family.slot])
             child_flags[hide_child] = False
             sub[family.children] = child_flags
-        changed = True
-    # A total = its slices.
-    for flags, n in ((own, own_n), (sub, sub_n)):
-        shown = np.where(flags[:, :, :slices], n[:, :, :slices], 0).sum(axis=2)
-        bad2 = flags[:, :, slices] & _small(n[:, :, slices] - shown, threshold[:, :, 0])
-        if bad2.any():
-            values = np.where(flags[:, :, :slices], n[:, :, :slices], np.iinfo(n.dtype).max)
-            smallest = values.argmin(axis=2)[:, :, None]  # of equally small ones, the first
-            hide = bad2[:, :, None] & (np.arange(slices)[None, None, :] == smallest)
-            part = flags[:, :, :slices]
-            part[hide] = False
-            flags[:, :, :slices] = part
-            changed = True
+        changed |= bad.any(axis=(0, 2))
+    # A total = its slices (a leaf's own cells are its subtree cells: checked once).
+    own_flags = own[at]
+    changed |= _total_parts(own_flags, own_n[at], threshold, slices)
+    own[at] = own_flags
+    changed |= _total_parts(sub, sub_n, threshold, slices)
     return changed
+
+
+def _total_parts(flags: Flags, n: Counts, threshold: Counts, slices: int) -> Flags:
+    """A shown total minus its shown slices: hide the smallest slice where 1..k-1 is left.
+    Changes `flags` in place; returns, per metric, whether anything was hidden."""
+    shown = np.where(flags[:, :, :slices], n[:, :, :slices], 0).sum(axis=2)
+    bad = flags[:, :, slices] & _small(n[:, :, slices] - shown, threshold[:, :, 0])
+    if bad.any():
+        values = np.where(flags[:, :, :slices], n[:, :, :slices], np.iinfo(n.dtype).max)
+        smallest = values.argmin(axis=2)[:, :, None]  # of equally small ones, the first
+        hide = bad[:, :, None] & (np.arange(slices)[None, None, :] == smallest)
+        part = flags[:, :, :slices]
+        part[hide] = False
+        flags[:, :, :slices] = part
+    return np.asarray(bad.any(axis=0))
 
 
 @dataclass(frozen=True)
@@ -246,14 +274,15 @@ class _Family:
     parent_of: NDArray[np.int64]
     parents: NDArray[np.int64]  # the distinct parents
     starts: NDArray[np.int64]  # where each parent's children start in `children`
+    slot: NDArray[np.int64]  # per child: its parent's index in `parents`
 
     @classmethod
     def of(cls, tree: Tree) -> "_Family":
         nonroot = np.flatnonzero(tree.parent >= 0)
         children = nonroot[np.argsort(tree.parent[nonroot], kind="stable")]
         parent_of = tree.parent[children]
-        parents, starts = np.unique(parent_of, return_index=True)
-        return cls(len(tree), children, parent_of, parents, starts)
+        parents, starts, slot = np.unique(parent_of, return_index=True, return_inverse=True)
+        return cls(len(tree), children, parent_of, parents, starts, slot)
 
     def per_parent(self, ufunc: np.ufunc, values: Counts, empty: int) -> Counts:
         """ufunc over each unit's children's rows; `empty` for units without children."""

@@ -4,6 +4,7 @@ the number of units whatever the shape of the tree. Pure numpy, no ORM."""
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -48,10 +49,11 @@ class Tree:
             levels.append((units, parents, starts))
         return levels
 
-    def subtree_totals(self, own: NDArray[np.float64]) -> NDArray[np.float64]:
+    def subtree_totals(self, own: NDArray[Any]) -> NDArray[Any]:
         """own: one row per unit (any trailing shape); returns each unit's own plus all of
         its descendants'."""
-        total = np.array(own, dtype=np.float64, copy=True)
+        kind = own.dtype if np.issubdtype(own.dtype, np.floating) else np.float64
+        total = np.array(own, dtype=kind, copy=True)
         for units, parents, starts in self._levels:
             total[parents] += np.add.reduceat(total[units], starts, axis=0)
         return total
