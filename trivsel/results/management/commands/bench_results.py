@@ -215,7 +215,8 @@ class Command(BaseCommand):
             f"Organisation: {len(org.parents)} units (depth {int(tree.depth.max()) - 1}), "
             f"{options['employees']} employees, {len(data.unit_of)} respondents, "
             f"{len(spec.items)} items in {len(spec.dimensions)} dimensions, "
-            f"{len(JOB_GROUPS)} job groups; median of {options["runs"]} runs (baseline: {options["baseline_runs"]})"
+            f"{len(JOB_GROUPS)} job groups; median of {options['runs']} runs "
+            f"(baseline: {options['baseline_runs']})"
         )
         times = []
         outcome = comparisons = None
