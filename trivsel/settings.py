@@ -138,6 +138,7 @@ SMS_GATEWAY = env_str("SMS_GATEWAY", "trivsel.survey.sms.LoggingSmsGateway")
 # Anonymity (PRODUCT.md): the smallest group whose figures are shown, and for sensitive items.
 RESULTS_MIN_GROUP = env_int("RESULTS_MIN_GROUP", 5, minimum=3, maximum=10)
 RESULTS_MIN_GROUP_SENSITIVE = env_int("RESULTS_MIN_GROUP_SENSITIVE", 10, minimum=3, maximum=50)
+RESULTS_MIN_GROUP_COMMENTS = env_int("RESULTS_MIN_GROUP_COMMENTS", 10, minimum=3, maximum=50)
 # The dimension that key drivers are measured against ("an outcome such as job satisfaction").
 RESULTS_DRIVER_OUTCOME = env_str("RESULTS_DRIVER_OUTCOME", "job_satisfaction")
 SMS_LOG_FILE = env_str("SMS_LOG_FILE", str(DATA_DIR / "sms.log"))  # the logging gateway's

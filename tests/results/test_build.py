@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 
+from trivsel.instruments.builder import add_free_text
 from trivsel.instruments.models import ItemVersion
 from trivsel.measurements.lifecycle import close_measurement, open_measurement
 from trivsel.measurements.models import Measurement
@@ -55,3 +56,35 @@ def test_close_builds_suppressed_results(
     assert build_results(measurement) == len(before)  # again: the same rows
     after = sorted(Result.objects.values_list(*fields), key=str)
     assert after == before
+
+
+def test_comment_lists_need_their_own_k_and_the_differencing_rules(
+    measurement: Measurement, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.RESULTS_MIN_GROUP_COMMENTS = 4
+    page = measurement.questionnaire.pages.get()
+    question = add_free_text(page, {"da": "Kommentar", "en": "Comment"}).item_version
+    assert question is not None
+    open_measurement(measurement)
+    answer_all(measurement, [4, 3, 2, 4, 1, 0, 3, 3])
+    # The first six write a comment: SO-N's own 1, U1's 3, Team Dag's 1, U2's 1.
+    written = []
+    for number, response in enumerate(Response.objects.filter(measurement=measurement)
+                                      .order_by("pk")[:6]):  # fmt: skip
+        written.append(f"Kommentar {number}")
+        Answer.objects.create(response=response, item_version=question, text=written[-1])
+    with django_capture_on_commit_callbacks(execute=True):
+        close_measurement(measurement)
+    lists = {
+        (code, scope): (result.options or {})["texts"]
+        for code, scope, result in (
+            (r.unit.code if r.unit else "*", r.scope, r)
+            for r in Result.objects.filter(kind="comments", group="").select_related("unit")
+        )
+    }
+    # U1's subtree (4) would be SO-N's 6 minus 2: hidden; SO-N, SO, K and the organisation
+    # hold the same six people and are shown.
+    assert set(lists) == {("SO-N", "subtree"), ("SO", "subtree"), ("K", "subtree"), ("*", "all")}
+    assert sorted(lists[("SO", "subtree")]) == sorted(written)
+    assert all(len(texts) == 6 for texts in lists.values())
+    assert Result.objects.get(kind="comments", unit__code="SO", scope="subtree", group="").n == 6

@@ -3,6 +3,7 @@ computation (`compute`, the same as `score_file`), compare with the previous mea
 through HR's unit mapping, and replace the measurement's Result rows in one transaction.
 Idempotent: building twice gives the same rows. Reports read Result rows, never answers."""
 
+import random
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -23,6 +24,7 @@ from trivsel.results.compute import (
     Spec,
     all_comparisons,
     combine_previous,
+    comment_visibility,
     compute,
     with_organisation,
 )
@@ -94,8 +96,9 @@ class Register:
 
 def load_data(
     measurement: Measurement, versions: list[ItemVersion], register: Register
-) -> Data | None:
-    """The response matrix: one row per submitted response, one column per scored version."""
+) -> tuple[Data, list[int]] | None:
+    """The response matrix: one row per submitted response, one column per scored version;
+    and the responses' ids, row by row."""
     at = {pk: number for number, pk in enumerate(register.ids)}
     column = {version.pk: number for number, version in enumerate(versions)}
     responses = list(
@@ -132,13 +135,72 @@ def load_data(
     invited_counts = np.zeros((len(register.ids) + 1, len(slices)))
     for unit_id, group, count in invited:
         invited_counts[at[unit_id], position[group]] += count
-    return Data(
+    data = Data(
         answers=answers,
         unit_of=np.array([at[unit] for _pk, unit, _g in responses], dtype=np.int64),
         slice_of=np.array([position[group] for *_r, group in responses], dtype=np.int64),
         slices=slices,
         invited=invited_counts,
     )
+    return data, [pk for pk, _unit, _group in responses]
+
+
+def comment_records(
+    measurement: Measurement, data: Data, response_ids: list[int], tree: Tree,
+    register: Register,
+) -> list[Record]:  # fmt: skip
+    """Comment lists for the cells where they may be shown (k for comments, and the
+    differencing rules); each list shuffled, undated, without any link to a person."""
+    questions = [
+        v for page in pages_of(measurement) for v in page if v.kind == ItemVersion.Kind.FREE_TEXT
+    ]
+    if not questions:
+        return []
+    row = {pk: number for number, pk in enumerate(response_ids)}
+    question_at = {v.pk: number for number, v in enumerate(questions)}
+    texts: dict[tuple[int, int], str] = {}
+    for response_id, version_id, text in Answer.objects.filter(
+        response__measurement=measurement, response__submitted_on__isnull=False,
+        item_version_id__in=list(question_at),
+    ).exclude(text="").values_list("response_id", "item_version_id", "text"):  # fmt: skip
+        if text.strip():
+            texts[(row[response_id], question_at[version_id])] = text.strip()
+    written = np.zeros((len(response_ids), len(questions)), dtype=bool)
+    for r, c in texts:
+        written[r, c] = True
+    seen = comment_visibility(written, data, tree, settings.RESULTS_MIN_GROUP_COMMENTS)
+    top = len(tree) - 1
+    # Every text belongs to its unit's cells and to those of every unit above it.
+    below: dict[tuple[int, int, int], list[str]] = defaultdict(list)  # unit, column, slice
+    for (r, c), text in texts.items():
+        unit = int(data.unit_of[r])
+        while unit >= 0:
+            below[(unit, c, int(data.slice_of[r]))].append(text)
+            unit = int(tree.parent[unit])
+    own_texts: dict[tuple[int, int, int], list[str]] = defaultdict(list)
+    for (r, c), text in texts.items():
+        own_texts[(int(data.unit_of[r]), c, int(data.slice_of[r]))].append(text)
+    slices = len(data.slices)
+    found: list[Record] = []
+    for part, flags, lists in ((0, seen.own, own_texts), (1, seen.subtree, below)):
+        for unit, c, column in zip(*np.nonzero(flags), strict=True):
+            unit, c, column = int(unit), int(c), int(column)
+            if part == 0 and unit == top:
+                continue
+            columns = range(slices) if column == slices else [column]
+            chosen = [text for s in columns for text in lists.get((unit, c, s), [])]
+            group = "" if column == slices else data.slices[column]
+            where = (
+                {"unit": ORGANISATION, "scope": "all"} if unit == top
+                else {"unit": register.units.codes[unit],
+                      "scope": "own" if part == 0 else "subtree"}
+            )  # fmt: skip
+            random.Random(f"{measurement.pk}:{where}:{group}:{c}").shuffle(chosen)
+            found.append(where | {
+                "group": group, "kind": "comments", "metric": questions[c].item.key,
+                "n": len(chosen), "options": {"texts": chosen},
+            })  # fmt: skip
+    return found
 
 
 def previous_measurement(measurement: Measurement) -> Measurement | None:
@@ -243,9 +305,10 @@ def build_results(measurement: Measurement) -> int:
     """Rebuild the stored results of a closed measurement; returns the number of rows."""
     spec, versions = measurement_spec(measurement)
     register = Register.load()
-    data = load_data(measurement, versions, register)
+    loaded = load_data(measurement, versions, register)
     found: list[Record] = []
-    if data is not None:
+    if loaded is not None:
+        data, response_ids = loaded
         tree: Tree = with_organisation(register.parents)
         outcome = compute(
             spec, data, tree, settings.RESULTS_MIN_GROUP, settings.RESULTS_MIN_GROUP_SENSITIVE
@@ -258,6 +321,7 @@ def build_results(measurement: Measurement) -> int:
         )
         comparisons = all_comparisons(outcome, spec, earlier)
         found = list(records(outcome, spec, register.units, comparisons))
+        found += comment_records(measurement, data, response_ids, tree, register)
     unit_ids = dict(zip(register.units.codes, register.ids, strict=True))
     with transaction.atomic():
         Result.objects.filter(measurement=measurement).delete()

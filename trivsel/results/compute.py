@@ -32,7 +32,7 @@ from trivsel.results.stats import (
     differences_at,
     welch_many,
 )
-from trivsel.results.suppression import visible_many
+from trivsel.results.suppression import Visibility, visible_many
 from trivsel.results.tree import Tree
 
 Matrix = NDArray[np.float64]
@@ -452,3 +452,17 @@ def combine_previous(
         )
         out_n[pooled], out_mean[pooled], out_sd[pooled] = result.n, result.mean, result.sd
     return out_n, out_mean, out_sd
+
+
+def comment_visibility(written: Flags, data: Data, tree: Tree, k: int) -> Visibility:
+    """Which cells' comment lists may be shown. written[r, c]: respondent r answered
+    free-text question c. A list is shown where at least k respondents (10 by default:
+    PRODUCT.md's rule for comment lists) wrote one, and the differencing rules hold on
+    those counts, like any other figure."""
+    slices = len(data.slices)
+    own = np.zeros((len(tree), written.shape[1], slices))
+    for column in range(written.shape[1]):
+        rows = np.flatnonzero(written[:, column])
+        np.add.at(own[:, column, :], (data.unit_of[rows], data.slice_of[rows]), 1)
+    listed = np.array([bool(name) for name in data.slices])
+    return visible_many(own, tree, np.full(written.shape[1], k), listed)
