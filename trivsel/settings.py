@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "trivsel.measurements",
     "trivsel.survey",
     "trivsel.results",
+    "trivsel.reports",
 ]
 
 MIDDLEWARE = [

@@ -15,5 +15,6 @@ urlpatterns = [
     path("s/", include("trivsel.survey.urls")),
     path("kiosk/", include("trivsel.survey.kiosk_urls")),
     path("results/", include("trivsel.results.urls")),
+    path("reports/", include("trivsel.reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -90,3 +90,20 @@ def test_everything_by_hand() -> None:
     nurses = next(r for r in rows if r["unit"] == "A" and r["scope"] == "subtree"
                   and r["group"] == "nurse" and r["metric"] == "d0")  # fmt: skip
     assert nurses["score"] == pytest.approx(81.25)
+
+
+def test_favourable_shares_follow_each_scale() -> None:
+    """On a 0-4 scale (the short form) favourable is 3-4 and unfavourable 0-1, as 75-100
+    and 0-25 are on a 0-100 scale: the top and bottom two of five answers."""
+    short = {v: float(v) for v in range(5)}
+    spec = Spec(items=[Item("s", engine.ItemSpec(short), -1, False)])
+    data = Data(
+        answers=np.array([[4.0], [3], [2], [1], [0]]),
+        unit_of=np.zeros(5, dtype=np.int64),
+        slice_of=np.zeros(5, dtype=np.int64),
+        slices=["x"],
+    )
+    outcome = compute(spec, data, with_organisation([-1]), k=3, k_sensitive=3)
+    assert outcome.subtree.favourable[0, -1, 0] == pytest.approx(2 / 5)
+    assert outcome.subtree.unfavourable[0, -1, 0] == pytest.approx(2 / 5)
+    assert outcome.subtree.neutral[0, -1, 0] == pytest.approx(1 / 5)

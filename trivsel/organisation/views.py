@@ -15,6 +15,7 @@ from trivsel.organisation.importing.display import SECTION_TITLES, describe
 from trivsel.organisation.importing.plan import Plan
 from trivsel.organisation.models import Employee, ImportJob, TrioMember, Unit
 from trivsel.organisation.tasks import apply_import_job, check_import_job
+from trivsel.reports.views import reports_for
 
 PLAN_DETAIL_LIMIT = 200
 
@@ -69,6 +70,7 @@ def unit_detail(request: HttpRequest, unit: Unit) -> HttpResponse:
             if access.can(Capability.VALIDATE_LIST, unit)
             else [],
             "open_measurements": open_measurements_with_rate(unit),
+            "reports": reports_for(request, unit),
         },
     )
 

@@ -137,9 +137,15 @@ def compute(spec: Spec, data: Data, tree: Tree, k: int, k_sensitive: int) -> Out
     composites = _composites(persons, spec.indices)
     columns, _option_scores, _starts = _option_columns(spec.items)
     values = {"dimensions": persons, "indices": composites, "items": scores}
+    # Favourable: the top quarter of the item's score range (75-100 on a 0-100 scale, the
+    # top two answers of five); unfavourable: the bottom quarter.
+    low = np.array([item.spec.lowest for item in spec.items], dtype=np.float64)
+    span = np.array([item.spec.highest for item in spec.items], dtype=np.float64) - low
+    favourable_from = low + span * engine.FAVOURABLE_FROM / 100
+    unfavourable_to = low + span * engine.UNFAVOURABLE_TO / 100
     with np.errstate(invalid="ignore"):
         judged = np.concatenate(
-            [scores >= engine.FAVOURABLE_FROM, scores <= engine.UNFAVOURABLE_TO], axis=1
+            [scores >= favourable_from, scores <= unfavourable_to], axis=1
         ).astype(np.float64)
     everyone = np.ones((len(data.unit_of), 1))
     invited = np.zeros((units, slices)) if data.invited is None else data.invited

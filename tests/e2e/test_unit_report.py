@@ -1,0 +1,47 @@
+"""A leader finds their unit's report from the unit page; HR reads a department's report
+with figures, comparisons, distributions and the sub-unit table. axe-core finds no WCAG 2.1
+A/AA violations on either."""
+
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+
+from tests.e2e.conftest import axe_violations, log_in, screenshot
+from tests.results.test_build import answer_all
+from trivsel.measurements.lifecycle import close_measurement, open_measurement, release_results
+from trivsel.measurements.models import Measurement
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_leader_and_hr_read_unit_reports(
+    live_server: Any, new_page: Any, measurement: Measurement, users: dict[str, User],
+    django_capture_on_commit_callbacks: Any,
+) -> None:  # fmt: skip
+    open_measurement(measurement)
+    answer_all(measurement, [4, 3, 2, 4, 1, 0, 3, 3])
+    with django_capture_on_commit_callbacks(execute=True):
+        close_measurement(measurement)
+    release_results(measurement)
+    base = live_server.url
+
+    page = new_page()
+    log_in(page, base, "unit_leader", "pw")
+    page.goto(f"{base}/organisation/units/U1/")
+    page.get_by_role("link", name="Rapport: Trivselsmåling 2026").click()
+    page.get_by_role("heading", name="Resultater for Lokalcenter Egebakken").wait_for()
+    page.get_by_text("Resultaterne kan ikke vises for denne enhed").wait_for()
+    assert axe_violations(page) == []
+    screenshot(page, "leader-unit-report-hidden")
+    response = page.goto(f"{base}/reports/{measurement.pk}/units/U2/")
+    assert response is not None and response.status == 404
+
+    hr = new_page()
+    log_in(hr, base, "hr", "pw")
+    hr.goto(f"{base}/reports/{measurement.pk}/units/SO/")
+    hr.get_by_role("heading", name="Resultater for Sundhed og Omsorg").wait_for()
+    hr.get_by_role("heading", name="Alle spørgsmål").wait_for()
+    assert hr.get_by_text("Vises ikke: færre end 5 svar").count() == 2
+    assert axe_violations(hr) == []
+    screenshot(hr, "hr-unit-report")

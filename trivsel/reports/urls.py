@@ -1,0 +1,8 @@
+from django.urls import path
+
+from trivsel.reports import views
+
+app_name = "reports"
+urlpatterns = [
+    path("<int:pk>/units/<str:code>/", views.unit_report_page, name="unit"),
+]

@@ -1,0 +1,49 @@
+from django.db.models import Exists, OuterRef
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+
+from trivsel.core.access import Capability, get_access, unit_view
+from trivsel.measurements.models import Measurement
+from trivsel.organisation.models import Unit
+from trivsel.reports.charts import stacked_bar
+from trivsel.reports.content import unit_report
+from trivsel.survey.models import Response
+
+
+def may_see_results(request: HttpRequest, measurement: Measurement) -> bool:
+    """Results are for everyone in scope once released; HR sees them from the close."""
+    if measurement.state == Measurement.State.RELEASED:
+        return True
+    return measurement.state == Measurement.State.CLOSED and get_access(request).can_org_wide(
+        Capability.MANAGE_MEASUREMENTS
+    )
+
+
+def reports_for(request: HttpRequest, unit: Unit) -> list[Measurement]:
+    """The measurements with answers from the unit or below whose results this person may
+    see, newest first (the report says so plainly where everything is hidden)."""
+    states = [Measurement.State.RELEASED]
+    if get_access(request).can_org_wide(Capability.MANAGE_MEASUREMENTS):
+        states.append(Measurement.State.CLOSED)
+    answered = Response.objects.filter(
+        measurement=OuterRef("pk"), unit__path__startswith=unit.path, submitted_on__isnull=False
+    )
+    return list(
+        Measurement.objects.filter(Exists(answered), state__in=states).order_by("-closes_at")
+    )
+
+
+@unit_view(Capability.VIEW_UNIT)
+def unit_report_page(request: HttpRequest, unit: Unit, pk: int) -> HttpResponse:
+    measurement = get_object_or_404(Measurement, pk=pk)
+    if not may_see_results(request, measurement):
+        raise Http404
+    report = unit_report(measurement, unit)
+    bars = [
+        (line, stacked_bar([("unfavourable", _("Unfavourable"), line.unfavourable),
+                            ("neutral", _("Neutral"), line.neutral),
+                            ("favourable", _("Favourable"), line.favourable)]))
+        for line in report.items
+    ]  # fmt: skip
+    return render(request, "reports/unit.html", {"report": report, "bars": bars})
