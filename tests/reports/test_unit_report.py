@@ -2,18 +2,22 @@
 close), read from stored results only, says plainly what is hidden, and its number of
 queries does not grow with the organisation."""
 
+import io
 from typing import Any
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from tests.results.test_build import answer_all
 from trivsel.measurements.lifecycle import close_measurement, open_measurement, release_results
 from trivsel.measurements.models import Measurement
 from trivsel.results.models import Result
+from trivsel.results.stats import shown
 
 pytestmark = pytest.mark.django_db
 
@@ -91,3 +95,52 @@ def test_the_report_reads_stored_results_in_a_fixed_number_of_queries(
         client.get(url(closed, "K"))  # more units below, more rows
     assert len(large) == len(small)
     assert not any("survey_answer" in query["sql"] for query in small.captured_queries)
+
+
+def visible_numbers(measurement: Measurement, code: str) -> set[float]:
+    """Every number the stored (visible) results allow a report on the unit to show:
+    counts, rounded scores, shares and differences, the response rate."""
+    allowed: set[float] = set()
+    rows = Result.objects.filter(measurement=measurement, scope="subtree", group="").filter(
+        Q(unit__code=code) | Q(unit__parent__code=code)
+    )
+    for row in rows:
+        allowed.add(float(row.n))
+        if row.invited:
+            allowed.add(float(row.invited))
+            rate = shown(100 * row.n / row.invited)
+            assert rate is not None
+            allowed.add(float(rate))
+        if row.score is not None:
+            allowed.add(float(shown(row.score) or 0))
+        for share in (row.favourable, row.neutral, row.unfavourable):
+            if share is not None:
+                allowed.add(float(shown(100 * share) or 0))
+        for difference, _p, _flag in (row.comparisons or {}).values():
+            allowed.add(float(shown(difference) or 0))
+    return allowed
+
+
+def test_every_number_in_the_xlsx_is_a_visible_result(
+    closed: Measurement, clients: dict[str, Client]
+) -> None:
+    release_results(closed)
+    for persona, code in (("hr", "SO"), ("hr", "K"), ("unit_leader", "U1")):
+        response = clients[persona].get(reverse("reports:xlsx", args=[closed.pk, code]))
+        assert response.status_code == 200
+        book = load_workbook(io.BytesIO(response.content))
+        numbers = [
+            float(cell.value)
+            for sheet in book.worksheets
+            for row in sheet.iter_rows()
+            for cell in row
+            if isinstance(cell.value, int | float)
+        ]
+        allowed = visible_numbers(closed, code)
+        assert set(numbers) <= allowed, (code, set(numbers) - allowed)
+        if code == "SO":
+            assert 8.0 in numbers  # the answers that may be shown are there
+        if code == "U1":
+            assert numbers == []  # everything about U1 is hidden
+    sibling = clients["unit_leader"].get(reverse("reports:xlsx", args=[closed.pk, "U2"]))
+    assert sibling.status_code == 404

@@ -5,4 +5,5 @@ from trivsel.reports import views
 app_name = "reports"
 urlpatterns = [
     path("<int:pk>/units/<str:code>/", views.unit_report_page, name="unit"),
+    path("<int:pk>/units/<str:code>/report.xlsx", views.unit_report_xlsx_download, name="xlsx"),
 ]

@@ -8,6 +8,7 @@ from trivsel.measurements.models import Measurement
 from trivsel.organisation.models import Unit
 from trivsel.reports.charts import stacked_bar
 from trivsel.reports.content import unit_report
+from trivsel.reports.xlsx import unit_report_xlsx
 from trivsel.survey.models import Response
 
 
@@ -47,3 +48,21 @@ def unit_report_page(request: HttpRequest, unit: Unit, pk: int) -> HttpResponse:
         for line in report.items
     ]  # fmt: skip
     return render(request, "reports/unit.html", {"report": report, "bars": bars})
+
+
+@unit_view(Capability.VIEW_UNIT)
+def unit_report_xlsx_download(request: HttpRequest, unit: Unit, pk: int) -> HttpResponse:
+    measurement = get_object_or_404(Measurement, pk=pk)
+    if not may_see_results(request, measurement):
+        raise Http404
+    data = unit_report_xlsx(unit_report(measurement, unit))
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename(measurement, unit)}.xlsx"'
+    return response
+
+
+def _filename(measurement: Measurement, unit: Unit) -> str:
+    safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in unit.code)
+    return f"trivsel-{measurement.pk}-{safe}"
