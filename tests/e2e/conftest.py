@@ -75,9 +75,9 @@ def screenshot(page: Any, name: str) -> None:
 
 
 def log_in(page: Any, base: str, username: str, password: str) -> None:
-    """Log in through the Danish login page; lands on the organisation tree."""
+    """Log in through the Danish login page; lands on the dashboard ("My units")."""
     page.goto(f"{base}/login/")
     page.get_by_label("Brugernavn").fill(username)
     page.get_by_label("Adgangskode").fill(password)
     page.get_by_role("button", name="Log ind").click()
-    page.wait_for_url(f"{base}/organisation/")
+    page.wait_for_url(f"{base}/")

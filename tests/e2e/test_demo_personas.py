@@ -55,6 +55,9 @@ def test_every_printed_login_sees_its_scope(
     for username, (allowed, denied, may_import) in expectations.items():
         page = new_page()
         log_in(page, base, username, PASSWORD)
+        screenshot(page, f"{username}-dashboard")
+        assert axe_violations(page) == [], username
+        page.goto(f"{base}/organisation/")
         tree_html = page.content()
         screenshot(page, f"{username}-tree")
         assert axe_violations(page) == [], username

@@ -1,4 +1,5 @@
-"""A leader finds their unit's report from the unit page; HR reads a department's report
+"""A leader lands on their dashboard, opens their unit's report and downloads it as Excel,
+and cannot open a sibling's; HR reads a department's report
 with figures, comparisons, distributions and the sub-unit table. axe-core finds no WCAG 2.1
 A/AA violations on either."""
 
@@ -28,12 +29,17 @@ def test_leader_and_hr_read_unit_reports(
 
     page = new_page()
     log_in(page, base, "unit_leader", "pw")
-    page.goto(f"{base}/organisation/units/U1/")
+    page.get_by_role("heading", name="Mine enheder").wait_for()
+    assert axe_violations(page) == []
+    screenshot(page, "leader-dashboard")
     page.get_by_role("link", name="Rapport: Trivselsmåling 2026").click()
     page.get_by_role("heading", name="Resultater for Lokalcenter Egebakken").wait_for()
     page.get_by_text("Resultaterne kan ikke vises for denne enhed").wait_for()
     assert axe_violations(page) == []
     screenshot(page, "leader-unit-report-hidden")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Hent som Excel").click()
+    assert download.value.suggested_filename.endswith("-U1.xlsx")
     response = page.goto(f"{base}/reports/{measurement.pk}/units/U2/")
     assert response is not None and response.status == 404
 

@@ -1,10 +1,11 @@
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import render
 
 from trivsel.core.access import org_view
+from trivsel.reports.dashboard import panels
 
 
 @org_view(None)
 def home(request: HttpRequest) -> HttpResponse:
-    # The leader dashboard (reports issue) replaces this; until then, the organisation.
-    return redirect("organisation:tree")
+    """The dashboard: the person's units and what is happening in them."""
+    return render(request, "reports/dashboard.html", {"panels": panels(request)})
