@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 DEMO_EMPLOYEES ?= 5000
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: install install-dev demo test lint typecheck pytest messages messages-update system-packages bench bench-invitations bench-survey clean
+.PHONY: install install-dev demo test lint typecheck pytest messages messages-update system-packages runtime-packages bench bench-invitations bench-survey clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -28,18 +28,30 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --silent --no-audit --no-fund
 	touch $@
 
-# Debian packages the checks need: gettext for the catalogues, Chromium for browser tests.
-system-packages:
-	@missing=""; \
-	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
-	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+# Debian packages. The app needs gettext (catalogues), Pango and a font (PDF reports with
+# WeasyPrint); the checks also need Chromium (browser tests) and poppler-utils (PDF to PNG).
+define install_missing
 	if [ -n "$$missing" ]; then \
 	  echo "Installing$$missing"; \
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
+endef
 
-messages: $(VENV)/.runtime
+runtime-packages:
+	@missing=""; \
+	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	ldconfig -p | grep -q libpangoft2-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
+	fc-list 2>/dev/null | grep -qi dejavu || missing="$$missing fontconfig fonts-dejavu-core"; \
+	$(install_missing)
+
+system-packages: runtime-packages
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
+	$(install_missing)
+
+messages: $(VENV)/.runtime runtime-packages
 	@command -v msgfmt >/dev/null || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq gettext >/dev/null; }
 	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v0

@@ -1,14 +1,15 @@
 """A leader lands on their dashboard, opens their unit's report and downloads it as Excel,
-and cannot open a sibling's; HR reads a department's report
+and cannot open a sibling's; HR reads and downloads as PDF a department's report
 with figures, comparisons, distributions and the sub-unit table. axe-core finds no WCAG 2.1
 A/AA violations on either."""
 
+import subprocess
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
 
-from tests.e2e.conftest import axe_violations, log_in, screenshot
+from tests.e2e.conftest import ARTIFACTS, axe_violations, log_in, screenshot
 from tests.results.test_build import answer_all
 from trivsel.measurements.lifecycle import close_measurement, open_measurement, release_results
 from trivsel.measurements.models import Measurement
@@ -51,3 +52,11 @@ def test_leader_and_hr_read_unit_reports(
     assert hr.get_by_text("Vises ikke: færre end 5 svar").count() == 2
     assert axe_violations(hr) == []
     screenshot(hr, "hr-unit-report")
+    with hr.expect_download() as download:
+        hr.get_by_role("link", name="Hent som PDF").click()
+    pdf = ARTIFACTS / "hr-unit-report.pdf"
+    download.value.save_as(pdf)
+    # The PDF as PNG pages, to look at (pdftoppm from Debian's poppler-utils).
+    pages = str(ARTIFACTS / "hr-unit-report-pdf")
+    subprocess.run(["pdftoppm", "-png", "-r", "70", str(pdf), pages], check=True)
+    assert (ARTIFACTS / "hr-unit-report-pdf-1.png").exists()

@@ -3,6 +3,7 @@ close), read from stored results only, says plainly what is hidden, and its numb
 queries does not grow with the organisation."""
 
 import io
+import subprocess
 from typing import Any
 
 import pytest
@@ -144,3 +145,23 @@ def test_every_number_in_the_xlsx_is_a_visible_result(
             assert numbers == []  # everything about U1 is hidden
     sibling = clients["unit_leader"].get(reverse("reports:xlsx", args=[closed.pk, "U2"]))
     assert sibling.status_code == 404
+
+
+def test_the_pdf_has_the_same_content_and_the_same_access(
+    closed: Measurement, clients: dict[str, Client], tmp_path: Any
+) -> None:
+    release_results(closed)
+    response = clients["hr"].get(reverse("reports:pdf", args=[closed.pk, "SO"]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    path = tmp_path / "so.pdf"
+    path.write_bytes(response.content)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True).stdout
+    page = text.decode()
+    assert "Results for Sundhed og Omsorg" in page
+    assert "Not shown: fewer than 5 answers" in page
+    assert "Download as" not in page  # the page's links are not in the PDF
+    assert (
+        clients["unit_leader"].get(reverse("reports:pdf", args=[closed.pk, "U2"])).status_code
+        == 404
+    )

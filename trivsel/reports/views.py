@@ -1,6 +1,7 @@
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from trivsel.core.access import Capability, get_access, unit_view
@@ -8,6 +9,7 @@ from trivsel.measurements.models import Measurement
 from trivsel.organisation.models import Unit
 from trivsel.reports.charts import stacked_bar
 from trivsel.reports.content import unit_report
+from trivsel.reports.pdf import unit_report_pdf
 from trivsel.reports.xlsx import unit_report_xlsx
 from trivsel.survey.models import Response
 
@@ -35,8 +37,7 @@ def reports_for(request: HttpRequest, unit: Unit) -> list[Measurement]:
     )
 
 
-@unit_view(Capability.VIEW_UNIT)
-def unit_report_page(request: HttpRequest, unit: Unit, pk: int) -> HttpResponse:
+def _report_context(request: HttpRequest, unit: Unit, pk: int) -> dict[str, object]:
     measurement = get_object_or_404(Measurement, pk=pk)
     if not may_see_results(request, measurement):
         raise Http404
@@ -47,7 +48,22 @@ def unit_report_page(request: HttpRequest, unit: Unit, pk: int) -> HttpResponse:
                             ("favourable", _("Favourable"), line.favourable)]))
         for line in report.items
     ]  # fmt: skip
-    return render(request, "reports/unit.html", {"report": report, "bars": bars})
+    return {"report": report, "bars": bars}
+
+
+@unit_view(Capability.VIEW_UNIT)
+def unit_report_page(request: HttpRequest, unit: Unit, pk: int) -> HttpResponse:
+    return render(request, "reports/unit.html", _report_context(request, unit, pk))
+
+
+@unit_view(Capability.VIEW_UNIT)
+def unit_report_pdf_download(request: HttpRequest, unit: Unit, pk: int) -> HttpResponse:
+    context = _report_context(request, unit, pk)
+    data = unit_report_pdf(render_to_string("reports/unit_pdf.html", context, request))
+    response = HttpResponse(data, content_type="application/pdf")
+    measurement = context["report"].measurement  # type: ignore[attr-defined]
+    response["Content-Disposition"] = f'attachment; filename="{_filename(measurement, unit)}.pdf"'
+    return response
 
 
 @unit_view(Capability.VIEW_UNIT)
