@@ -60,3 +60,36 @@ def test_leader_and_hr_read_unit_reports(
     pages = str(ARTIFACTS / "hr-unit-report-pdf")
     subprocess.run(["pdftoppm", "-png", "-r", "70", str(pdf), pages], check=True)
     assert (ARTIFACTS / "hr-unit-report-pdf-1.png").exists()
+
+
+def test_area_chief_sees_the_heatmap_of_their_area_only(
+    live_server: Any, new_page: Any, measurement: Measurement, users: dict[str, User],
+    django_capture_on_commit_callbacks: Any,
+) -> None:  # fmt: skip
+    open_measurement(measurement)
+    answer_all(measurement, [4, 3, 2, 4, 1, 0, 3, 3])
+    with django_capture_on_commit_callbacks(execute=True):
+        close_measurement(measurement)
+    release_results(measurement)
+    base = live_server.url
+    page = new_page()
+    log_in(page, base, "area_chief", "pw")
+    page.get_by_role("link", name="Overblik: Trivselsmåling 2026").click()
+    page.get_by_role("heading", name="Overblik: Trivselsmåling 2026").wait_for()
+    page.get_by_label("Viste niveauer").select_option("8")
+    page.get_by_role("button", name="Vis", exact=True).click()
+    table = page.get_by_role("table", name="Resultater pr. enhed")
+    for name in ("Område Nord", "Lokalcenter Egebakken", "Team Dag", "Lokalcenter Bøgely"):
+        assert table.get_by_role("link", name=name).count() == 1
+    for name in ("Sundhed og Omsorg", "Område Syd", "Borgmesterens Afdeling"):
+        assert table.get_by_role("link", name=name).count() == 0
+    assert axe_violations(page) == []
+    screenshot(page, "area-chief-heatmap")
+
+    hr = new_page()
+    log_in(hr, base, "hr", "pw")
+    hr.goto(f"{base}/reports/{measurement.pk}/?levels=8")
+    heatmap = hr.get_by_role("table", name="Resultater pr. enhed")
+    assert heatmap.locator("a[href*='/units/']").count() == 10  # every unit of the test org
+    assert axe_violations(hr) == []
+    screenshot(hr, "hr-heatmap")

@@ -4,11 +4,12 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from trivsel.core.access import Capability, get_access, unit_view
+from trivsel.core.access import Capability, get_access, org_view, unit_view
 from trivsel.measurements.models import Measurement
 from trivsel.organisation.models import Unit
 from trivsel.reports.charts import stacked_bar
 from trivsel.reports.content import unit_report
+from trivsel.reports.overview import overview
 from trivsel.reports.pdf import unit_report_pdf
 from trivsel.reports.xlsx import unit_report_xlsx
 from trivsel.survey.models import Response
@@ -82,3 +83,22 @@ def unit_report_xlsx_download(request: HttpRequest, unit: Unit, pk: int) -> Http
 def _filename(measurement: Measurement, unit: Unit) -> str:
     safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in unit.code)
     return f"trivsel-{measurement.pk}-{safe}"
+
+
+@org_view(None)
+def overview_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The heatmap of the units this person may see, down to a chosen depth."""
+    measurement = get_object_or_404(Measurement, pk=pk)
+    access = get_access(request)
+    if not access.is_anybody or not may_see_results(request, measurement):
+        raise Http404
+    tops = list(access.visible_units().order_by("depth")[:1])
+    top = tops[0].depth if tops else 0
+    try:
+        levels = max(1, min(8, int(request.GET.get("levels", "3"))))
+    except ValueError:
+        levels = 3
+    data = overview(measurement, access.visible_units_q(), top + levels - 1,
+                    request.GET.get("sort", ""))  # fmt: skip
+    return render(request, "reports/overview.html",
+                  {"overview": data, "levels": levels, "level_choices": range(1, 9)})  # fmt: skip

@@ -1,0 +1,144 @@
+"""The organisation's main report (HR and top management; anyone sees it for the units they
+may see): a heatmap of units × indices and dimensions with response rates, and the largest
+changes since the previous measurement. Only stored, suppressed results are read, in a fixed
+number of queries whatever the number of units or dimensions."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Q
+
+from trivsel.instruments.models import Dimension, Index, localised
+from trivsel.measurements.models import Measurement
+from trivsel.organisation.models import Unit
+from trivsel.results.models import Result
+from trivsel.results.stats import shown
+
+# Difference from the whole organisation -> a shade; the number is always printed too.
+SHADES = ((-10.0, "much-lower"), (-5.0, "lower"), (5.0, "same"), (10.0, "higher"))
+LARGEST = 10
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    name: str
+    kind: str  # "index" or "dimension"
+    higher_is_better: bool
+    organisation: Decimal | None
+
+
+@dataclass(frozen=True)
+class Cell:
+    score: Decimal | None  # None: hidden
+    shade: str
+    flagged: int  # +1 / -1: significantly better / worse than the organisation, 0: neither
+
+
+@dataclass
+class Row:
+    unit: Unit
+    respondents: int | None
+    invited: int | None
+    cells: list[Cell] = field(default_factory=list)
+
+    @property
+    def rate(self) -> Decimal | None:
+        if not self.invited or self.respondents is None:
+            return None
+        return shown(100 * self.respondents / self.invited)
+
+
+@dataclass(frozen=True)
+class Change:
+    unit: Unit
+    column: Column
+    score: Decimal | None
+    difference: Decimal | None
+    better: bool
+
+
+@dataclass
+class Overview:
+    measurement: Measurement
+    columns: list[Column]
+    rows: list[Row]
+    changes: list[Change]
+    organisation_rate: Decimal | None
+
+
+def _shade(difference: float | None, higher_is_better: bool) -> str:
+    if difference is None:
+        return "none"
+    value = difference if higher_is_better else -difference
+    for limit, name in SHADES:
+        if value <= limit:
+            return name
+    return "much-higher"
+
+
+def overview(measurement: Measurement, units_q: Q, max_depth: int, sort: str = "") -> Overview:
+    units = list(Unit.objects.filter(units_q, depth__lte=max_depth).order_by("path"))
+    rows = list(
+        Result.objects.filter(
+            Q(unit__in=units) | Q(unit__isnull=True),
+            measurement=measurement,
+            scope__in=["subtree", "all"],
+            group="",
+            kind__in=["respondents", "dimension", "index"],
+        )
+    )
+    found = {(row.unit_id, row.kind, row.metric): row for row in rows}
+    dimension_keys = sorted({row.metric for row in rows if row.kind == "dimension"})
+    index_keys = sorted({row.metric for row in rows if row.kind == "index"})
+    dimensions = {d.key: d for d in Dimension.objects.filter(key__in=dimension_keys)}
+    indices = {x.key: x for x in Index.objects.filter(key__in=index_keys)}
+    columns = [
+        Column(key, localised(indices[key].names), "index", True,
+               _score(found.get((None, "index", key))))
+        for key in index_keys
+    ] + [
+        Column(key, localised(dimensions[key].names), "dimension",
+               dimensions[key].higher_is_better, _score(found.get((None, "dimension", key))))
+        for key in dimension_keys
+    ]  # fmt: skip
+    table = []
+    changes = []
+    for unit in units:
+        people = found.get((unit.pk, "respondents", ""))
+        row = Row(unit, None if people is None else people.n,
+                  None if people is None else people.invited)  # fmt: skip
+        for column in columns:
+            result = found.get((unit.pk, column.kind, column.key))
+            against = (result.comparisons or {}) if result else {}
+            versus = against.get("organisation")
+            flagged = 0
+            if versus and versus[2]:
+                better = (versus[0] > 0) == column.higher_is_better
+                flagged = 1 if better else -1
+            row.cells.append(
+                Cell(
+                    _score(result),
+                    _shade(versus[0] if versus else None, column.higher_is_better),
+                    flagged,
+                )
+            )
+            previous = against.get("previous")
+            if result is not None and previous and previous[2]:
+                changes.append(Change(unit, column, _score(result), shown(previous[0]),
+                                      (previous[0] > 0) == column.higher_is_better))  # fmt: skip
+        table.append(row)
+    if sort:
+        at = next((i for i, c in enumerate(columns) if c.key == sort), None)
+        if at is not None:
+            table.sort(key=lambda r: (r.cells[at].score is None, r.cells[at].score or 0))
+        elif sort == "rate":
+            table.sort(key=lambda r: (r.rate is None, r.rate or 0))
+    changes.sort(key=lambda c: -abs(c.difference or Decimal(0)))
+    organisation = found.get((None, "respondents", ""))
+    return Overview(measurement, columns, table, changes[:LARGEST],
+                    None if organisation is None else organisation.n)  # fmt: skip
+
+
+def _score(result: Result | None) -> Decimal | None:
+    return None if result is None or result.score is None else shown(result.score)
