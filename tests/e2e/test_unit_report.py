@@ -17,15 +17,20 @@ from trivsel.measurements.models import Measurement
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def release(measurement: Measurement, captured: Any) -> None:
+    """Sundhed og Omsorg's 8 answer, the measurement closes (results built), is released."""
+    open_measurement(measurement)
+    answer_all(measurement, [4, 3, 2, 4, 1, 0, 3, 3])
+    with captured(execute=True):
+        close_measurement(measurement)
+    release_results(measurement)
+
+
 def test_leader_and_hr_read_unit_reports(
     live_server: Any, new_page: Any, measurement: Measurement, users: dict[str, User],
     django_capture_on_commit_callbacks: Any,
 ) -> None:  # fmt: skip
-    open_measurement(measurement)
-    answer_all(measurement, [4, 3, 2, 4, 1, 0, 3, 3])
-    with django_capture_on_commit_callbacks(execute=True):
-        close_measurement(measurement)
-    release_results(measurement)
+    release(measurement, django_capture_on_commit_callbacks)
     base = live_server.url
 
     page = new_page()
@@ -66,11 +71,7 @@ def test_area_chief_sees_the_heatmap_of_their_area_only(
     live_server: Any, new_page: Any, measurement: Measurement, users: dict[str, User],
     django_capture_on_commit_callbacks: Any,
 ) -> None:  # fmt: skip
-    open_measurement(measurement)
-    answer_all(measurement, [4, 3, 2, 4, 1, 0, 3, 3])
-    with django_capture_on_commit_callbacks(execute=True):
-        close_measurement(measurement)
-    release_results(measurement)
+    release(measurement, django_capture_on_commit_callbacks)
     base = live_server.url
     page = new_page()
     log_in(page, base, "area_chief", "pw")

@@ -136,8 +136,10 @@ def overview(measurement: Measurement, units_q: Q, max_depth: int, sort: str = "
             table.sort(key=lambda r: (r.rate is None, r.rate or 0))
     changes.sort(key=lambda c: -abs(c.difference or Decimal(0)))
     organisation = found.get((None, "respondents", ""))
-    return Overview(measurement, columns, table, changes[:LARGEST],
-                    None if organisation is None else organisation.n)  # fmt: skip
+    rate = None
+    if organisation is not None and organisation.invited:
+        rate = shown(100 * organisation.n / organisation.invited)
+    return Overview(measurement, columns, table, changes[:LARGEST], rate)
 
 
 def _score(result: Result | None) -> Decimal | None:
