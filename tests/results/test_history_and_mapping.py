@@ -207,3 +207,17 @@ def test_pooling_last_years_figures_by_hand() -> None:
 
 def test_close_date_is_kept(last_year: Measurement) -> None:
     assert last_year.closes_at.date() == datetime.date(2025, 11, 1)
+
+
+def test_the_unit_report_shows_the_trend_with_last_year(
+    last_year: Measurement, measurement: Measurement, clients: dict[str, Client],
+    django_capture_on_commit_callbacks: Any,
+) -> None:  # fmt: skip
+    close_this_year(measurement, django_capture_on_commit_callbacks)
+    page = clients["hr"].get(reverse("reports:unit", args=[measurement.pk, "SO"]))
+    text = page.content.decode()
+    start = text.index("Over time")
+    trend = text[start : text.index("</table>", start)]
+    assert "Trivselsmåling 2025" in trend and "Trivselsmåling 2026" in trend
+    assert '<td class="num">8</td><td class="num">10</td>' in trend
+    assert "+2" in text  # since last time, in the dimensions table

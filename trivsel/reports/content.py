@@ -83,6 +83,8 @@ class UnitReport:
     comments_asked: bool = False
     subunits: list[SubUnit] = field(default_factory=list)
     index_names: list[str] = field(default_factory=list)
+    trend_measurements: list[Measurement] = field(default_factory=list)
+    trend: list[tuple[str, list[Decimal | None]]] = field(default_factory=list)
     min_group: int = settings.RESULTS_MIN_GROUP
     min_group_sensitive: int = settings.RESULTS_MIN_GROUP_SENSITIVE
     min_group_comments: int = settings.RESULTS_MIN_GROUP_COMMENTS
@@ -147,7 +149,33 @@ def unit_report(measurement: Measurement, unit: Unit) -> UnitReport:
                            for text in (row.options or {}).get("texts", [])]  # fmt: skip
     report.index_names = [figure.name for figure in report.indices]
     report.subunits = _subunits(measurement, unit, [f.key for f in report.indices])
+    report.trend_measurements, report.trend = _trend(unit, measurement, report)
     return report
+
+
+def _trend(
+    unit: Unit, measurement: Measurement, report: UnitReport
+) -> tuple[list[Measurement], list[tuple[str, list[Decimal | None]]]]:
+    """The unit's indices and dimensions in every measurement with results up to this one
+    (the same unit code; stored, suppressed figures only), oldest first."""
+    rows = list(
+        Result.objects.filter(
+            unit=unit, scope="subtree", group="", kind__in=["index", "dimension"],
+            measurement__closes_at__lte=measurement.closes_at,
+            measurement__state__in=[Measurement.State.CLOSED, Measurement.State.RELEASED],
+        ).select_related("measurement")
+    )  # fmt: skip
+    measurements = sorted({row.measurement for row in rows}, key=lambda m: m.closes_at)
+    if len(measurements) < 2:
+        return [], []
+    at = {m.pk: number for number, m in enumerate(measurements)}
+    scores: dict[tuple[str, str], list[Decimal | None]] = {}
+    for row in rows:
+        line = scores.setdefault((row.kind, row.metric), [None] * len(measurements))
+        line[at[row.measurement_id]] = _score(row.score)
+    lines = [(f.name, scores.get(("index", f.key), [])) for f in report.indices]
+    lines += [(f.name, scores.get(("dimension", f.key), [])) for f in report.dimensions]
+    return measurements, [(name, values) for name, values in lines if values]
 
 
 def _order(keys: list[str]) -> Callable[[str], tuple[int, str]]:
