@@ -4,9 +4,14 @@ next to it: colour never carries the meaning alone. Colours: Okabe-Ito (colour-b
 
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from trivsel.reports.content import ItemLine, UnitReport
 
 # Unfavourable, neutral, favourable: vermillion, grey, blue.
 COLOURS = {"unfavourable": "#D55E00", "neutral": "#BBBBBB", "favourable": "#0072B2"}
@@ -32,3 +37,13 @@ def stacked_bar(segments: Sequence[tuple[str, str, Decimal | None]]) -> SafeStri
         f'<svg class="bar" viewBox="0 0 100 10" preserveAspectRatio="none" role="img" '
         f'aria-label="{description}" focusable="false">{"".join(parts)}</svg>'
     )
+
+
+def item_bars(report: "UnitReport") -> list[tuple["ItemLine", SafeString]]:
+    """Each question of a report with its stacked bar (unfavourable, neutral, favourable)."""
+    return [
+        (line, stacked_bar([("unfavourable", _("Unfavourable"), line.unfavourable),
+                            ("neutral", _("Neutral"), line.neutral),
+                            ("favourable", _("Favourable"), line.favourable)]))
+        for line in report.items
+    ]  # fmt: skip

@@ -1,14 +1,17 @@
+from django.db import transaction
 from django.db.models import Exists, OuterRef
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.utils.translation import gettext as _
+from django.utils.translation import get_language
 
 from trivsel.core.access import Capability, get_access, org_view, unit_view
 from trivsel.measurements.models import Measurement
 from trivsel.organisation.models import Unit
-from trivsel.reports.charts import stacked_bar
+from trivsel.reports.bundles import make_bundle_task
+from trivsel.reports.charts import item_bars
 from trivsel.reports.content import unit_report
+from trivsel.reports.models import PdfBundle
 from trivsel.reports.overview import overview
 from trivsel.reports.pdf import unit_report_pdf
 from trivsel.reports.xlsx import unit_report_xlsx
@@ -43,13 +46,7 @@ def _report_context(request: HttpRequest, unit: Unit, pk: int) -> dict[str, obje
     if not may_see_results(request, measurement):
         raise Http404
     report = unit_report(measurement, unit)
-    bars = [
-        (line, stacked_bar([("unfavourable", _("Unfavourable"), line.unfavourable),
-                            ("neutral", _("Neutral"), line.neutral),
-                            ("favourable", _("Favourable"), line.favourable)]))
-        for line in report.items
-    ]  # fmt: skip
-    return {"report": report, "bars": bars}
+    return {"report": report, "bars": item_bars(report)}
 
 
 @unit_view(Capability.VIEW_UNIT)
@@ -102,3 +99,37 @@ def overview_page(request: HttpRequest, pk: int) -> HttpResponse:
                     request.GET.get("sort", ""))  # fmt: skip
     return render(request, "reports/overview.html",
                   {"overview": data, "levels": levels, "level_choices": range(1, 9)})  # fmt: skip
+
+
+@org_view(Capability.MANAGE_MEASUREMENTS)
+def pdf_bundles(request: HttpRequest, pk: int) -> HttpResponse:
+    """HR: make every unit's PDF in the background; progress, then one ZIP to download."""
+    measurement = get_object_or_404(Measurement, pk=pk)
+    if not may_see_results(request, measurement):
+        raise Http404
+    if request.method == "POST":
+        bundle = PdfBundle.objects.create(
+            measurement=measurement,
+            language=get_language() or "da",
+            created_by=request.user if request.user.is_authenticated else None,
+        )
+        transaction.on_commit(lambda: make_bundle_task.enqueue(bundle.pk))
+        return redirect("reports:pdfs", pk=measurement.pk)
+    bundles = list(PdfBundle.objects.filter(measurement=measurement)[:5])
+    running = any(b.status in (PdfBundle.Status.QUEUED, PdfBundle.Status.RUNNING) for b in bundles)
+    return render(
+        request,
+        "reports/pdfs.html",
+        {"measurement": measurement, "bundles": bundles, "running": running},
+    )
+
+
+@org_view(Capability.MANAGE_MEASUREMENTS)
+def pdf_bundle_download(request: HttpRequest, bundle: int) -> HttpResponse:
+    found = get_object_or_404(PdfBundle, pk=bundle, status=PdfBundle.Status.DONE)
+    if not found.path.exists():
+        raise Http404
+    response: HttpResponse = FileResponse(  # type: ignore[assignment]
+        found.path.open("rb"), as_attachment=True, filename=f"trivsel-{found.measurement_id}.zip"
+    )
+    return response
