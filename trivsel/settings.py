@@ -159,4 +159,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # WeasyPrint (PDF reports) and fontTools narrate every step at INFO.
+    "loggers": {
+        name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")
+    },
 }

@@ -1,0 +1,124 @@
+"""Benchmark of the reports on a demo municipality (`seed_demo --employees 45000`): the
+median time of the unit report page (through Django's whole request cycle, as HR) and of
+one PDF, for a department and for the whole municipality, and the time to render every
+unit's PDF (the bulk job's work). Baseline in the same run: the unit page of the
+organisation browser. Targets: page under 300 ms, one PDF under 2 s, all PDFs under 30
+minutes. Nothing is written."""
+
+import statistics
+import time
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.template.loader import render_to_string
+from django.test import Client
+from django.urls import reverse
+
+from trivsel.measurements.models import Measurement
+from trivsel.organisation.models import Role, RoleGrant, Unit
+from trivsel.reports.bundles import units_with_results
+from trivsel.reports.charts import item_bars
+from trivsel.reports.content import unit_report
+from trivsel.reports.models import PdfBundle
+from trivsel.reports.pdf import unit_report_pdf
+from trivsel.results.models import Result
+
+
+def median_seconds(action: Callable[[], object], runs: int) -> tuple[float, list[float]]:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), times
+
+
+class Command(BaseCommand):
+    help = "Time the unit report page, one PDF and every unit's PDF (median of several runs)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--runs", type=int, default=5)
+        parser.add_argument(
+            "--all-pdfs", type=int, default=0,
+            help="render this many units' PDFs and extrapolate (0: every unit)",
+        )  # fmt: skip
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        measurement = (
+            Measurement.objects.filter(
+                state__in=[Measurement.State.RELEASED, Measurement.State.CLOSED],
+                pk__in=Result.objects.values("measurement"),
+            )
+            .order_by("-closes_at")
+            .first()
+        )
+        if measurement is None:
+            raise CommandError("No measurement with results: run `seed_demo` first.")
+        grant = RoleGrant.objects.filter(role=Role.HR_ADMIN, unit__depth=0).first()
+        if grant is None:
+            raise CommandError("No HR administrator on a top unit: run `seed_demo` first.")
+        user = User.objects.get(pk=grant.user_id)
+        client = Client(HTTP_HOST="127.0.0.1")
+        client.force_login(user)
+        units = units_with_results(PdfBundle(measurement=measurement))
+        top = min(units, key=lambda unit: (unit.depth, unit.code))
+        department = next((u for u in units if u.depth == 1), top)
+        runs = options["runs"]
+        self.stdout.write(
+            f"{measurement.name}: {Unit.objects.count()} units, {len(units)} with results; "
+            f"median of {runs} runs"
+        )
+
+        def page(unit: Unit) -> Callable[[], object]:
+            url = reverse("reports:unit", args=[measurement.pk, unit.code])
+
+            def get() -> object:
+                response = client.get(url)
+                assert response.status_code == 200, response.status_code
+                return response
+
+            return get
+
+        def pdf(unit: Unit) -> bytes:
+            report = unit_report(measurement, unit)
+            html = render_to_string(
+                "reports/unit_pdf.html", {"report": report, "bars": item_bars(report)}
+            )
+            return unit_report_pdf(html)
+
+        browser_page = reverse("organisation:unit", args=[department.code])
+        page(department)()  # warm caches (the questionnaire, templates)
+        baseline, _ = median_seconds(lambda: client.get(browser_page), runs)
+        lines = [("baseline: organisation browser unit page", baseline)]
+        for label, unit in (("department", department), ("whole municipality", top)):
+            lines.append((f"unit report page, {label} ({unit.code})",
+                          median_seconds(page(unit), runs)[0]))  # fmt: skip
+        for label, unit in (("department", department), ("whole municipality", top)):
+            lines.append((f"one PDF, {label} ({unit.code})",
+                          median_seconds(partial(pdf, unit), runs)[0]))  # fmt: skip
+        for label, seconds in lines:
+            self.stdout.write(
+                f"  {label:<55} {seconds * 1000:8.0f} ms ({seconds / baseline:5.1f}x)"
+            )
+        count = options["all_pdfs"] or len(units)
+        chosen = units if count >= len(units) else units[:: max(1, len(units) // count)][:count]
+        start = time.perf_counter()
+        for unit in chosen:
+            pdf(unit)
+        elapsed = time.perf_counter() - start
+        total = elapsed * len(units) / len(chosen)
+        how = "measured" if len(chosen) == len(units) else f"{len(chosen)} rendered, extrapolated"
+        self.stdout.write(
+            f"  every unit's PDF ({len(units)} units, {how}) {total / 60:8.1f} min "
+            f"({elapsed / len(chosen):.2f} s each)"
+        )
+        page_ms = max(seconds for label, seconds in lines if "page," in label) * 1000
+        pdf_s = max(seconds for label, seconds in lines if "PDF" in label)
+        met = page_ms < 300 and pdf_s < 2 and total < 30 * 60
+        self.stdout.write(
+            "Targets: page under 300 ms, one PDF under 2 s, every PDF under 30 min: "
+            + ("met." if met else "NOT met.")
+        )
