@@ -160,7 +160,5 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # WeasyPrint (PDF reports) and fontTools narrate every step at INFO.
-    "loggers": {
-        name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")
-    },
+    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")},
 }

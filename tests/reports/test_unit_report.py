@@ -165,3 +165,15 @@ def test_the_pdf_has_the_same_content_and_the_same_access(
         clients["unit_leader"].get(reverse("reports:pdf", args=[closed.pk, "U2"])).status_code
         == 404
     )
+
+
+def test_long_comment_lists_are_cut_on_the_page_and_whole_in_excel(
+    closed: Measurement,
+) -> None:
+    from trivsel.organisation.models import Unit
+    from trivsel.reports.content import COMMENTS_SHOWN, UnitReport
+
+    report = UnitReport(closed, Unit.objects.get(code="SO"))
+    report.comments = [f"c{i}" for i in range(COMMENTS_SHOWN + 50)]
+    assert report.comments_shown == report.comments[:COMMENTS_SHOWN]
+    assert report.comments_more == 50

@@ -18,6 +18,7 @@ from trivsel.survey.answering import pages_of
 
 COMPARISONS = ("previous", "parent", "organisation", "reference")
 STRONGEST = 3
+COMMENTS_SHOWN = 100  # on the page and in the PDF; the Excel file has them all
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ class UnitReport:
     items: list[ItemLine] = field(default_factory=list)
     offensive: list[ItemLine] = field(default_factory=list)
     offensive_asked: bool = False
-    comments: list[str] | None = None
+    comments: list[str] | None = None  # every comment that may be shown (Excel)
     comments_asked: bool = False
     subunits: list[SubUnit] = field(default_factory=list)
     index_names: list[str] = field(default_factory=list)
@@ -88,6 +89,15 @@ class UnitReport:
     min_group: int = settings.RESULTS_MIN_GROUP
     min_group_sensitive: int = settings.RESULTS_MIN_GROUP_SENSITIVE
     min_group_comments: int = settings.RESULTS_MIN_GROUP_COMMENTS
+
+    @property
+    def comments_shown(self) -> list[str]:
+        """The first comments of the (already shuffled) list, for the page and the PDF."""
+        return (self.comments or [])[:COMMENTS_SHOWN]
+
+    @property
+    def comments_more(self) -> int:
+        return max(0, len(self.comments or []) - COMMENTS_SHOWN)
 
     @property
     def shown(self) -> bool:
