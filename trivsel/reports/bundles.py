@@ -2,20 +2,44 @@
 Only units whose report has results that may be shown get a PDF; the ZIP is written to a
 temporary name and moved into place when complete, so a killed worker leaves no half file."""
 
+import multiprocessing
 import os
 import zipfile
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import translation
 from django_tasks import task
 
+from trivsel.measurements.models import Measurement
 from trivsel.organisation.models import Unit
 from trivsel.reports.charts import item_bars
 from trivsel.reports.content import unit_report
 from trivsel.reports.models import PdfBundle
 from trivsel.reports.pdf import unit_report_pdf
 from trivsel.results.models import Result
+
+BATCH = 8  # PDFs per progress update
+
+
+def report_html(measurement: Measurement, unit: Unit) -> str:
+    report = unit_report(measurement, unit)
+    return render_to_string("reports/unit_pdf.html", {"report": report, "bars": item_bars(report)})
+
+
+@contextmanager
+def pdf_renderer() -> Iterator[Callable[[list[str]], Iterator[bytes]]]:
+    """Render HTML to PDF on every core: WeasyPrint's layout is pure CPU work, so separate
+    processes (started fresh, they never touch the database) render in parallel."""
+    workers = os.cpu_count() or 1
+    if workers < 2:
+        yield lambda htmls: map(unit_report_pdf, htmls)
+        return
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        yield lambda htmls: pool.map(unit_report_pdf, htmls)
 
 
 def units_with_results(bundle: PdfBundle) -> list[Unit]:
