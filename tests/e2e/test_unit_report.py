@@ -1,7 +1,7 @@
-"""A leader lands on their dashboard, opens their unit's report and downloads it as Excel,
-and cannot open a sibling's; HR reads and downloads as PDF a department's report
-with figures, comparisons, distributions and the sub-unit table. axe-core finds no WCAG 2.1
-A/AA violations on either."""
+"""A leader lands on their dashboard, opens their unit's report, downloads it as Excel and
+PDF, and cannot open a sibling's; HR reads and downloads as PDF a department's report with
+figures, comparisons, distributions and the sub-unit table; the area chief's heatmap shows
+their area only. axe-core finds no WCAG 2.1 A/AA violations on any of these pages."""
 
 import subprocess
 from typing import Any
@@ -46,6 +46,13 @@ def test_leader_and_hr_read_unit_reports(
     with page.expect_download() as download:
         page.get_by_role("link", name="Hent som Excel").click()
     assert download.value.suggested_filename.endswith("-U1.xlsx")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Hent som PDF").click()
+    assert download.value.suggested_filename.endswith("-U1.pdf")
+    pdf = ARTIFACTS / "leader-unit-report.pdf"
+    download.value.save_as(pdf)
+    pages = str(ARTIFACTS / "leader-unit-report-pdf")
+    subprocess.run(["pdftoppm", "-png", "-r", "70", str(pdf), pages], check=True)
     response = page.goto(f"{base}/reports/{measurement.pk}/units/U2/")
     assert response is not None and response.status == 404
 
