@@ -87,9 +87,12 @@ def test_everything_by_hand() -> None:
     assert organisation["n"] == 8 and organisation["invited"] == 11
     assert "vs_parent" not in next(r for r in rows if r["unit"] == "*" and r["metric"] == "d0")
     # The one group "nurse" holds everyone: shown, with the same figures as everyone.
-    nurses = next(r for r in rows if r["unit"] == "A" and r["scope"] == "subtree"
+    # (Groups are published for the whole organisation.)
+    nurses = next(r for r in rows if r["unit"] == "*" and r["scope"] == "all"
                   and r["group"] == "nurse" and r["metric"] == "d0")  # fmt: skip
-    assert nurses["score"] == pytest.approx(81.25)
+    everyone_d0 = next(r for r in rows if r["unit"] == "*" and r["group"] == ""
+                       and r["metric"] == "d0")  # fmt: skip
+    assert nurses["score"] == pytest.approx(everyone_d0["score"]) == pytest.approx(40.625)
 
 
 def test_favourable_shares_follow_each_scale() -> None:

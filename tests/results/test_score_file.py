@@ -55,14 +55,19 @@ def test_scores_units_and_groups_and_hides_small_ones(questionnaire: Path, tmp_p
     respondents = {
         (r["unit"], r["scope"], r["group"]): r["n"] for r in rows if r["kind"] == "respondents"
     }
-    assert respondents[("A1", "own", "")] == "13"
+    # Units are published as subtrees, job groups for the whole organisation.
+    assert respondents[("A1", "subtree", "")] == "13"
     assert respondents[("A", "subtree", "")] == "19"
-    assert ("A1", "own", "cook") not in respondents
-    # Helpers and nurses both shown would give the one cook away (13 - 6 - 6): one is hidden.
-    assert [("A1", "own", job) in respondents for job in ("helper", "nurse")].count(True) == 1
+    assert not any(scope == "own" for _unit, scope, _group in respondents)
+    assert not any(key[:3] == ("ORG", "all", "cook") for key in respondents)
+    # Helpers and nurses both shown would give the one cook away (19 - 6 - 12): the smaller
+    # group, the helpers, is hidden.
+    groups = {group for _unit, scope, group in respondents if scope == "all" and group}
+    assert groups == {"nurse"}
     # The short form's sum score for A2's nurses: (16 + 16 + 12 + 12 + 8 + 16) / 6
-    short = next(r for r in rows if r["unit"] == "A2" and r["scope"] == "own" and r["group"] == ""
-                 and r["kind"] == "dimension" and r["metric"] == "sc_short")  # fmt: skip
+    short = next(r for r in rows if r["unit"] == "A2" and r["scope"] == "subtree"
+                 and r["group"] == "" and r["kind"] == "dimension"
+                 and r["metric"] == "sc_short")  # fmt: skip
     assert float(short["score"]) == pytest.approx(80 / 6) and short["n"] == "6"
     assert any(r["kind"] == "alpha" and r["metric"] == "sc_short" for r in rows)
 
@@ -149,12 +154,12 @@ def test_differences_of_an_items_answers_are_suppressed_too(
     run(questionnaire, write(tmp_path, "a.csv", "\n".join(lines)), output, "--units", str(units))
     rows = list(csv.DictReader(output.open(encoding="utf-8"), delimiter=";"))
     shown = {(r["unit"], r["scope"]) for r in rows if r["kind"] == "respondents"}
-    assert {("A", "subtree"), ("A1", "own"), ("A2", "own")} <= shown
+    assert {("A", "subtree"), ("A1", "subtree"), ("A2", "subtree")} <= shown
     item_1 = {(r["unit"], r["scope"]): int(r["n"]) for r in rows if r["metric"] == "sc.short.1"}
-    assert ("A2", "own") not in item_1  # one answer
+    assert ("A2", "subtree") not in item_1  # one answer
     # A1 (6) is the smaller: hidden; the organisation is A again.
     assert item_1 == {("A", "subtree"): 7, ("*", "all"): 7}, item_1
     answers = list(item_1.values())
     assert all(not 1 <= a - b < 5 for a in answers for b in answers), item_1
     item_2 = {(r["unit"], r["scope"]) for r in rows if r["metric"] == "sc.short.2"}
-    assert ("A2", "own") in item_2 and ("A1", "own") in item_2  # everyone answered it
+    assert ("A2", "subtree") in item_2 and ("A1", "subtree") in item_2  # everyone answered

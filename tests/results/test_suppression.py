@@ -1,118 +1,206 @@
-"""Suppression: hand cases, and a property test on random trees and background splits that
-looks at actual sets of respondents: from the visible aggregates, no group of 1..k-1
-respondents can be derived by subtracting one visible count from another, or a cell's
-visible parts from the cell."""
+"""Suppression, checked against an independent oracle: the exact audit (`results.audit`)
+searches the span of the shown cells for any set of 1..k-1 respondents, with any
+coefficients, across scopes, levels, groups and each question's own n. The attacks that
+broke the earlier rules are tests of their own, and so is the choice of what to hide."""
 
-from itertools import count
+from fractions import Fraction as F
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from trivsel.results.suppression import Visibility, visible_cells, visible_many
+from trivsel.results.audit import Finding, audit, shown_cells
+from trivsel.results.suppression import PROTECTS, SHOWN, TOO_FEW, Visibility, visible_many
 from trivsel.results.tree import Tree
 
 
-def test_small_groups_are_hidden_and_still_count_upward() -> None:
-    tree = Tree.from_parents([-1, 0, 0])  # a root with two units, no one in the root itself
-    seen = visible_cells(np.array([[0.0], [12], [3]]), tree, k=5)
-    # Unit 2 has only 3. The root's 15 minus unit 1's 12 would give unit 2's 3 away, so
-    # unit 1 is hidden too (the smaller of the two); the organisation's 15 are shown.
-    assert seen.own[:, -1].tolist() == [False, False, False]
-    assert seen.subtree[:, -1].tolist() == [True, False, False]
-    assert seen.subtree_n[0, -1] == 15  # the 3 still count in the root
+def published(counts: np.ndarray, parents: list[int], k: int, listed: list[bool] | None = None,
+              ) -> tuple[Visibility, list[frozenset[int]]]:  # fmt: skip
+    """Run the suppression on one metric's own counts (unit × slice) and return what it
+    shows, as the audit's cells."""
+    tree = Tree.from_parents(parents)
+    flags = None if listed is None else np.array(listed)
+    seen = visible_many(np.asarray(counts)[:, None, :], tree, np.array([k]), flags)
+    cells = shown_cells(seen.own[:, 0].tolist(), seen.subtree[:, 0].tolist(), parents)
+    return seen, cells
 
 
-def test_background_groups_leave_no_small_remainder() -> None:
-    tree = Tree.from_parents([-1])
-    # 20 in the unit: 9 nurses, 8 assistants, 3 others. Showing nurses and assistants
-    # would give the 3 others away, so the smaller shown group is hidden as well.
-    seen = visible_cells(np.array([[9.0, 8, 3]]), tree, k=5)
-    assert seen.own[0].tolist() == [True, False, False, True]
+def atoms(counts: np.ndarray) -> list[int]:
+    return [int(v) for v in np.asarray(counts).reshape(-1)]
 
 
-def test_a_hidden_subtree_does_not_expose_its_own_unit() -> None:
-    # root (3 own) -> unit (9 own): root 12, unit 9; 12 - 9 = the root's own 3.
-    tree = Tree.from_parents([-1, 0])
-    seen = visible_cells(np.array([[3.0], [9]]), tree, k=5)
-    shown = [n for n, v in zip(seen.own_n[:, -1], seen.own[:, -1], strict=True) if v] + [
-        n for n, v in zip(seen.subtree_n[:, -1], seen.subtree[:, -1], strict=True) if v
-    ]
-    assert all(not 1 <= a - b < 5 for a in shown for b in shown)
+# The attacks from issue 10, first against the cells the old rules showed (the audit must
+# find them), then against what the suppression shows now (it must find nothing).
+
+
+def test_the_audit_finds_a_unit_rebuilt_from_three_figures() -> None:
+    # P -> C -> G and P -> D (no slices). C has 5 own, G 5, D 4, P none. The old rules
+    # showed P's subtree (14), C's own (5) and G (5): 14 - 5 - 5 = D's 4.
+    parents = [-1, 0, 1, 0]
+    counts = np.array([[0], [5], [5], [4]])
+    p_subtree, c_own, g = frozenset({0, 1, 2, 3}), frozenset({1}), frozenset({2})
+    finding = audit([p_subtree, c_own, g], atoms(counts), k=5)
+    assert finding == Finding((3,), 4, {0: F(1), 1: F(-1), 2: F(-1)})
+    _seen, cells = published(counts, parents, 5)
+    assert audit(cells, atoms(counts), 5) is None
+
+
+def test_the_audit_finds_a_slice_of_one_rebuilt_from_two_differences() -> None:
+    # P (own 0) with children C1 and C2, one group g1 plus everyone else (g2). The old
+    # rules let (P total - C1 own total) - (P g1 - C1 own g1) through: C2's g2 person.
+    parents = [-1, 0, 0]
+    counts = np.array([[0, 0], [6, 7], [9, 1]])  # unit x (g1, g2)
+    cells = [frozenset({0, 1, 2, 3, 4, 5}), frozenset({2, 3}), frozenset({0, 2, 4}),
+             frozenset({2})]  # fmt: skip
+    finding = audit(cells, atoms(counts), k=5)
+    assert finding is not None and finding.respondents == 1 and finding.atoms == (5,)
+    _seen, shown = published(counts, parents, 5)
+    assert audit(shown, atoms(counts), 5) is None
+
+
+def test_the_audit_finds_people_without_a_group() -> None:
+    # One unit: 9 nurses, 8 assistants, 3 without a group (never listed). The total minus
+    # the two slices gives the 3 away.
+    counts = np.array([[9, 8, 3]])
+    cells = [frozenset({0, 1, 2}), frozenset({0}), frozenset({1})]
+    assert audit(cells, atoms(counts), 5) == Finding((2,), 3, {0: F(1), 1: F(-1), 2: F(-1)})
+    seen, shown = published(counts, [-1], 5, [True, True, False])
+    assert audit(shown, atoms(counts), 5) is None
+    # The smaller slice goes; the unit and the larger slice stay.
+    assert seen.subtree[0, 0].tolist() == [True, False, False, True]
+    assert seen.group_reason[0].tolist() == [SHOWN, PROTECTS, TOO_FEW]
+
+
+def test_a_sensitive_item_keeps_its_own_k() -> None:
+    # k = 10: the top unit 30 answers (7 of its own), A 13 (own 6, child B 7: hidden), C 10:
+    # 30 - 13 - 10 would leave the top unit's 7. C, the smallest cell that resolves it, goes.
+    parents = [-1, 0, 1, 0]
+    counts = np.array([[7], [6], [7], [10]])
+    seen, shown = published(counts, parents, 10)
+    assert audit(shown, atoms(counts), 10) is None
+    assert seen.subtree[:, 0, -1].tolist() == [True, True, False, False]
+
+
+def test_the_larger_of_a_unit_and_its_only_area_stays() -> None:
+    # The organisation -> Borgmesterens Afdeling (3 of its own) -> its only area (10 of its
+    # own, 236 in all) -> two units. Showing both gives the 3 away; hiding the area resolves
+    # it (its own 10 join the department's 3), so the department stays.
+    parents = [-1, 0, 1, 2, 2]
+    counts = np.array([[0], [3], [10], [190], [36]])
+    seen, shown = published(counts, parents, 5)
+    assert audit(shown, atoms(counts), 5) is None
+    assert seen.subtree[:, 0, -1].tolist() == [True, True, False, True, True]
+    assert seen.reason[:, 0].tolist() == [SHOWN, SHOWN, PROTECTS, SHOWN, SHOWN]
+
+
+def test_a_forced_pair_names_the_unit_with_nearly_the_same_people() -> None:
+    # Sundhed og Omsorg: 2 staff of its own, one area with 1,443 in two units. The area is
+    # rebuilt from its units, so hiding it would not help: the department is hidden, and
+    # its report can name the area that holds all but fewer than 5 of its people.
+    parents = [-1, 0, 1, 2, 2, 0]  # the organisation, the department, the area, two units,
+    counts = np.array([[0], [2], [0], [900], [543], [50]])  # and another department
+    seen, shown = published(counts, parents, 5)
+    assert audit(shown, atoms(counts), 5) is None
+    assert seen.subtree[:, 0, -1].tolist()[:5] == [True, False, True, True, True]
+    assert seen.reason[1, 0] == PROTECTS and seen.partner[1, 0] == 2
+
+
+# Random organisations.
 
 
 @st.composite
-def organisations(draw: st.DrawFn) -> tuple[list[int], np.ndarray, int, bool]:
-    units = draw(st.integers(min_value=1, max_value=10))
-    parents = [-1] + [draw(st.integers(min_value=0, max_value=i - 1)) for i in range(1, units)]
+def organisations(draw: st.DrawFn) -> tuple[list[int], np.ndarray, np.ndarray, int]:
+    """A tree of 1-12 units up to depth 4 under the organisation, 1-3 groups plus people
+    without one, 0-12 people per atom, and a question some of them skipped."""
+    units = draw(st.integers(min_value=1, max_value=12))
+    parents, depth = [-1], [0]
+    for _ in range(units):
+        choices = [u for u, d in enumerate(depth) if d < 4]
+        parent = draw(st.sampled_from(choices))
+        parents.append(parent)
+        depth.append(depth[parent] + 1)
     groups = draw(st.integers(min_value=1, max_value=3))
     counts = np.array(
-        [
-            [draw(st.integers(min_value=0, max_value=12)) for _ in range(groups)]
-            for _ in range(units)
-        ],
-        dtype=np.float64,
-    )
-    # The last slice may be people without a background group: counted, never listed.
-    return parents, counts, draw(st.integers(min_value=3, max_value=10)), draw(st.booleans())
+        draw(st.lists(st.lists(st.integers(0, 12), min_size=groups + 1, max_size=groups + 1),
+                      min_size=len(parents), max_size=len(parents)))
+    )  # fmt: skip
+    counts[0] = 0  # the organisation itself has no own respondents
+    skipped = np.array(
+        [[draw(st.integers(0, int(v))) if draw(st.booleans()) else 0 for v in row]
+         for row in counts]
+    )  # fmt: skip
+    return parents, counts, counts - skipped, draw(st.integers(min_value=3, max_value=10))
 
 
 @settings(max_examples=300, deadline=None)
 @given(organisations())
-def test_no_small_group_can_be_derived_from_what_is_shown(
-    organisation: tuple[list[int], np.ndarray, int, bool],
+def test_nothing_small_can_be_derived_from_what_is_shown(
+    organisation: tuple[list[int], np.ndarray, np.ndarray, int],
 ) -> None:
-    parents, counts, k, unlisted_last = organisation
+    parents, respondents, answered, k = organisation
     tree = Tree.from_parents(parents)
-    listed = np.ones(counts.shape[1], dtype=bool)
-    listed[-1] = not unlisted_last
-    many = visible_many(counts[:, None, :], tree, np.array([k]), listed)
-    seen = Visibility(many.own[:, 0], many.subtree[:, 0], many.own_n[:, 0], many.subtree_n[:, 0])
-    if unlisted_last:
-        assert not seen.own[:, -2].any() and not seen.subtree[:, -2].any()
-    units, groups = counts.shape
-    total = groups
-    ids = count()
-    people = [[frozenset(next(ids) for _ in range(int(counts[u, g]))) for g in range(groups)]
-              for u in range(units)]  # fmt: skip
-    below: list[list[int]] = [[] for _ in range(units)]
-    for unit in range(units):
-        current = unit
-        while current >= 0:
-            below[current].append(unit)
-            current = parents[current]
+    slices = respondents.shape[1]
+    listed = np.array([True] * (slices - 1) + [False])  # the last: without a group
+    own = np.stack([respondents, answered], axis=1)  # unit × (respondents, question) × slice
+    seen = visible_many(own, tree, np.array([k, k]), listed)
+    for metric, counts in enumerate((respondents, answered)):
+        assert not seen.subtree[:, metric, slices - 1].any()  # never listed
+        cells = shown_cells(seen.own[:, metric].tolist(), seen.subtree[:, metric].tolist(), parents)
+        for cell in cells:
+            assert sum(atoms(counts)[a] for a in cell) >= k
+        assert audit(cells, atoms(counts), k) is None
 
-    def own_set(u: int, g: int) -> frozenset[int]:
-        return frozenset().union(*people[u]) if g == total else people[u][g]
 
-    def sub_set(u: int, g: int) -> frozenset[int]:
-        return frozenset().union(*(own_set(d, g) for d in below[u]))
+@settings(max_examples=150, deadline=None)
+@given(organisations())
+def test_nothing_is_hidden_that_need_not_be(
+    organisation: tuple[list[int], np.ndarray, np.ndarray, int],
+) -> None:
+    """Every cell hidden by the differencing rules is needed (showing it again lets the
+    audit find a small set), and no smaller shown cell could have been hidden instead."""
+    parents, respondents, _answered, k = organisation
+    tree = Tree.from_parents(parents)
+    slices = respondents.shape[1]
+    listed = np.array([True] * (slices - 1) + [False])
+    seen = visible_many(respondents[:, None, :], tree, np.array([k]), listed)
+    own, sub = seen.own[:, 0].copy(), seen.subtree[:, 0].copy()
+    n = seen.subtree_n[:, 0]
+    counts = atoms(respondents)
 
-    cells = {}
-    for u in range(units):
-        for g in range(groups + 1):
-            cells[("own", u, g)] = (own_set(u, g), bool(seen.own[u, g]))
-            cells[("sub", u, g)] = (sub_set(u, g), bool(seen.subtree[u, g]))
-            assert len(cells[("own", u, g)][0]) == seen.own_n[u, g]
-            assert len(cells[("sub", u, g)][0]) == seen.subtree_n[u, g]
-    shown = {key: members for key, (members, visible) in cells.items() if visible}
-    for key, members in shown.items():
-        assert len(members) >= k, key
-    # One visible count from another, wherever one group contains the other.
-    for a, big in shown.items():
-        for b, small in shown.items():
-            if small < big:
-                assert not 1 <= len(big) - len(small) < k, (a, b, len(big), len(small))
-    # A cell's visible parts from the cell.
-    for (kind, u, g), members in shown.items():
-        parts: list[frozenset[int]] = []
-        if kind == "sub":
-            parts = [m for key, m in shown.items() if key == ("own", u, g)]
-            parts += [m for c in range(units) if parents[c] == u
-                      for key, m in shown.items() if key == ("sub", c, g)]  # fmt: skip
-            left = len(members) - sum(len(p) for p in parts)
-            assert not 1 <= left < k, ("tree", kind, u, g, left)
-        if g == total:
-            groups_shown = [shown[(kind, u, h)] for h in range(groups) if (kind, u, h) in shown]
-            left = len(members) - sum(len(p) for p in groups_shown)
-            assert not 1 <= left < k, ("groups", kind, u, left)
+    def leaks(subtree: np.ndarray) -> bool:
+        return audit(shown_cells(own.tolist(), subtree.tolist(), parents), counts, k) is not None
+
+    def protects(u: int, g: int) -> bool:
+        if g == slices:
+            return bool(seen.reason[u, 0] == PROTECTS)
+        return u == 0 and bool(seen.group_reason[0, g] == PROTECTS)
+
+    hidden = [(u, g) for u in range(len(parents)) for g in range(slices + 1)
+              if not sub[u, g] and protects(u, g)]  # fmt: skip
+    for u, g in hidden:
+        again = sub.copy()
+        again[u, g] = True
+        assert leaks(again), ("not needed", u, g)
+        for v, h in zip(*np.nonzero(sub), strict=True):
+            smaller = n[v, h] < n[u, g] or (h < slices and g == slices)
+            if not smaller or (h == slices and g < slices):
+                continue  # a slice goes before a total: never a total for a slice
+            swapped = again.copy()
+            swapped[v, h] = False
+            assert leaks(swapped), ("a smaller cell would do", (u, g), (v, h))
+
+
+@pytest.mark.parametrize("k", [3, 5, 10])
+def test_every_hidden_total_says_why(k: int) -> None:
+    parents = [-1, 0, 0, 1, 1]
+    counts = np.array([[0], [1], [30], [2 * k], [k - 1]])
+    seen, _cells = published(counts, parents, k)
+    for unit, reason in enumerate(seen.reason[:, 0].tolist()):
+        total = seen.subtree_n[unit, 0, -1]
+        if total < k:
+            assert reason == TOO_FEW
+        elif not seen.subtree[unit, 0, -1]:
+            assert reason == PROTECTS
+        else:
+            assert reason == SHOWN

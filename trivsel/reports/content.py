@@ -92,7 +92,7 @@ class UnitReport:
 
     @property
     def comments_shown(self) -> list[str]:
-        """The first comments of the (already shuffled) list, for the page and the PDF."""
+        """The first comments of the (sorted by text) list, for the page and the PDF."""
         return (self.comments or [])[:COMMENTS_SHOWN]
 
     @property

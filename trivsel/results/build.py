@@ -3,7 +3,6 @@ computation (`compute`, the same as `score_file`), compare with the previous mea
 through HR's unit mapping, and replace the measurement's Result rows in one transaction.
 Idempotent: building twice gives the same rows. Reports read Result rows, never answers."""
 
-import random
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -150,7 +149,7 @@ def comment_records(
     register: Register,
 ) -> list[Record]:  # fmt: skip
     """Comment lists for the cells where they may be shown (k for comments, and the
-    differencing rules); each list shuffled, undated, without any link to a person."""
+    differencing rules); each list sorted by text, undated, without any link to a person."""
     questions = [
         v for page in pages_of(measurement) for v in page if v.kind == ItemVersion.Kind.FREE_TEXT
     ]
@@ -195,7 +194,9 @@ def comment_records(
                 else {"unit": register.units.codes[unit],
                       "scope": "own" if part == 0 else "subtree"}
             )  # fmt: skip
-            random.Random(f"{measurement.pk}:{where}:{group}:{c}").shuffle(chosen)
+            # Sorted by their text: no order of groups or of arrival survives (a shuffle
+            # seeded with public values could be inverted).
+            chosen.sort(key=lambda text: (text.casefold(), text))
             found.append(where | {
                 "group": group, "kind": "comments", "metric": questions[c].item.key,
                 "n": len(chosen), "options": {"texts": chosen},

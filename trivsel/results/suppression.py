@@ -1,32 +1,41 @@
-"""Which groups' figures may be shown (PRODUCT.md, "Anonymity"): pure, on respondent counts,
-for many metrics at once (respondents, each dimension, each item: people skip questions,
-so each has its own counts).
+"""Which figures may be shown (PRODUCT.md, "Anonymity"; the proofs are in docs/anonymity.md):
+pure, on respondent counts, for many metrics at once (respondents, each dimension, each
+item: people skip questions, so each has its own counts).
 
-A *cell* is a set of respondents whose aggregate could be shown: for each unit its own
-respondents and its whole subtree, each in total and split by background group (slice).
-A cell is shown only if
+What is published for one measurement, per metric:
 
-1. it has at least k respondents (k = 5 by default; a higher k for sensitive items and
-   for comments) and its slice may be listed at all (respondents without a background
-   group form a slice that is counted but never listed), and
-2. no group of 1..k-1 respondents can be derived by subtraction:
-   a. pairs: for any two shown cells where one contains the other (a slice within its
-      unit's total, a unit's own within its subtree, anything within an ancestor's
-      subtree in the same slice or in total), the difference is 0 or at least k;
-   b. parts: a shown subtree cell minus its shown direct parts (the unit's own cell and
-      its children's subtree cells, in the same slice) is 0 or at least k; a shown total
-      minus its shown slices is 0 or at least k;
-   c. the same set is the same cell: where two nested cells hold the same respondents
-      (equal counts, e.g. a subtree whose group g lives in one child), both are shown or
-      neither. With (c), every containment between *sets* of respondents (also those
-      that come from empty groups) is checked through a nested pair of equal sets.
+- every unit's *subtree* (the unit with everything below it: what a report shows), and the
+  whole organisation (the virtual root, the last unit of the tree), in total;
+- the whole organisation per background group (job group). People without a group are
+  counted in every total and never listed.
 
-Where (a) or (b) fails, the smaller cell (for b, the smallest shown part) is hidden, and
-the checks run again until nothing fails. Hidden cells still count in their parents and
-in response rates: nothing is lost, it is only not shown on its own.
+A unit's own respondents without its sub-units, and a group within a unit, are not
+published: no page reads them, and every published cell adds combinations to protect.
 
-Everything is vectorised over units, metrics and slices; the loops run over depth levels
-of the tree and over the rounds of hiding, never over units.
+The promise: no set of 1..k-1 respondents has an indicator in the span of the published
+cells, so no count, sum, mean or share of such a set follows from any linear combination
+of what is shown. For the published shape that is exactly:
+
+1. *Totals (a laminar family).* For a shown subtree cell v, its remainder R(v) = v minus
+   its maximal shown descendants is 0 or at least k. The remainders partition the people
+   under shown cells, every shown cell is a sum of remainders, so the sets that can be
+   derived from totals alone are exactly unions of remainders.
+2. *Groups against totals.* With the remainders as blocks A and each shown group g of the
+   organisation as B_g: no set of groups S leaves 1..k-1 people in
+   (the blocks touching S) minus (the groups S), nor in (the groups S) minus (the blocks
+   wholly made of S's people). These two shapes are every derivable set once (1) holds.
+
+Which cell to hide (the one carrying least): a conflict in (1) at v is resolved by hiding v
+or one of its maximal shown descendants whose own remainder is at least k (that joins v's
+remainder), whichever has fewer respondents; units are taken deepest first, so a unit's
+remainder is settled before its ancestors look at it. Cells hidden on the way that turn out
+not to be needed are shown again. A conflict in (2) hides the smallest group slice in S
+(a job-group slice goes before a unit's total).
+
+Every hidden cell keeps its reason: fewer than k answered, or hidden to protect a smaller
+group (with, where one exists, the shown unit that holds all but fewer than k of its
+people). Hidden cells still count in their parents: nothing is lost, it is only not shown
+on its own.
 """
 
 from dataclasses import dataclass
@@ -37,19 +46,27 @@ from numpy.typing import NDArray
 
 from trivsel.results.tree import Tree
 
-Counts = NDArray[Any]  # whole numbers (uint16 or int32)
+Counts = NDArray[Any]
 Flags = NDArray[np.bool_]
+
+SHOWN, TOO_FEW, PROTECTS = 0, 1, 2
+MAX_GROUPS = 12  # groups checked together exactly (2^12 sets); smaller ones beyond are hidden
 
 
 @dataclass(frozen=True)
 class Visibility:
-    """own[u, g] / subtree[u, g]: may the cell be shown. Column g < G is slice g, the last
-    column is the unit in total. (For many metrics: [u, metric, g].)"""
+    """own[u, m, g] / subtree[u, m, g]: may the cell be shown. Column g < G is slice g, the
+    last column is the unit in total. reason[u, m] (SHOWN, TOO_FEW, PROTECTS) and partner
+    [u, m] (a shown unit holding all but fewer than k of u's people, else -1) for subtree
+    totals; group_reason[m, g] for the organisation's group slices."""
 
     own: Flags
     subtree: Flags
     own_n: Counts
     subtree_n: Counts
+    reason: NDArray[np.int8]
+    partner: NDArray[np.int64]
+    group_reason: NDArray[np.int8]
 
 
 def with_total(counts: Counts) -> Counts:
@@ -60,233 +77,250 @@ def with_total(counts: Counts) -> Counts:
 def visible_cells(own_counts: NDArray[Any], tree: Tree, k: int) -> Visibility:
     """own_counts: respondents per unit × slice (own respondents only); one metric."""
     seen = visible_many(np.asarray(own_counts)[:, None, :], tree, np.array([k]))
-    return Visibility(seen.own[:, 0], seen.subtree[:, 0], seen.own_n[:, 0], seen.subtree_n[:, 0])
+    return Visibility(
+        seen.own[:, 0], seen.subtree[:, 0], seen.own_n[:, 0], seen.subtree_n[:, 0],
+        seen.reason[:, 0], seen.partner[:, 0], seen.group_reason[0],
+    )  # fmt: skip
 
 
 def visible_many(
     own_counts: NDArray[Any], tree: Tree, k: NDArray[np.int64], listed: Flags | None = None
 ) -> Visibility:
     """own_counts: unit × metric × slice counts of own respondents; k per metric; listed:
-    which slices may be shown at all (default all). Returns unit × metric × (slice + 1)."""
-    # The smallest integer type that holds everyone (nested cells never differ negatively).
-    counts = np.asarray(own_counts)
-    kind = np.uint16 if counts.sum() <= np.iinfo(np.uint16).max else np.int32
-    own_n = with_total(counts.astype(kind))
-    sub_n = tree.subtree_totals(own_n.astype(np.float64)).astype(kind)
-    slices = own_n.shape[2] - 1
-    threshold = np.asarray(k, dtype=kind)[None, :, None]
-    may = np.ones(slices + 1, dtype=bool)
-    if listed is not None:
-        may[:slices] = listed
-    own = (own_n >= threshold) & may
-    sub = np.greater_equal(sub_n, threshold) & may
-    pairs = _nested_pairs(own_n, sub_n, tree, threshold, may)
-    leaf = _leaves(tree)
-    flat = np.concatenate([own.ravel(), sub.ravel()])
-    own, sub = flat[: own.size].reshape(own.shape), flat[own.size :].reshape(sub.shape)
-    family = _Family.of(tree)
-    metrics = int(own_n.shape[1])
-    # Metrics are independent: after a round, only those where something was hidden can
-    # change again.
-    active = np.arange(metrics)
-    for _round in range(10_000):
-        hidden = pairs.apply(flat)
-        changed = np.zeros(metrics, dtype=bool)
-        changed[(hidden % own.size) // (slices + 1) % metrics] = True
-        own[leaf] = sub[leaf]
-        if len(active) == metrics:
-            changed |= _parts(own, sub, own_n, sub_n, family, threshold, slices)
-        else:
-            part_own, part_sub = own[:, active], sub[:, active]
-            changed[active] |= _parts(
-                part_own, part_sub, own_n[:, active], sub_n[:, active], family,
-                threshold[:, active], slices,
-            )  # fmt: skip
-            own[:, active], sub[:, active] = part_own, part_sub
-        if not changed.any():
-            break
-        active = np.flatnonzero(changed)
-    own[leaf] = sub[leaf]
-    return Visibility(own, sub, own_n, sub_n)
+    which slices may be shown at all (default all). `tree` has one root: the organisation.
+    Returns flags unit × metric × (slice + 1)."""
+    counts = np.asarray(own_counts, dtype=np.int64)
+    units, metrics, slices = counts.shape
+    own_n = with_total(counts)
+    sub_n = tree.subtree_totals(own_n.astype(np.float64)).astype(np.int64)
+    threshold = np.asarray(k, dtype=np.int64).reshape(metrics)
+    totals = sub_n[:, :, slices]
+    shown = totals >= threshold[None, :]
+    reason = np.where(shown, SHOWN, TOO_FEW).astype(np.int8)
+    shown = _settle_totals(shown, totals, threshold, tree, reason)
+    partner = _partners(shown, totals, threshold, tree, reason)
+
+    root = int(np.flatnonzero(tree.parent < 0)[0]) if units else 0
+    may = np.ones(slices, dtype=bool) if listed is None else np.asarray(listed, dtype=bool)
+    group_shown = (
+        (sub_n[root, :, :slices] >= threshold[:, None]) & may[None, :] & shown[root][:, None]
+    )
+    group_reason = np.where(group_shown, SHOWN, TOO_FEW).astype(np.int8)
+    if slices and units:
+        blocks = _blocks(shown, tree)
+        for metric in range(metrics):
+            if group_shown[metric].any():
+                _settle_groups(
+                    counts[:, metric, :], blocks[:, metric], group_shown[metric],
+                    int(threshold[metric]), group_reason[metric],
+                )  # fmt: skip
+
+    subtree = np.zeros((units, metrics, slices + 1), dtype=bool)
+    subtree[:, :, slices] = shown
+    if units:
+        subtree[root, :, :slices] = group_shown
+    own = np.zeros_like(subtree)
+    return Visibility(own, subtree, own_n, sub_n, reason, partner, group_reason)
 
 
-def _small(difference: Counts, threshold: Counts) -> Flags:
-    return (difference >= 1) & (difference < threshold)
+def _nearest_shown_ancestor(shown: Flags, tree: Tree) -> NDArray[np.int64]:
+    """Per unit × metric: the nearest strict ancestor whose cell is shown, else -1."""
+    nearest = np.full(shown.shape, -1, dtype=np.int64)
+    for level in range(1, int(tree.depth.max(initial=0)) + 1):
+        at = np.flatnonzero(tree.depth == level)
+        parent = tree.parent[at]
+        nearest[at] = np.where(shown[parent], parent[:, None], nearest[parent])
+    return nearest
 
 
-@dataclass(frozen=True)
-class _Pairs:
-    """Every nested pair (cell X inside container C) that could matter: X could be shown
-    and the two differ by less than k. Indices into own and subtree flags laid end to end."""
-
-    inner: NDArray[np.int64]
-    outer: NDArray[np.int64]
-    small: Flags  # the difference is 1..k-1 (else it is 0: the same respondents)
-    inner_listed: Flags
-
-    def apply(self, flat: Flags) -> NDArray[np.int64]:
-        """Rules (a) and (c), once over every pair; returns the flat indices hidden."""
-        xv, cv = flat[self.inner], flat[self.outer]
-        hide_x = xv & np.where(self.small, cv, ~cv)
-        hide_c = cv & ~xv & ~self.small & self.inner_listed
-        hidden = np.concatenate([self.inner[hide_x], self.outer[hide_c]])
-        flat[hidden] = False
-        return hidden
+def _remainders(shown: Flags, totals: Counts, nearest: NDArray[np.int64]) -> Counts:
+    """R(v) = v's total minus its maximal shown descendants' totals (for every cell)."""
+    units, metrics = shown.shape
+    column = np.broadcast_to(np.arange(metrics), shown.shape)
+    inner = shown & (nearest >= 0)
+    taken = np.bincount(
+        (nearest[inner] * metrics + column[inner]), weights=totals[inner],
+        minlength=units * metrics,
+    ).reshape(units, metrics)  # fmt: skip
+    return totals - taken.astype(np.int64)
 
 
-def _nested_pairs(
-    own_n: Counts, sub_n: Counts, tree: Tree, threshold: Counts, may: Flags
-) -> _Pairs:
-    """A slice within its unit's total (own and subtree); an own or subtree cell within
-    its own unit's or an ancestor's subtree, in the same slice and in total.
-
-    Going up the tree a container only grows, so once a cell differs from an ancestor's
-    subtree by k or more it does so from every higher one: each cell climbs only as far
-    as it stays within k. A leaf's own cells are its subtree cells (the same people), so
-    only the subtree cells take part and the leaf's own flags copy them. Only cells that
-    could be shown at the start take part as the inner cell."""
-    slices = own_n.shape[2] - 1
-    offset = own_n.size  # subtree cells come after own cells in the flat flags
-    k = threshold.reshape(-1)
-    inner_parts, outer_parts, small_parts, listed_parts = [], [], [], []
-    leaf = _leaves(tree)
-
-    def record(x_at: NDArray[np.int64], c_at: NDArray[np.int64], difference: Counts,
-               column: NDArray[np.int64]) -> None:  # fmt: skip
-        inner_parts.append(x_at)
-        outer_parts.append(c_at)
-        small_parts.append(difference >= 1)
-        listed_parts.append(may[column])
-
-    for x_n, base, first in ((own_n, 0, 0), (sub_n, offset, 1)):
-        # Only cells that start shown: a cell below k, or of a slice never listed, is hidden
-        # throughout, and a container holding the same people is then below k as well.
-        unit, metric, column = np.nonzero((x_n >= threshold) & may)
-        if base == 0:
-            keep = ~leaf[unit]
-            unit, metric, column = unit[keep], metric[keep], column[keep]
-        x_at = base + np.ravel_multi_index((unit, metric, column), own_n.shape)
-        x_value = x_n[unit, metric, column]
-        # A slice within its own unit's total (same kind of cell).
-        group = column < slices
-        c_at = base + np.ravel_multi_index(
-            (unit[group], metric[group], np.full(group.sum(), slices)), own_n.shape
-        )
-        difference = x_n[unit[group], metric[group], slices] - x_value[group]
-        near = difference < k[metric[group]]
-        record(x_at[group][near], c_at[near], difference[near], column[group][near])
-        # Within subtrees up the tree: the same slice, and (for a slice) the total.
-        for target in ("same", "total"):
-            pick = np.ones(len(unit), dtype=bool) if target == "same" else group
-            u, m, c, at, value = unit[pick], metric[pick], column[pick], x_at[pick], x_value[pick]
-            c_column = c if target == "same" else np.full(len(c), slices)
-            holder = u if first == 0 else tree.parent[u]
-            while len(holder):
-                inside = holder >= 0
-                holder, u, m, c, c_column, at, value = (
-                    array[inside] for array in (holder, u, m, c, c_column, at, value)
-                )
-                difference = sub_n[holder, m, c_column] - value
-                near = difference < k[m]
-                holder, u, m, c, c_column, at, value, difference = (
-                    array[near] for array in (holder, u, m, c, c_column, at, value, difference)
-                )
-                c_at = offset + np.ravel_multi_index((holder, m, c_column), own_n.shape)
-                record(at, c_at, difference, c)
-                holder = tree.parent[holder]
-    return _Pairs(
-        np.concatenate(inner_parts), np.concatenate(outer_parts),
-        np.concatenate(small_parts), np.concatenate(listed_parts),
-    )  # fmt: skip
+def _settle_totals(
+    shown: Flags, totals: Counts, threshold: Counts, tree: Tree, reason: NDArray[np.int8]
+) -> Flags:
+    """Rule (1), deepest units first; then cells hidden on the way that are not needed are
+    shown again. Changes `reason` in place."""
+    units, metrics = shown.shape
+    shown = shown.copy()
+    column = np.broadcast_to(np.arange(metrics), shown.shape)
+    for level in range(int(tree.depth.max(initial=0)), -1, -1):
+        nearest = _nearest_shown_ancestor(shown, tree)
+        left = _remainders(shown, totals, nearest)
+        at = tree.depth == level
+        conflict = shown & at[:, None] & (left >= 1) & (left < threshold[None, :])
+        if not conflict.any():
+            continue
+        # The cheapest maximal shown descendant whose remainder would close the gap.
+        helps = shown & (nearest >= 0) & (left >= threshold[None, :])
+        helps &= conflict[np.maximum(nearest, 0), column]
+        cost = np.full(units * metrics, np.iinfo(np.int64).max, dtype=np.int64)
+        target = nearest[helps] * metrics + column[helps]
+        np.minimum.at(cost, target, totals[helps])
+        cost = cost.reshape(units, metrics)
+        hide_self = conflict & (totals <= cost)  # of equal ones, keep the smaller unit
+        chosen = helps & ~hide_self[np.maximum(nearest, 0), column]
+        chosen &= totals == cost[np.maximum(nearest, 0), column]
+        # One descendant per conflict: the first of equally small ones.
+        rows, cols = np.nonzero(chosen)
+        key = nearest[rows, cols] * metrics + cols
+        _unique, first = np.unique(key, return_index=True)
+        shown[hide_self] = False
+        shown[rows[first], cols[first]] = False
+        reason[hide_self] = PROTECTS
+        reason[rows[first], cols[first]] = PROTECTS
+    _show_again(shown, totals, threshold, tree, reason)
+    return shown
 
 
-def _leaves(tree: Tree) -> Flags:
-    leaf = np.ones(len(tree), dtype=bool)
-    leaf[tree.parent[tree.parent >= 0]] = False
-    return leaf
+def _show_again(
+    shown: Flags, totals: Counts, threshold: Counts, tree: Tree, reason: NDArray[np.int8]
+) -> None:
+    """Show again, largest first, every cell hidden to protect others whose showing breaks
+    nothing any more (or that the shown cells rebuild anyway)."""
+    candidates = np.argwhere(reason == PROTECTS)
+    if not len(candidates):
+        return
+    order = np.argsort(-totals[candidates[:, 0], candidates[:, 1]], kind="stable")
+    start, end = _preorder(tree)
+    for unit, metric in candidates[order]:
+        flags = shown[:, metric]
+        nearest = _nearest_shown_ancestor(flags[:, None], tree)[:, 0]
+        above = nearest[unit]
+        inside = (start >= start[unit]) & (start < end[unit]) & flags & (nearest == above)
+        inside[unit] = False
+        mine = totals[unit, metric] - totals[inside, metric].sum()
+        k = threshold[metric]
+        if 1 <= mine < k:
+            continue
+        if above >= 0:
+            left = _remainders(flags[:, None], totals[:, metric : metric + 1], nearest[:, None])
+            if 1 <= left[above, 0] - mine < k:
+                continue
+        shown[unit, metric] = True
+        reason[unit, metric] = SHOWN
 
 
-def _parts(
-    own: Flags, sub: Flags, own_n: Counts, sub_n: Counts, family: "_Family",
-    threshold: Counts, slices: int,
-) -> Flags:  # fmt: skip
-    """Rule (b): hide the smallest shown part where a remainder of 1..k-1 would be left.
-    Returns, per metric, whether anything was hidden."""
-    changed = np.zeros(own.shape[1], dtype=bool)
-    # A subtree = its unit's own respondents + its children's subtrees (only units with
-    # children: a leaf's subtree is its own cell).
-    at = family.parents
-    child_flags = sub[family.children]
-    child_n = sub_n[family.children]
-    shown_children = np.add.reduceat(np.where(child_flags, child_n, 0), family.starts, axis=0)
-    parent_own, parent_own_n = own[at], own_n[at]
-    left = sub_n[at] - np.where(parent_own, parent_own_n, 0) - shown_children
-    bad = sub[at] & _small(left, threshold)
-    if bad.any():
-        big = np.iinfo(child_n.dtype).max
-        smallest_child = np.minimum.reduceat(
-            np.where(child_flags, child_n, big), family.starts, axis=0
-        )
-        hide_own = bad & (np.where(parent_own, parent_own_n, big) <= smallest_child)
-        parent_own[hide_own] = False
-        own[at] = parent_own
-        candidate = (
-            (bad & ~hide_own)[family.slot] & child_flags & (child_n == smallest_child[family.slot])
-        )
-        if candidate.any():
-            # Of equally small children, hide one: the first.
-            position = np.arange(len(family.children), dtype=np.int64)[:, None, None]
-            none = len(family.children)
-            first = np.minimum.reduceat(np.where(candidate, position, none), family.starts, axis=0)
-            hide_child = candidate & (position == first[family.slot])
-            child_flags[hide_child] = False
-            sub[family.children] = child_flags
-        changed |= bad.any(axis=(0, 2))
-    # A total = its slices (a leaf's own cells are its subtree cells: checked once).
-    own_flags = own[at]
-    changed |= _total_parts(own_flags, own_n[at], threshold, slices)
-    own[at] = own_flags
-    changed |= _total_parts(sub, sub_n, threshold, slices)
-    return changed
+def _preorder(tree: Tree) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Each unit's position in a depth-first walk and the end of its subtree there."""
+    children: list[list[int]] = [[] for _ in range(len(tree))]
+    for unit, parent in enumerate(tree.parent.tolist()):
+        if parent >= 0:
+            children[parent].append(unit)
+    start = np.zeros(len(tree), dtype=np.int64)
+    end = np.zeros(len(tree), dtype=np.int64)
+    clock = 0
+    stack = [(int(u), False) for u in np.flatnonzero(tree.parent < 0)[::-1]]
+    while stack:
+        unit, done = stack.pop()
+        if done:
+            end[unit] = clock
+            continue
+        start[unit] = clock
+        clock += 1
+        stack.append((unit, True))
+        stack.extend((child, False) for child in reversed(children[unit]))
+    return start, end
 
 
-def _total_parts(flags: Flags, n: Counts, threshold: Counts, slices: int) -> Flags:
-    """A shown total minus its shown slices: hide the smallest slice where 1..k-1 is left.
-    Changes `flags` in place; returns, per metric, whether anything was hidden."""
-    shown = np.where(flags[:, :, :slices], n[:, :, :slices], 0).sum(axis=2)
-    bad = flags[:, :, slices] & _small(n[:, :, slices] - shown, threshold[:, :, 0])
-    if bad.any():
-        values = np.where(flags[:, :, :slices], n[:, :, :slices], np.iinfo(n.dtype).max)
-        smallest = values.argmin(axis=2)[:, :, None]  # of equally small ones, the first
-        hide = bad[:, :, None] & (np.arange(slices)[None, None, :] == smallest)
-        part = flags[:, :, :slices]
-        part[hide] = False
-        flags[:, :, :slices] = part
-    return np.asarray(bad.any(axis=0))
+def _partners(
+    shown: Flags, totals: Counts, threshold: Counts, tree: Tree, reason: NDArray[np.int8]
+) -> NDArray[np.int64]:
+    """For a cell hidden to protect others: its largest maximal shown descendant, if that
+    holds all but fewer than k of its people (the unit whose report shows nearly the same)."""
+    units, metrics = shown.shape
+    partner = np.full(shown.shape, -1, dtype=np.int64)
+    if not (reason == PROTECTS).any():
+        return partner
+    nearest = _nearest_shown_ancestor(shown, tree)
+    # Climbing from every shown cell to its nearest shown ancestor passes the hidden cells
+    # in between; the largest shown cell directly below a hidden one is its candidate
+    # (encoded as total × units + unit, so one maximum finds both).
+    encoded = np.full(units * metrics, -1, dtype=np.int64)
+    rows, cols = np.nonzero(shown & (nearest >= 0))
+    holder = tree.parent[rows]
+    while len(rows):
+        hidden_here = ~shown[holder, cols]
+        np.maximum.at(
+            encoded, (holder * metrics + cols)[hidden_here],
+            (totals[rows, cols] * units + rows)[hidden_here],
+        )  # fmt: skip
+        keep = hidden_here & (tree.parent[holder] >= 0)
+        rows, cols, holder = rows[keep], cols[keep], tree.parent[holder[keep]]
+    best = np.where(encoded >= 0, encoded % units, -1)
+    best_n = np.where(encoded >= 0, encoded // units, -1)
+    best = best.reshape(units, metrics)
+    best_n = best_n.reshape(units, metrics)
+    close = (reason == PROTECTS) & (best >= 0) & (totals - best_n < threshold[None, :])
+    partner[close] = best[close]
+    return partner
 
 
-@dataclass(frozen=True)
-class _Family:
-    """Children grouped by parent, for per-parent sums and minima without ufunc.at."""
+def _blocks(shown: Flags, tree: Tree) -> NDArray[np.int64]:
+    """Per unit × metric: the shown cell whose remainder holds the unit's own respondents
+    (the unit itself if shown, else its nearest shown ancestor; -1 if none)."""
+    nearest = _nearest_shown_ancestor(shown, tree)
+    units = np.arange(len(tree))[:, None]
+    return np.where(shown, units, nearest)
 
-    units: int
-    children: NDArray[np.int64]  # non-root units, sorted by parent
-    parent_of: NDArray[np.int64]
-    parents: NDArray[np.int64]  # the distinct parents
-    starts: NDArray[np.int64]  # where each parent's children start in `children`
-    slot: NDArray[np.int64]  # per child: its parent's index in `parents`
 
-    @classmethod
-    def of(cls, tree: Tree) -> "_Family":
-        nonroot = np.flatnonzero(tree.parent >= 0)
-        children = nonroot[np.argsort(tree.parent[nonroot], kind="stable")]
-        parent_of = tree.parent[children]
-        parents, starts, slot = np.unique(parent_of, return_index=True, return_inverse=True)
-        return cls(len(tree), children, parent_of, parents, starts, slot)
+def _settle_groups(
+    counts: Counts, block_of: NDArray[np.int64], group_shown: Flags, k: int,
+    group_reason: NDArray[np.int8],
+) -> None:  # fmt: skip
+    """Rule (2) for one metric: counts[u, g] own respondents, block_of[u] their block.
+    Hides group slices (smallest first) until no set of groups leaves 1..k-1 people."""
+    inside = block_of >= 0
+    slices = counts.shape[1]
+    per_block = np.zeros((len(counts), slices), dtype=np.int64)
+    np.add.at(per_block, block_of[inside], counts[inside])
+    per_block = per_block[per_block.sum(axis=1) > 0]
+    size = per_block.sum(axis=1)
+    group_n = counts.sum(axis=0)
+    while True:
+        groups = np.flatnonzero(group_shown)
+        if len(groups) > MAX_GROUPS:
+            smallest = groups[np.argmin(group_n[groups])]
+            group_shown[smallest] = False
+            group_reason[smallest] = PROTECTS
+            continue
+        if not len(groups):
+            return
+        bad = _group_conflict(per_block, size, group_n, groups, k)
+        if bad is None:
+            return
+        smallest = bad[np.argmin(group_n[bad])]
+        group_shown[smallest] = False
+        group_reason[smallest] = PROTECTS
 
-    def per_parent(self, ufunc: np.ufunc, values: Counts, empty: int) -> Counts:
-        """ufunc over each unit's children's rows; `empty` for units without children."""
-        out = np.full((self.units, *values.shape[1:]), empty, dtype=values.dtype)
-        if len(self.children):
-            out[self.parents] = ufunc.reduceat(values, self.starts, axis=0)
-        return out
+
+def _group_conflict(
+    per_block: Counts, size: Counts, group_n: Counts, groups: NDArray[np.int64], k: int
+) -> NDArray[np.int64] | None:
+    """A set of shown groups that leaves 1..k-1 people in either shape, or None."""
+    present = per_block[:, groups] > 0  # blocks × shown groups
+    others = size - per_block[:, groups].sum(axis=1)  # people of no shown group per block
+    count = len(groups)
+    masks = ((np.arange(1, 2**count)[:, None] >> np.arange(count)) & 1).astype(bool)
+    in_sets = masks.astype(np.int64)
+    touches = (present.astype(np.int64) @ in_sets.T) > 0  # blocks × sets
+    wholly = ((present.astype(np.int64) @ (~masks).T.astype(np.int64)) == 0) & (others == 0)[
+        :, None
+    ]
+    chosen = in_sets @ group_n[groups]
+    first = size @ touches - chosen  # blocks touching S minus S's people
+    second = chosen - size @ wholly  # S's people minus the blocks made of S only
+    small = ((first >= 1) & (first < k)) | ((second >= 1) & (second < k))
+    if not small.any():
+        return None
+    found: NDArray[np.int64] = groups[masks[np.flatnonzero(small)[0]]]
+    return found
