@@ -56,7 +56,8 @@ def test_hidden_cells_are_marked_and_shown_ones_carry_the_score(
     assert "Social capital, short form" in page or "sc_short" in page
     # SO (8 answers) has its score; Område Nord and Syd are hidden.
     assert ">10<" in page
-    assert page.count('<span class="visually-hidden">hidden</span>') >= 2
+    assert page.count('<span class="visually-hidden">Not shown, to protect a group') >= 1
+    assert page.count('<span class="visually-hidden">Not shown: fewer than 5 answered') >= 1
 
 
 def test_query_count_does_not_grow_with_units(

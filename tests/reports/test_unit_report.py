@@ -76,8 +76,9 @@ def test_the_report_shows_what_may_be_shown_and_says_what_is_hidden(
     assert shown.score is not None
     assert f">{shown.score:.0f}<" in page
     assert "Social capital, short form" in page or "sc_short" in page
-    # Område Nord (7) and Syd (1) are hidden: the sub-unit table says so.
-    assert page.count("Not shown: fewer than 5 answers") == 2
+    # Område Nord (7) and Syd (1) are hidden: the sub-unit table says why (test_reasons).
+    assert page.count("Not shown, to protect a group of fewer than 5") == 1
+    assert page.count("Not shown: fewer than 5 answered") == 1
     # A leader's unit whose figures are hidden gets a plain explanation, no numbers.
     unit = clients["unit_leader"].get(url(closed, "U1")).content.decode()
     assert "Results cannot be shown for this unit: fewer than 5 answered" in unit
@@ -159,7 +160,7 @@ def test_the_pdf_has_the_same_content_and_the_same_access(
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True).stdout
     page = text.decode()
     assert "Results for Sundhed og Omsorg" in page
-    assert "Not shown: fewer than 5 answers" in page
+    assert "Not shown: fewer than 5 answered" in page
     assert "Download as" not in page  # the page's links are not in the PDF
     assert (
         clients["unit_leader"].get(reverse("reports:pdf", args=[closed.pk, "U2"])).status_code

@@ -9,7 +9,7 @@ from trivsel.instruments.builder import add_free_text
 from trivsel.instruments.models import ItemVersion
 from trivsel.measurements.lifecycle import close_measurement, open_measurement
 from trivsel.measurements.models import Measurement
-from trivsel.results.build import build_results
+from trivsel.results.build import alphabetical, build_results
 from trivsel.results.models import Result
 from trivsel.survey.models import Answer, Invitation, Response
 
@@ -89,6 +89,41 @@ def test_comment_lists_need_their_own_k_and_the_differencing_rules(
     # The order carries nothing: it is the texts' own order, whatever the groups, the units
     # or the order in which they came (a shuffle seeded with public values could be undone).
     for texts in lists.values():
-        assert texts == sorted(texts, key=lambda text: (text.casefold(), text))
+        assert texts == sorted(texts, key=alphabetical)
     assert all(len(texts) == 6 for texts in lists.values())
     assert Result.objects.get(kind="comments", unit__code="SO", scope="subtree", group="").n == 6
+
+
+def test_the_order_of_a_comment_list_cannot_be_predicted_from_stored_or_public_values(
+    measurement: Measurement, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The same texts, written by different people (other units, job groups, order of
+    arrival, response ids) give the same list: its order depends on the texts alone, so it
+    carries nothing about who wrote what or when."""
+    settings.RESULTS_MIN_GROUP_COMMENTS = 4
+    page = measurement.questionnaire.pages.get()
+    question = add_free_text(page, {"da": "Kommentar", "en": "Comment"}).item_version
+    assert question is not None
+    open_measurement(measurement)
+    answer_all(measurement, [4, 3, 2, 4, 1, 0, 3, 3])
+    texts = ["Bedre ledelse", "arbejdspres", "Mere tid", "Æblerne er gode", "kaffe", "Zoneterapi",
+             "Ønsker mere tid", "God stemning"]  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        close_measurement(measurement)
+    responses = list(Response.objects.filter(measurement=measurement).order_by("pk"))
+    seen = []
+    for shift in (0, 3, 5):  # who wrote which text changes; so do units and groups
+        Answer.objects.filter(item_version=question).delete()
+        for number, response in enumerate(responses):
+            text = texts[(number + shift) % len(texts)]
+            Answer.objects.create(response=response, item_version=question, text=text)
+        build_results(measurement)
+        row = Result.objects.get(kind="comments", unit__code="SO", scope="subtree", group="")
+        seen.append((row.options or {})["texts"])
+        # Nothing else is stored with the list: no dates, ids, units or groups.
+        assert set(row.options or {}) == {"texts"}
+    assert seen[0] == seen[1] == seen[2]
+    assert seen[0] == ["arbejdspres", "Bedre ledelse", "God stemning", "kaffe", "Mere tid",
+                       "Zoneterapi", "Æblerne er gode", "Ønsker mere tid"]  # fmt: skip
+    # ... and it differs from the order of arrival and of the response ids.
+    assert seen[0] != texts

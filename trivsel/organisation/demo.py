@@ -143,7 +143,31 @@ PLACES = [
     "Tranehøj",
     "Svanevænget",
 ]
-AREAS = ["Nord", "Syd", "Øst", "Vest", "Midt", "By", "Land", "Kyst"]
+# More neighbourhoods for a large municipality, named as Danish places are ("Egelund",
+# "Bøgevang"), so a department's local units need no numbers to tell them apart.
+PLACE_PREFIXES = ("Ege", "Bøge", "Birke", "Linde", "Aske", "Elme", "Hassel", "Pile", "Rønne",
+                  "Hylde", "Gran", "Skov", "Eng", "Kilde", "Sol", "Mølle", "Lærke", "Svane",
+                  "Rosen", "Vibe")  # fmt: skip
+PLACE_SUFFIXES = ("lund", "vang", "høj", "holm", "ly", "gård", "dal", "bo")
+PLACES += [
+    name
+    for suffix in PLACE_SUFFIXES
+    for prefix in PLACE_PREFIXES
+    if (name := f"{prefix}{suffix}") not in PLACES
+]
+AREAS = ["Nord", "Syd", "Øst", "Vest", "Midt", "Centrum"]
+# A department's areas differ in size, as districts and functions do: the shares of its
+# people for 2-6 areas, largest first (each is shifted a little by the seed).
+AREA_SHAPES = {
+    2: (60, 40),
+    3: (45, 33, 22),
+    4: (45, 30, 15, 10),
+    5: (34, 25, 19, 13, 9),
+    6: (28, 22, 18, 14, 10, 8),
+}
+STAFF_JOB_GROUPS = (("Konsulent", 45), ("Administrativ medarbejder", 35), ("Specialist", 20))
+STAFF_TEAMS = ("Team Økonomi", "Team HR og Personale", "Team Politik og Jura",
+               "Team Data og Digitalisering")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -155,6 +179,10 @@ class DepartmentSpec:
     team_names: tuple[str, ...]
     job_groups: tuple[tuple[str, int], ...]
     email_share: float
+    staff_unit: tuple[str, str]  # the department's own staff function and its leader's title
+    # Areas by function, each with its own units; empty: areas by district ("Område Nord")
+    # whose units take their names from unit_names.
+    functional_areas: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 DEPARTMENTS = (
@@ -166,6 +194,7 @@ DEPARTMENTS = (
          ("Sygeplejerske", 12), ("Ergoterapeut", 4), ("Fysioterapeut", 4),
          ("Køkkenmedarbejder", 4), ("Administrativ medarbejder", 3), ("Servicemedarbejder", 3)),
         0.55,
+        ("Sekretariat", "Sekretariatschef"),
     ),
     DepartmentSpec(
         "BU", "Børn og Unge", 0.30,
@@ -175,6 +204,7 @@ DEPARTMENTS = (
         (("Pædagog", 35), ("Lærer", 30), ("Pædagogmedhjælper", 20),
          ("Pædagogisk assistent", 8), ("Administrativ medarbejder", 4), ("Servicemedarbejder", 3)),
         0.9,
+        ("Stab", "Stabschef"),
     ),
     DepartmentSpec(
         "SB", "Sociale Forhold og Beskæftigelse", 0.14,
@@ -183,6 +213,7 @@ DEPARTMENTS = (
         (("Socialrådgiver", 35), ("Pædagog", 25), ("Jobkonsulent", 20),
          ("Administrativ medarbejder", 15), ("Psykolog", 5)),
         0.95,
+        ("Sekretariat", "Sekretariatschef"),
     ),
     DepartmentSpec(
         "TM", "Teknik og Miljø", 0.08,
@@ -190,6 +221,7 @@ DEPARTMENTS = (
         ("Driftsteam {n}", "Projektteam {n}"),
         (("Gartner", 30), ("Vejmand", 25), ("Ingeniør", 20), ("Administrativ medarbejder", 25)),
         0.85,
+        ("Administration", "Administrationschef"),
     ),
     DepartmentSpec(
         "KB", "Kultur og Borgerservice", 0.06,
@@ -197,14 +229,27 @@ DEPARTMENTS = (
         ("Team Udlån {n}", "Team Borgerservice {n}"),
         (("Bibliotekar", 35), ("Kontorassistent", 40), ("Kulturmedarbejder", 25)),
         0.95,
+        ("Stab", "Stabschef"),
     ),
     DepartmentSpec(
         "BA", "Borgmesterens Afdeling", 0.06,
-        ("HR og Arbejdsmiljø", "Økonomi og Analyse", "IT og Digitalisering", "Jura",
-         "Kommunikation", "Sekretariatet {place}"),
+        (),
         ("Team {n}",),
-        (("Konsulent", 45), ("Administrativ medarbejder", 35), ("Specialist", 20)),
+        STAFF_JOB_GROUPS,
         1.0,
+        ("Direktionssekretariat", "Sekretariatschef"),
+        (("Økonomi og Personale", ("HR og Arbejdsmiljø", "Økonomi og Analyse",
+                                   "Løn og Personale", "Budget og Regnskab", "Personalejura",
+                                   "Rekruttering og Kompetenceudvikling")),
+         ("Digitalisering og IT", ("IT-drift", "Digital Udvikling", "Data og Analyse",
+                                   "Informationssikkerhed", "IT-support")),
+         ("Politik og Kommunikation", ("Byrådssekretariatet", "Kommunikation", "Jura",
+                                       "Erhverv og Internationalt")),
+         ("Indkøb og Ejendomme", ("Indkøb og Udbud", "Ejendomsadministration",
+                                  "Bygningsdrift")),
+         ("Strategi og Udvikling", ("Strategisk Planlægning", "Innovation",
+                                    "Borgerinddragelse")),
+         ("Fælles Service", ("Post og Arkiv", "Reception og Mødeservice", "Kørsel og Logistik"))),
     ),
 )  # fmt: skip
 
@@ -221,10 +266,18 @@ class _Builder:
         self.org = DemoOrganisation()
         self.next_number = 100001
         self.email_counts: dict[str, int] = {}
+        self.name_counts: dict[tuple[str, str], int] = {}
+        self.neighbourhoods: dict[str, int] = {}  # per department, the last one named
 
     def unit(self, code: str, parent: str, name: str, kind: str) -> str:
         self.org.units.append({"code": code, "parent": parent, "name": name, "kind": kind})
         return code
+
+    def unique_name(self, department: str, name: str) -> str:
+        """The name, numbered from its second use in the department ("Jobcenter Søholm 2")."""
+        count = self.name_counts.get((department, name), 0) + 1
+        self.name_counts[department, name] = count
+        return name if count == 1 else f"{name} {count}"
 
     def person(
         self, unit: str, job_group: str, email_share: float, leader: bool = False, trio: str = ""
@@ -255,12 +308,19 @@ class _Builder:
         )
         self.next_number += 1
 
-    def staff(self, unit: str, spec: DepartmentSpec, count: int, leader_title: str) -> None:
+    def staff(
+        self,
+        unit: str,
+        spec: DepartmentSpec,
+        count: int,
+        leader_title: str,
+        job_groups: tuple[tuple[str, int], ...] = (),
+    ) -> None:
         """A unit's people: its leader first, then ordinary staff."""
         if count <= 0:
             return
         self.person(unit, leader_title, spec.email_share, leader=True)
-        groups, weights = zip(*spec.job_groups, strict=True)
+        groups, weights = zip(*(job_groups or spec.job_groups), strict=True)
         for job_group in self.random.choices(groups, weights, k=count - 1):
             self.person(unit, job_group, spec.email_share)
 
@@ -272,8 +332,25 @@ def _ascii(text: str) -> str:
     return text
 
 
+def _split(total: int, weights: list[float]) -> list[int]:
+    """`total` in parts proportional to `weights`, exactly (largest remainders round up)."""
+    scale = total / sum(weights)
+    parts = [math.floor(weight * scale) for weight in weights]
+    by_remainder = sorted(range(len(weights)), key=lambda i: parts[i] - weights[i] * scale)
+    for index in by_remainder[: total - sum(parts)]:
+        parts[index] += 1
+    return parts
+
+
+DEPARTMENT_OWN = 4  # the director and a few people directly under the department
+AREA_OWN = 3  # the area chief and a few people directly under the area
+
+
 def generate(employees: int = 5000, seed: int = 1) -> DemoOrganisation:
-    """About one unit per 15 employees: 5,000 give ~330 units, 45,000 ~3,000."""
+    """About one unit per 13-14 employees: 5,000 give ~380 units, 45,000 ~3,300.
+
+    Each department has its director, a staff unit of its own (10-60 people) and 2-6 areas
+    of clearly different sizes, so no area holds (nearly) all of its department."""
     builder = _Builder(seed)
     rng = builder.random
     root = builder.unit("K", "", "Søby Kommune", "municipality")
@@ -287,56 +364,111 @@ def generate(employees: int = 5000, seed: int = 1) -> DemoOrganisation:
         else:
             department_total = max(20, round(remaining * spec.share))
         assigned += department_total
-        department = builder.unit(spec.code, root, spec.name, "department")
-        builder.staff(department, spec, 4, "Direktør")
-        area_count = max(1, round(department_total / 1500))
-        per_area, leftover = divmod(department_total - 4, area_count)
-        for area_index in range(area_count):
-            area_name = AREAS[area_index % len(AREAS)]
-            if area_index >= len(AREAS):
-                area_name += f" {area_index // len(AREAS) + 1}"
-            area = builder.unit(
-                f"{spec.code}-{area_index + 1:02d}", department, f"{spec.name}, Område {area_name}",
-                "area",
-            )  # fmt: skip
-            builder.staff(area, spec, 3, "Områdechef")
-            extra = leftover if area_index == 0 else 0
-            _fill_area(builder, spec, area, per_area + extra - 3, rng)
+        _department(builder, spec, department_total, root, rng)
     return builder.org
 
 
-def _fill_area(
-    builder: _Builder, spec: DepartmentSpec, area: str, people: int, rng: random.Random
+def _department(
+    builder: _Builder, spec: DepartmentSpec, people: int, root: str, rng: random.Random
 ) -> None:
-    unit_index = 0
-    while people > 0:
-        unit_index += 1
-        size = min(people, rng.randint(15, 80))
-        people -= size
-        template = spec.unit_names[(unit_index - 1) % len(spec.unit_names)]
-        place = PLACES[(unit_index * 7 + len(area)) % len(PLACES)]
-        name = template.format(place=place)
-        if "{place}" not in template and unit_index > len(spec.unit_names):
-            name = f"{name} {unit_index}"
-        unit = builder.unit(f"{area}-{unit_index:03d}", area, name, "unit")
-        if size <= 30:
-            builder.staff(unit, spec, size, "Leder")
-            _elect_trio(builder, unit, size)
+    department = builder.unit(spec.code, root, spec.name, "department")
+    builder.staff(department, spec, DEPARTMENT_OWN, "Direktør")
+    people -= DEPARTMENT_OWN
+    # The staff function grows with the department, slower than it; a tiny demo keeps it small.
+    staff_size = min(60, max(10, round(math.sqrt(people) * rng.uniform(0.35, 0.6))))
+    staff_size = min(staff_size, max(1, people // 6))
+    staff_name, staff_leader = spec.staff_unit
+    _unit(
+        builder, spec, department, f"{spec.code}-00", f"{spec.name}, {staff_name}", staff_size,
+        STAFF_TEAMS, staff_leader, STAFF_JOB_GROUPS,
+    )  # fmt: skip
+    people -= staff_size
+    area_count = min(6, max(2, round(math.sqrt(people / 60))))
+    if spec.functional_areas:
+        area_count = min(area_count, len(spec.functional_areas))
+    weights = [share * rng.uniform(0.85, 1.15) for share in AREA_SHAPES[area_count]]
+    for index, area_people in enumerate(_split(people, weights)):
+        if spec.functional_areas:
+            area_name, unit_names = spec.functional_areas[index]
+        else:
+            area_name, unit_names = f"Område {AREAS[index]}", ()
+        area = builder.unit(
+            f"{spec.code}-{index + 1:02d}", department, f"{spec.name}, {area_name}", "area"
+        )
+        builder.staff(area, spec, min(AREA_OWN, area_people), "Områdechef")
+        people_in_units = area_people - AREA_OWN
+        if people_in_units <= 0:
             continue
-        # A large unit has a small leadership group and teams of 14-20.
-        builder.staff(unit, spec, 3, "Leder")
-        _elect_trio(builder, unit, 3)
-        team_count = math.ceil((size - 3) / 20)
-        base, extra = divmod(size - 3, team_count)
-        for team_index in range(team_count):
-            team_template = spec.team_names[team_index % len(spec.team_names)]
-            team = builder.unit(
-                f"{unit}-T{team_index + 1}",
-                unit,
-                team_template.format(n=team_index // len(spec.team_names) + 1),
-                "team",
+        if unit_names:
+            count = min(
+                len(unit_names), max(1 if people_in_units < 6 else 2, people_in_units // 12)
             )
-            builder.staff(team, spec, base + (1 if team_index < extra else 0), "Teamleder")
+            sizes = _split(people_in_units, [rng.uniform(0.5, 1.5) for _ in range(count)])
+            names = list(unit_names[:count])
+        else:
+            sizes = _local_unit_sizes(people_in_units, rng)
+            names = [_local_unit_name(builder, spec, number) for number in range(len(sizes))]
+        for number, (name, size) in enumerate(zip(names, sizes, strict=True), start=1):
+            _unit(builder, spec, area, f"{area}-{number:03d}", name, size, spec.team_names)
+
+
+def _local_unit_sizes(people: int, rng: random.Random) -> list[int]:
+    """Varied sizes summing to `people`: mostly 12-80, now and then a small unit of 3-8, and
+    never a single unit holding the whole area when there are people for two."""
+    sizes: list[int] = []
+    while people > 0:
+        size = rng.randint(3, 8) if rng.random() < 0.12 else rng.randint(12, 80)
+        if not sizes and people >= 6:
+            size = min(size, people - 3)
+        if people - size < 3:
+            size = people
+        sizes.append(size)
+        people -= size
+    return sizes
+
+
+def _local_unit_name(builder: _Builder, spec: DepartmentSpec, number: int) -> str:
+    """A neighbourhood's units share its name ("Lokalcenter Søholm", "Hjemmeplejen Søholm");
+    each area starts a new neighbourhood, and no two in a department share one (a name is
+    numbered only once all the places are taken)."""
+    if number % len(spec.unit_names) == 0:
+        builder.neighbourhoods[spec.code] = builder.neighbourhoods.get(spec.code, -1) + 1
+    template = spec.unit_names[number % len(spec.unit_names)]
+    # Steps of 7, prime to the 184 places, so every place comes once before any comes again.
+    place = PLACES[builder.neighbourhoods[spec.code] * 7 % len(PLACES)]
+    return builder.unique_name(spec.code, template.format(place=place))
+
+
+def _unit(
+    builder: _Builder,
+    spec: DepartmentSpec,
+    parent: str,
+    code: str,
+    name: str,
+    size: int,
+    team_names: tuple[str, ...],
+    leader_title: str = "Leder",
+    job_groups: tuple[tuple[str, int], ...] = (),
+) -> None:
+    """A unit of `size` people; one of more than 30 has a small leadership group and teams
+    of 14-20 below it."""
+    unit = builder.unit(code, parent, name, "unit")
+    if size <= 30:
+        builder.staff(unit, spec, size, leader_title, job_groups)
+        _elect_trio(builder, unit, size)
+        return
+    builder.staff(unit, spec, 3, leader_title, job_groups)
+    _elect_trio(builder, unit, 3)
+    team_count = math.ceil((size - 3) / 20)
+    for team_index, team_size in enumerate(_split(size - 3, [1.0] * team_count)):
+        team_template = team_names[team_index % len(team_names)]
+        team = builder.unit(
+            f"{unit}-T{team_index + 1}",
+            unit,
+            team_template.format(n=team_index // len(team_names) + 1),
+            "team",
+        )
+        builder.staff(team, spec, team_size, "Teamleder", job_groups)
 
 
 def _elect_trio(builder: _Builder, unit: str, size: int) -> None:

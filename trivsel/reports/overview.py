@@ -6,11 +6,13 @@ number of queries whatever the number of units or dimensions."""
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Q
 
 from trivsel.instruments.models import Dimension, Index, localised
 from trivsel.measurements.models import Measurement
 from trivsel.organisation.models import Unit
+from trivsel.reports.hidden import Reasons, Why
 from trivsel.results.models import Result
 from trivsel.results.stats import shown
 
@@ -30,9 +32,10 @@ class Column:
 
 @dataclass(frozen=True)
 class Cell:
-    score: Decimal | None  # None: hidden
+    score: Decimal | None  # None: hidden, see `why`
     shade: str
     flagged: int  # +1 / -1: significantly better / worse than the organisation, 0: neither
+    why: Why | None = None
 
 
 @dataclass
@@ -41,6 +44,7 @@ class Row:
     respondents: int | None
     invited: int | None
     cells: list[Cell] = field(default_factory=list)
+    why: Why | None = None  # why the unit's results are not shown
 
     @property
     def rate(self) -> Decimal | None:
@@ -65,6 +69,7 @@ class Overview:
     rows: list[Row]
     changes: list[Change]
     organisation_rate: Decimal | None
+    min_group: int = settings.RESULTS_MIN_GROUP
 
 
 def _shade(difference: float | None, higher_is_better: bool) -> str:
@@ -89,6 +94,8 @@ def overview(measurement: Measurement, units_q: Q, max_depth: int, sort: str = "
         )
     )
     found = {(row.unit_id, row.kind, row.metric): row for row in rows}
+    reasons = Reasons.load(measurement, Q(unit__in=units))
+    k = settings.RESULTS_MIN_GROUP
     dimension_keys = sorted({row.metric for row in rows if row.kind == "dimension"})
     index_keys = sorted({row.metric for row in rows if row.kind == "index"})
     dimensions = {d.key: d for d in Dimension.objects.filter(key__in=dimension_keys)}
@@ -107,7 +114,8 @@ def overview(measurement: Measurement, units_q: Q, max_depth: int, sort: str = "
     for unit in units:
         people = found.get((unit.pk, "respondents", ""))
         row = Row(unit, None if people is None else people.n,
-                  None if people is None else people.invited)  # fmt: skip
+                  None if people is None else people.invited,
+                  why=None if people else reasons.why(unit.pk, "respondents", "", k))  # fmt: skip
         for column in columns:
             result = found.get((unit.pk, column.kind, column.key))
             against = (result.comparisons or {}) if result else {}
@@ -121,6 +129,7 @@ def overview(measurement: Measurement, units_q: Q, max_depth: int, sort: str = "
                     _score(result),
                     _shade(versus[0] if versus else None, column.higher_is_better),
                     flagged,
+                    None if result else reasons.why(unit.pk, column.kind, column.key, k),
                 )
             )
             previous = against.get("previous")

@@ -9,6 +9,7 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from trivsel.reports.content import Figure, ItemLine, UnitReport
+from trivsel.reports.hidden import short_text, unit_text
 
 
 def _sheet(book: Workbook, title: str, header: list[str]) -> Worksheet:
@@ -37,17 +38,8 @@ def unit_report_xlsx(report: UnitReport) -> bytes:
         summary.append([_("Invited"), _number(report.invited)])
         summary.append([_("Answered"), report.respondents])
         summary.append([_("Response rate (%)"), _number(report.rate)])
-    else:
-        summary.append(
-            [
-                _(
-                    "Results cannot be shown for this unit: fewer than %(k)s answered, or showing "
-                    "them would let someone work out the answers of fewer than %(k)s people. Their "
-                    "answers count in the results of the unit above."
-                )
-                % {"k": report.min_group}
-            ]
-        )
+    elif report.why is not None:
+        summary.append([unit_text(report.why)])
     comparison_headers = [
         _("Since last time"),
         _("Against the unit above"),
@@ -88,37 +80,24 @@ def unit_report_xlsx(report: UnitReport) -> bytes:
                 _("Offensive behaviour"),
                 [_("Question"), _("Answers"), _("Answers given (%)")],
             )
-            if report.offensive:
-                for line in report.offensive:
+            for line in report.offensive:
+                if line.why is not None:
+                    offensive.append([line.text, short_text(line.why)])
+                else:
                     offensive.append([line.text, line.n, _options(line)])
-            else:
-                offensive.append(
-                    [_("Not shown: fewer than %(k)s answers") % {"k": report.min_group_sensitive}]
-                )
         if report.comments_asked:
             comments = _sheet(book, _("Comments"), [_("Comment")])
             for text in report.comments or []:
                 comments.append([text])
-            if not report.comments:
-                comments.append(
-                    [
-                        _("Comments are shown only where at least %(k)s people have written one.")
-                        % {"k": report.min_group_comments}
-                    ]
-                )
+            if not report.comments and report.comments_why is not None:
+                comments.append([short_text(report.comments_why)])
     if report.subunits:
         subunits = _sheet(
             book, _("Units below"), [_("Unit"), _("Code"), _("Answered"), *report.index_names]
         )
         for sub in report.subunits:
-            if sub.respondents is None:
-                subunits.append(
-                    [
-                        sub.unit.name,
-                        sub.unit.code,
-                        _("Not shown: fewer than %(k)s answers") % {"k": report.min_group},
-                    ]
-                )
+            if sub.why is not None:
+                subunits.append([sub.unit.name, sub.unit.code, short_text(sub.why)])
             else:
                 subunits.append(
                     [
@@ -134,6 +113,8 @@ def unit_report_xlsx(report: UnitReport) -> bytes:
 
 
 def _figure_row(figure: Figure) -> list[object]:
+    if figure.why is not None:
+        return [figure.name, short_text(figure.why)]
     cells = [None if c is None else _number(c.difference) for c in figure.cells]
     flagged = ", ".join(
         name
@@ -150,6 +131,8 @@ def _options(line: ItemLine) -> str:
 
 
 def _item_row(line: ItemLine) -> list[object]:
+    if line.why is not None:
+        return [line.text, line.dimension, short_text(line.why)]
     return [
         line.text,
         line.dimension,

@@ -11,6 +11,7 @@ import scipy.sparse as sparse
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q
+from django.utils import timezone
 from numpy.typing import NDArray
 
 from trivsel.instruments.models import Dimension, Index, ItemVersion
@@ -27,9 +28,10 @@ from trivsel.results.compute import (
     compute,
     with_organisation,
 )
-from trivsel.results.models import Result, UnitMapping
-from trivsel.results.rows import BLOCKS, ORGANISATION, Record, Units, records
-from trivsel.results.scorefile import scored_item
+from trivsel.results.models import Built, Hidden, Result, UnitMapping
+from trivsel.results.rows import BLOCKS, ORGANISATION, Record, Units, hidden_records, records
+from trivsel.results.scorefile import column_under, engine_items, option_values
+from trivsel.results.suppression import PROTECTS
 from trivsel.results.tree import Tree
 from trivsel.survey.answering import pages_of
 from trivsel.survey.models import Answer, Response
@@ -38,8 +40,11 @@ FIGURES = ("score", "sd", "favourable", "neutral", "unfavourable")
 
 
 def measurement_spec(measurement: Measurement) -> tuple[Spec, list[ItemVersion]]:
-    """The scored questions of the measurement's questionnaire and their versions; its
-    dimensions, the composite indices made of them, reference values."""
+    """The engine's columns for the measurement's questionnaire (`engine_items`: scored
+    questions, exposure questions, one column per option of a multiple-choice question)
+    and each column's version (a multiple-choice question's version once per option, in
+    the scale's order); its dimensions, the composite indices made of them, reference
+    values."""
     versions = [v for page in pages_of(measurement) for v in page]
     candidates = [v for v in versions if v.kind == ItemVersion.Kind.SCALE and v.scale]
     dimension_ids = sorted({v.dimension_id for v in candidates if v.dimension_id is not None})
@@ -60,18 +65,17 @@ def measurement_spec(measurement: Measurement) -> tuple[Spec, list[ItemVersion]]
         references=references,
         outcome=settings.RESULTS_DRIVER_OUTCOME,
     )
-    scored = []
+    columns = []
     for version in candidates:
         assert version.scale is not None
-        item = scored_item(
+        items = engine_items(
             version.item.key, version.scale.options, version.scale.multiple, version.reverse,
             used.index(version.dimension_id) if version.dimension_id in used else -1,
             version.sensitive,
         )  # fmt: skip
-        if item is not None:
-            spec.items.append(item)
-            scored.append(version)
-    return spec, scored
+        spec.items += items
+        columns += [version] * len(items)
+    return spec, columns
 
 
 @dataclass(frozen=True)
@@ -96,10 +100,17 @@ class Register:
 def load_data(
     measurement: Measurement, versions: list[ItemVersion], register: Register
 ) -> tuple[Data, list[int]] | None:
-    """The response matrix: one row per submitted response, one column per scored version;
-    and the responses' ids, row by row."""
+    """The response matrix: one row per submitted response, one column per engine column
+    (`measurement_spec`); and the responses' ids, row by row."""
     at = {pk: number for number, pk in enumerate(register.ids)}
-    column = {version.pk: number for number, version in enumerate(versions)}
+    column: dict[int, int] = {}  # one-choice version -> column
+    chosen: dict[int, dict[int, int]] = {}  # multiple-choice version -> option value -> column
+    for number, version in enumerate(versions):
+        if version.scale is not None and version.scale.multiple:
+            options = chosen.setdefault(version.pk, {})
+            options[option_values(version.scale.options)[len(options)]] = number
+        else:
+            column[version.pk] = number
     responses = list(
         Response.objects.filter(measurement=measurement, submitted_on__isnull=False)
         .order_by("pk")
@@ -116,11 +127,30 @@ def load_data(
         value__isnull=False,
         not_relevant=False,
     ).values_list("response_id", "item_version_id", "value")
-    rows, cols, values = [], [], []
+    rows, cols = [], []
+    values: list[float | None] = []
     for response_id, version_id, value in found.iterator(chunk_size=20_000):
         rows.append(row[response_id])
         cols.append(column[version_id])
         values.append(value)
+    # A multiple-choice answer (`Answer.values`) fills each of its question's option
+    # columns: 1 where the option was named, 0 where it was not; no choice is no answer.
+    named = Answer.objects.filter(
+        response__measurement=measurement,
+        response__submitted_on__isnull=False,
+        item_version_id__in=list(chosen),
+        not_relevant=False,
+    ).values_list("response_id", "item_version_id", "values")
+    for response_id, version_id, choices in named.iterator(chunk_size=20_000):
+        if not choices:
+            continue
+        options = chosen[version_id]
+        if not set(choices) <= set(options):  # never silently missing, as in the engine
+            raise ValueError(f"{choices} are not all options of version {version_id}'s scale")
+        for option, number in options.items():
+            rows.append(row[response_id])
+            cols.append(number)
+            values.append(float(option in choices))
     answers[rows, cols] = values
     invited = list(
         Participant.objects.filter(measurement=measurement)
@@ -144,17 +174,26 @@ def load_data(
     return data, [pk for pk, _unit, _group in responses]
 
 
+DANISH_LAST = str.maketrans({"æ": "{", "ø": "|", "å": "}"})  # after z, in Danish order
+
+
+def alphabetical(text: str) -> tuple[str, str]:
+    """A comment's place in its list: by its text alone, in Danish alphabetical order."""
+    return text.casefold().translate(DANISH_LAST), text
+
+
 def comment_records(
     measurement: Measurement, data: Data, response_ids: list[int], tree: Tree,
     register: Register,
-) -> list[Record]:  # fmt: skip
+) -> tuple[list[Record], list[Record]]:  # fmt: skip
     """Comment lists for the cells where they may be shown (k for comments, and the
-    differencing rules); each list sorted by text, undated, without any link to a person."""
+    differencing rules); each list sorted by text, undated, without any link to a person.
+    And the lists hidden to protect a smaller group."""
     questions = [
         v for page in pages_of(measurement) for v in page if v.kind == ItemVersion.Kind.FREE_TEXT
     ]
     if not questions:
-        return []
+        return [], []
     row = {pk: number for number, pk in enumerate(response_ids)}
     question_at = {v.pk: number for number, v in enumerate(questions)}
     texts: dict[tuple[int, int], str] = {}
@@ -196,12 +235,21 @@ def comment_records(
             )  # fmt: skip
             # Sorted by their text: no order of groups or of arrival survives (a shuffle
             # seeded with public values could be inverted).
-            chosen.sort(key=lambda text: (text.casefold(), text))
+            chosen.sort(key=alphabetical)
             found.append(where | {
                 "group": group, "kind": "comments", "metric": questions[c].item.key,
                 "n": len(chosen), "options": {"texts": chosen},
             })  # fmt: skip
-    return found
+    hidden: list[Record] = []
+    for unit, c in zip(*np.nonzero(seen.reason == PROTECTS), strict=True):
+        partner = int(seen.partner[unit, c])
+        hidden.append({
+            "unit": ORGANISATION if unit == top else register.units.codes[unit],
+            "scope": "all" if unit == top else "subtree", "group": "", "kind": "comments",
+            "metric": questions[c].item.key, "reason": "protects",
+            "partner": register.units.codes[partner] if 0 <= partner < top else "",
+        })  # fmt: skip
+    return found, hidden
 
 
 def previous_measurement(measurement: Measurement) -> Measurement | None:
@@ -257,7 +305,11 @@ def previous_figures(
         "dimension": [key for key, _rule in spec.dimensions],
         "index": [key for key, _parts in spec.indices],
         # an earlier item key, looked up through the comparison key of this time's version
-        "item": [then_keys.get(now_keys.get(v.item.key, ""), "") for v in versions],
+        # (a multiple-choice option's column keeps its option: `apv.bullying.from:3`)
+        "item": [
+            column_under(item.key, then_keys.get(now_keys.get(v.item.key, ""), ""))
+            for item, v in zip(spec.items, versions, strict=True)
+        ],
     }
     groups = {group: number for number, group in enumerate(outcome.slices)}
     groups[""] = len(outcome.slices)  # "" in stored rows is everyone
@@ -308,6 +360,7 @@ def build_results(measurement: Measurement) -> int:
     register = Register.load()
     loaded = load_data(measurement, versions, register)
     found: list[Record] = []
+    hidden: list[Record] = []
     if loaded is not None:
         data, response_ids = loaded
         tree: Tree = with_organisation(register.parents)
@@ -322,14 +375,38 @@ def build_results(measurement: Measurement) -> int:
         )
         comparisons = all_comparisons(outcome, spec, earlier)
         found = list(records(outcome, spec, register.units, comparisons))
-        found += comment_records(measurement, data, response_ids, tree, register)
+        hidden = list(hidden_records(outcome, spec, register.units))
+        comments, hidden_comments = comment_records(measurement, data, response_ids, tree, register)
+        found += comments
+        hidden += hidden_comments
     unit_ids = dict(zip(register.units.codes, register.ids, strict=True))
     with transaction.atomic():
         Result.objects.filter(measurement=measurement).delete()
+        Hidden.objects.filter(measurement=measurement).delete()
         Result.objects.bulk_create(
             (_result(measurement, record, unit_ids) for record in found), batch_size=5000
         )
+        Hidden.objects.bulk_create(
+            (_hidden(measurement, record, unit_ids) for record in hidden), batch_size=5000
+        )
+        Built.objects.update_or_create(
+            measurement=measurement, defaults={"built_at": timezone.now(), "rows": len(found)}
+        )
     return len(found)
+
+
+def _hidden(measurement: Measurement, record: Record, unit_ids: dict[str, int]) -> Hidden:
+    unit, partner = str(record["unit"]), str(record.get("partner") or "")
+    return Hidden(
+        measurement=measurement,
+        unit_id=None if unit == ORGANISATION else unit_ids[unit],
+        scope=str(record["scope"]),
+        group=str(record["group"]),
+        kind=str(record["kind"]),
+        metric=str(record["metric"]),
+        reason=str(record["reason"]),
+        partner_id=unit_ids[partner] if partner else None,
+    )
 
 
 def _result(measurement: Measurement, record: Record, unit_ids: dict[str, int]) -> Result:

@@ -104,6 +104,9 @@ class Outcome:
     option_columns: list[tuple[int, int]]  # (item, answer value) per option column
     alpha: list[tuple[float, int]]  # per dimension, whole organisation
     drivers: tuple[Matrix, Matrix]  # r and n: units × dimensions (subtree, everyone)
+    # Why each cell is hidden and which unit holds nearly the same people; metrics in the
+    # order respondents, dimensions, indices, items (`suppression.visible_many`).
+    seen: Visibility | None = None
 
     @property
     def organisation(self) -> int:
@@ -130,13 +133,9 @@ def compute(spec: Spec, data: Data, tree: Tree, k: int, k_sensitive: int) -> Out
         return per_cell
 
     own_sums, sub_sums = sums(own_cells), sums(sub_cells)
-    scores = engine.item_scores(data.answers, [item.spec for item in spec.items])
-    persons = engine.person_scores(
-        scores, [item.dimension for item in spec.items], [rule for _key, rule in spec.dimensions]
-    )
-    composites = _composites(persons, spec.indices)
+    values = figure_values(spec, data)
+    scores, persons = values["items"], values["dimensions"]
     columns, _option_scores, _starts = _option_columns(spec.items)
-    values = {"dimensions": persons, "indices": composites, "items": scores}
     # Favourable: the top quarter of the item's score range (75-100 on a 0-100 scale, the
     # top two answers of five); unfavourable: the bottom quarter.
     low = np.array([item.spec.lowest for item in spec.items], dtype=np.float64)
@@ -212,11 +211,17 @@ def compute(spec: Spec, data: Data, tree: Tree, k: int, k_sensitive: int) -> Out
         members = [c for c, item in enumerate(spec.items) if item.dimension == number]
         alpha.append(cronbach_alpha(scores[:, members]))
     drivers = _drivers(spec, persons, data, tree, k)
-    return Outcome(tree, data.slices, scopes[0], scopes[1], columns, alpha, drivers)
+    return Outcome(tree, data.slices, scopes[0], scopes[1], columns, alpha, drivers, seen)
 
 
-def _unchanged(values: Matrix) -> Matrix:
-    return values
+def figure_values(spec: Spec, data: Data) -> dict[str, Matrix]:
+    """Respondents × metrics, per kind of figure: each person's dimension scores, composite
+    indices and item scores (NaN: no value, so the person is not in that figure's n)."""
+    scores = engine.item_scores(data.answers, [item.spec for item in spec.items])
+    persons = engine.person_scores(
+        scores, [item.dimension for item in spec.items], [rule for _key, rule in spec.dimensions]
+    )
+    return {"dimensions": persons, "indices": _composites(persons, spec.indices), "items": scores}
 
 
 def _sums(own_sums: SumFn, values: Matrix) -> tuple[Matrix, Matrix, Matrix]:

@@ -1,5 +1,7 @@
 """Stored results: what reports read, never raw responses. One row per figure that may be
-shown (hidden groups have no row), unrounded, rebuilt as a whole for a measurement."""
+shown (hidden groups have no row), unrounded, rebuilt as a whole for a measurement; beside
+them the figures hidden to protect a smaller group (so a report can say the true reason)
+and when the results were last built."""
 
 from django.conf import settings
 from django.db import models
@@ -43,6 +45,51 @@ class Result(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measurement_id} {self.unit_id} {self.scope} {self.kind} {self.metric}"
+
+
+class Hidden(models.Model):
+    """A figure hidden by the differencing rules although at least k answered: showing it
+    would let someone work out the answers of fewer than k. `partner`: a shown unit that
+    holds all but fewer than k of the same people, where there is one. A figure without a
+    Result or a Hidden row in built results had fewer than k answers (nothing else about it
+    is stored)."""
+
+    class Reason(models.TextChoices):
+        PROTECTS = "protects", _("hidden to protect a smaller group")
+
+    measurement = models.ForeignKey(Measurement, on_delete=models.CASCADE, related_name="hidden")
+    unit = models.ForeignKey(Unit, null=True, on_delete=models.CASCADE, related_name="+")
+    scope = models.CharField(max_length=10, choices=Result.Scope.choices)
+    group = models.CharField(max_length=100, blank=True)
+    kind = models.CharField(max_length=20)
+    metric = models.CharField(max_length=100, blank=True)
+    reason = models.CharField(max_length=20, choices=Reason.choices, default=Reason.PROTECTS)
+    partner = models.ForeignKey(Unit, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["measurement", "unit", "scope", "group", "kind"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measurement", "unit", "scope", "group", "kind", "metric"],
+                name="unique_hidden",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measurement_id} {self.unit_id} {self.kind} {self.metric}: {self.reason}"
+
+
+class Built(models.Model):
+    """When a measurement's results were last built (no row: not built yet)."""
+
+    measurement = models.OneToOneField(
+        Measurement, on_delete=models.CASCADE, related_name="results_built"
+    )
+    built_at = models.DateTimeField()
+    rows = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.measurement_id} built {self.built_at:%Y-%m-%d %H:%M}"
 
 
 class UnitMapping(models.Model):

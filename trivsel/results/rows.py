@@ -8,6 +8,7 @@ import numpy as np
 
 from trivsel.results.compute import Block, Outcome, Scope, Spec, all_comparisons
 from trivsel.results.stats import Differences
+from trivsel.results.suppression import PROTECTS
 
 COLUMNS = ["unit", "unit_name", "scope", "group", "kind", "metric", "n", "invited", "score",
            "sd", "favourable", "neutral", "unfavourable", "options",
@@ -140,3 +141,30 @@ def _block(
 
 def _num(value: float) -> float | None:
     return None if value != value else value  # nan -> None
+
+
+def hidden_records(outcome: Outcome, spec: Spec, units: Units) -> Iterator[Record]:
+    """The figures hidden to protect a smaller group (not those with fewer than k answers),
+    each with the shown unit that holds all but fewer than k of its people, if there is
+    one: the subtree totals and the organisation's group slices. Nothing else about a
+    hidden figure is given."""
+    seen = outcome.seen
+    if seen is None:
+        return
+    metrics = [("respondents", "")]
+    metrics += [("dimension", key) for key, _rule in spec.dimensions]
+    metrics += [("index", key) for key, _parts in spec.indices]
+    metrics += [("item", item.key) for item in spec.items]
+    top = outcome.organisation
+    for unit, metric in zip(*np.nonzero(seen.reason == PROTECTS), strict=True):
+        kind, key = metrics[metric]
+        partner = int(seen.partner[unit, metric])
+        yield _where(units, int(unit), top, 1, "") | {
+            "kind": kind, "metric": key, "reason": "protects",
+            "partner": units.codes[partner] if 0 <= partner < top else "",
+        }  # fmt: skip
+    for metric, group in zip(*np.nonzero(seen.group_reason == PROTECTS), strict=True):
+        kind, key = metrics[metric]
+        yield _where(units, top, top, 1, outcome.slices[group]) | {
+            "kind": kind, "metric": key, "reason": "protects", "partner": "",
+        }  # fmt: skip

@@ -31,8 +31,8 @@ OUTPUT_COLUMNS = COLUMNS
 
 
 def load_questionnaire(data: bytes, filename: str) -> tuple[Spec | None, list[Problem]]:
-    """The scored items of an item-bank document (trivsel.itembank/1): each key's latest
-    version; free-text and unscored items are not columns to score."""
+    """The engine's columns for the questions of an item-bank document (trivsel.itembank/1),
+    each key's latest version (`engine_items`); free-text items are not columns."""
     try:
         document = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
@@ -60,25 +60,68 @@ def load_questionnaire(data: bytes, filename: str) -> tuple[Spec | None, list[Pr
         scale = scales.get(item.get("scale", ""))
         if item.get("kind", "scale") != "scale" or scale is None:
             continue
-        scored = scored_item(
+        spec.items += engine_items(
             key, scale["options"], bool(scale.get("multiple")), bool(item.get("reverse")),
             index.get(item.get("dimension") or "", -1), bool(item.get("sensitive")),
         )  # fmt: skip
-        if scored is not None:
-            spec.items.append(scored)
     return spec, []
 
 
-def scored_item(
+# Between a multiple-choice question's key and an option's value in the key of that option's
+# column (`apv.bullying.from:3`); never part of an item key (KEY_PATTERN).
+OPTION_SEPARATOR = ":"
+NOT_EXPOSED, EXPOSED = 100.0, 0.0
+NAMED = {0: 0.0, 1: 100.0}  # a multiple-choice option's column: not named, named
+
+
+def engine_items(
     key: str, options: Sequence[dict[str, Any]], multiple: bool, reverse: bool,
     dimension: int, sensitive: bool,
-) -> Item | None:  # fmt: skip
-    """A question the engine scores: one choice from a scale with scored options (the
-    same rule for a bank document and for a measurement's questionnaire)."""
+) -> list[Item]:  # fmt: skip
+    """The engine's columns for one question, the same rule for a bank document and for a
+    measurement's questionnaire (docs/itembank-format.md, "How answers are computed"):
+
+    - one choice from a scale with scored options: one column, scored by the scale;
+    - an exposure question (sensitive, one choice, no option scored, e.g. "have you been
+      bullied?"): one column in which the *last* option (not exposed) scores 100 and every
+      other (exposed, however often) 0, so the unfavourable share is the share exposed
+      and the option shares are kept;
+    - multiple choice: one 0/1 column per option, in the scale's order, keyed
+      `option_key(key, value)`: 1 where the respondent named the option, 0 where they
+      answered without naming it, so the mean / 100 is the share naming it.
+
+    Exposure and multiple-choice columns join no dimension (their scores are shares, not
+    a scale) and ignore `reverse`. Any other question (one choice, nothing scored, not
+    sensitive) has no column."""
+    if multiple:
+        return [
+            Item(option_key(key, value), engine.ItemSpec(NAMED), -1, sensitive)
+            for value in option_values(options)
+        ]
     scores = {o["value"]: o["score"] for o in options if o.get("score") is not None}
-    if multiple or not scores:
-        return None
-    return Item(key, engine.ItemSpec(scores, reverse=reverse), dimension, sensitive)
+    if scores:
+        return [Item(key, engine.ItemSpec(scores, reverse=reverse), dimension, sensitive)]
+    if sensitive and len(options) >= 2:
+        *exposed, never = option_values(options)
+        scores = {value: EXPOSED for value in exposed} | {never: NOT_EXPOSED}
+        return [Item(key, engine.ItemSpec(scores), -1, sensitive)]
+    return []
+
+
+def option_values(options: Sequence[dict[str, Any]]) -> list[int]:
+    """A scale's answer values in display order: a multiple-choice question's columns."""
+    return [int(option["value"]) for option in options]
+
+
+def option_key(key: str, value: int) -> str:
+    return f"{key}{OPTION_SEPARATOR}{value}"
+
+
+def column_under(column_key: str, item_key: str) -> str:
+    """The key of the same column under another item key (the question's key in another
+    measurement): an option's column keeps its option; no key ("") stays none."""
+    _key, separator, value = column_key.partition(OPTION_SEPARATOR)
+    return f"{item_key}{separator}{value}" if item_key else ""
 
 
 @dataclass
@@ -92,14 +135,31 @@ def read_responses(
     table: Table, spec: Spec, unit_column: str, group_column: str | None, known: set[str] | None
 ) -> tuple[Responses | None, list[Problem]]:
     problems: list[Problem] = []
-    items = {item.key: column for column, item in enumerate(spec.items)}
+    # A multiple-choice answer does not fit one cell: its questions' columns are not read.
+    items = {
+        item.key: column
+        for column, item in enumerate(spec.items)
+        if OPTION_SEPARATOR not in item.key
+    }
+    multiple = {
+        item.key.partition(OPTION_SEPARATOR)[0]
+        for item in spec.items
+        if OPTION_SEPARATOR in item.key
+    }
     if unit_column not in table.headers:
         problems.append(Problem(table.file, _("The unit column is missing."), 1, unit_column))
     if group_column and group_column not in table.headers:
         problems.append(Problem(table.file, _("The group column is missing."), 1, group_column))
     for heading in table.headers:
-        if heading not in items and heading not in (unit_column, group_column):
-            problems.append(Problem(table.file, _("No scored question has this key."), 1, heading))
+        if heading in items or heading in (unit_column, group_column):
+            continue
+        if heading in multiple or heading.partition(OPTION_SEPARATOR)[0] in multiple:
+            message = _(
+                "A multiple-choice question cannot be read from a file; leave this column out."
+            )
+        else:
+            message = _("No scored question has this key.")
+        problems.append(Problem(table.file, message, 1, heading))
     if not table.rows:
         problems.append(Problem(table.file, _("The file has no respondents.")))
     if problems:

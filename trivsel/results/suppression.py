@@ -123,6 +123,13 @@ def visible_many(
     return Visibility(own, subtree, own_n, sub_n, reason, partner, group_reason)
 
 
+def remainders(shown: Flags, totals: Counts, tree: Tree) -> Counts:
+    """For one metric (shown and totals per unit): each cell's total minus its maximal shown
+    descendants' totals. A shown cell whose remainder is 1..k-1 gives a small group away."""
+    nearest = _nearest_shown_ancestor(shown[:, None], tree)
+    return _remainders(shown[:, None], np.asarray(totals, dtype=np.int64)[:, None], nearest)[:, 0]
+
+
 def _nearest_shown_ancestor(shown: Flags, tree: Tree) -> NDArray[np.int64]:
     """Per unit × metric: the nearest strict ancestor whose cell is shown, else -1."""
     nearest = np.full(shown.shape, -1, dtype=np.int64)
