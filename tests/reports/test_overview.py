@@ -1,30 +1,16 @@
 """The overview (heatmap): each person sees the units they may see, hidden cells are marked
 and carry no number, and the number of queries does not grow with units or dimensions."""
 
-from typing import Any
-
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.results.test_build import answer_all
-from trivsel.measurements.lifecycle import close_measurement, open_measurement, release_results
 from trivsel.measurements.models import Measurement
 from trivsel.organisation.models import Unit
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def released(measurement: Measurement, django_capture_on_commit_callbacks: Any) -> Measurement:
-    open_measurement(measurement)
-    answer_all(measurement, [4, 3, 2, 4, 1, 0, 3, 3])
-    with django_capture_on_commit_callbacks(execute=True):
-        close_measurement(measurement)
-    release_results(measurement)
-    return measurement
 
 
 def unit_links(page: str, measurement: Measurement) -> set[str]:

@@ -9,7 +9,6 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.reports.test_overview import released  # noqa: F401 (a fixture)
 from trivsel.measurements.models import Measurement
 from trivsel.reports.models import PdfBundle
 
@@ -17,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_hr_makes_every_units_pdf_into_one_zip(
-    released: Measurement,  # noqa: F811
+    released: Measurement,
     clients: dict[str, Client], settings: Any, tmp_path: Path,
     django_capture_on_commit_callbacks: Any,
 ) -> None:  # fmt: skip
@@ -41,7 +40,7 @@ def test_hr_makes_every_units_pdf_into_one_zip(
 
 @pytest.mark.parametrize("persona", ["area_chief", "unit_leader", "trio", "outsider"])
 def test_only_hr_makes_pdf_bundles(
-    released: Measurement,  # noqa: F811
+    released: Measurement,
     clients: dict[str, Client], persona: str,
 ) -> None:  # fmt: skip
     url = reverse("reports:pdfs", args=[released.pk])

@@ -10,15 +10,12 @@ and Syd is hidden because fewer than 5 answered."""
 import io
 import subprocess
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from tests.results.test_build import answer_all
-from trivsel.measurements.lifecycle import close_measurement, open_measurement, release_results
 from trivsel.measurements.models import Measurement
 from trivsel.organisation.models import Unit
 from trivsel.results.models import Built, Hidden, Result
@@ -27,17 +24,6 @@ pytestmark = pytest.mark.django_db
 
 TOO_FEW = "Not shown: fewer than 5 answered"
 PROTECTS = "Not shown, to protect a group of fewer than 5"
-
-
-@pytest.fixture
-def released(measurement: Measurement, django_capture_on_commit_callbacks: Any) -> Measurement:
-    open_measurement(measurement)
-    answer_all(measurement, [4, 3, 2, 4, 1, 0, 3, 3])
-    with django_capture_on_commit_callbacks(execute=True):
-        close_measurement(measurement)
-    release_results(measurement)
-    measurement.refresh_from_db()
-    return measurement
 
 
 def page(client: Client, measurement: Measurement, code: str) -> str:

@@ -58,15 +58,21 @@ def test_close_builds_suppressed_results(
     assert after == before
 
 
-def test_comment_lists_need_their_own_k_and_the_differencing_rules(
-    measurement: Measurement, settings: Any, django_capture_on_commit_callbacks: Any
-) -> None:
-    settings.RESULTS_MIN_GROUP_COMMENTS = 4
+def open_with_a_comment_question(measurement: Measurement) -> ItemVersion:
+    """Add a free-text question, open the measurement and let all 8 answer the short form."""
     page = measurement.questionnaire.pages.get()
     question = add_free_text(page, {"da": "Kommentar", "en": "Comment"}).item_version
     assert question is not None
     open_measurement(measurement)
     answer_all(measurement, [4, 3, 2, 4, 1, 0, 3, 3])
+    return question
+
+
+def test_comment_lists_need_their_own_k_and_the_differencing_rules(
+    measurement: Measurement, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.RESULTS_MIN_GROUP_COMMENTS = 4
+    question = open_with_a_comment_question(measurement)
     # The first six write a comment: SO-N's own 1, U1's 3, Team Dag's 1, U2's 1.
     written = []
     for number, response in enumerate(Response.objects.filter(measurement=measurement)
@@ -101,11 +107,7 @@ def test_the_order_of_a_comment_list_cannot_be_predicted_from_stored_or_public_v
     arrival, response ids) give the same list: its order depends on the texts alone, so it
     carries nothing about who wrote what or when."""
     settings.RESULTS_MIN_GROUP_COMMENTS = 4
-    page = measurement.questionnaire.pages.get()
-    question = add_free_text(page, {"da": "Kommentar", "en": "Comment"}).item_version
-    assert question is not None
-    open_measurement(measurement)
-    answer_all(measurement, [4, 3, 2, 4, 1, 0, 3, 3])
+    question = open_with_a_comment_question(measurement)
     texts = ["Bedre ledelse", "arbejdspres", "Mere tid", "Æblerne er gode", "kaffe", "Zoneterapi",
              "Ønsker mere tid", "God stemning"]  # fmt: skip
     with django_capture_on_commit_callbacks(execute=True):

@@ -395,15 +395,20 @@ def build_results(measurement: Measurement) -> int:
     return len(found)
 
 
+def _cell(measurement: Measurement, record: Record, unit_ids: dict[str, int]) -> dict[str, object]:
+    """Which figure a record is (the fields of `models.Cell`)."""
+    unit = str(record["unit"])
+    return {
+        "measurement": measurement,
+        "unit_id": None if unit == ORGANISATION else unit_ids[unit],
+        **{name: str(record[name]) for name in ("scope", "group", "kind", "metric")},
+    }
+
+
 def _hidden(measurement: Measurement, record: Record, unit_ids: dict[str, int]) -> Hidden:
-    unit, partner = str(record["unit"]), str(record.get("partner") or "")
+    partner = str(record.get("partner") or "")
     return Hidden(
-        measurement=measurement,
-        unit_id=None if unit == ORGANISATION else unit_ids[unit],
-        scope=str(record["scope"]),
-        group=str(record["group"]),
-        kind=str(record["kind"]),
-        metric=str(record["metric"]),
+        **_cell(measurement, record, unit_ids),
         reason=str(record["reason"]),
         partner_id=unit_ids[partner] if partner else None,
     )
@@ -415,15 +420,9 @@ def _result(measurement: Measurement, record: Record, unit_ids: dict[str, int]) 
         for name in ("parent", "organisation", "reference", "previous")
         if f"vs_{name}" in record
     }
-    unit = str(record["unit"])
     invited = record.get("invited")
     return Result(
-        measurement=measurement,
-        unit_id=None if unit == ORGANISATION else unit_ids[unit],
-        scope=str(record["scope"]),
-        group=str(record["group"]),
-        kind=str(record["kind"]),
-        metric=str(record["metric"]),
+        **_cell(measurement, record, unit_ids),
         n=int(str(record["n"])),
         invited=None if invited is None else int(str(invited)),
         options=record.get("options"),

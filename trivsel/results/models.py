@@ -11,18 +11,32 @@ from trivsel.measurements.models import Measurement
 from trivsel.organisation.models import Unit
 
 
-class Result(models.Model):
-    class Scope(models.TextChoices):
-        OWN = "own"
-        SUBTREE = "subtree"
-        ALL = "all"
+class Scope(models.TextChoices):
+    OWN = "own"
+    SUBTREE = "subtree"
+    ALL = "all"
 
-    measurement = models.ForeignKey(Measurement, on_delete=models.CASCADE, related_name="results")
+
+class Cell(models.Model):
+    """Which figure: a measurement's unit (None: the whole organisation), scope, background
+    group ("" = everyone), kind (respondents, dimension, index, item, comments, alpha,
+    driver) and metric (the dimension, index or item key)."""
+
+    measurement = models.ForeignKey(Measurement, on_delete=models.CASCADE, related_name="+")
     unit = models.ForeignKey(Unit, null=True, on_delete=models.CASCADE, related_name="+")
     scope = models.CharField(max_length=10, choices=Scope.choices)
-    group = models.CharField(max_length=100, blank=True)  # background group; "" = everyone
-    kind = models.CharField(max_length=20)  # respondents, dimension, index, item, alpha, driver
-    metric = models.CharField(max_length=100, blank=True)  # dimension or item key
+    group = models.CharField(max_length=100, blank=True)
+    kind = models.CharField(max_length=20)
+    metric = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        abstract = True
+        indexes = [models.Index(fields=["measurement", "unit", "scope", "group", "kind"])]
+
+
+class Result(Cell):
+    Scope = Scope
+
     n = models.PositiveIntegerField()
     score = models.FloatField(null=True)
     sd = models.FloatField(null=True)
@@ -34,8 +48,7 @@ class Result(models.Model):
     # name (parent, organisation, reference, previous) -> [difference, p, flagged]
     comparisons = models.JSONField(null=True)
 
-    class Meta:
-        indexes = [models.Index(fields=["measurement", "unit", "scope", "group", "kind"])]
+    class Meta(Cell.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["measurement", "unit", "scope", "group", "kind", "metric"],
@@ -47,7 +60,7 @@ class Result(models.Model):
         return f"{self.measurement_id} {self.unit_id} {self.scope} {self.kind} {self.metric}"
 
 
-class Hidden(models.Model):
+class Hidden(Cell):
     """A figure hidden by the differencing rules although at least k answered: showing it
     would let someone work out the answers of fewer than k. `partner`: a shown unit that
     holds all but fewer than k of the same people, where there is one. A figure without a
@@ -57,17 +70,10 @@ class Hidden(models.Model):
     class Reason(models.TextChoices):
         PROTECTS = "protects", _("hidden to protect a smaller group")
 
-    measurement = models.ForeignKey(Measurement, on_delete=models.CASCADE, related_name="hidden")
-    unit = models.ForeignKey(Unit, null=True, on_delete=models.CASCADE, related_name="+")
-    scope = models.CharField(max_length=10, choices=Result.Scope.choices)
-    group = models.CharField(max_length=100, blank=True)
-    kind = models.CharField(max_length=20)
-    metric = models.CharField(max_length=100, blank=True)
     reason = models.CharField(max_length=20, choices=Reason.choices, default=Reason.PROTECTS)
     partner = models.ForeignKey(Unit, null=True, on_delete=models.SET_NULL, related_name="+")
 
-    class Meta:
-        indexes = [models.Index(fields=["measurement", "unit", "scope", "group", "kind"])]
+    class Meta(Cell.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["measurement", "unit", "scope", "group", "kind", "metric"],
