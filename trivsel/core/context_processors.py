@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 
 from trivsel.core.access import Capability, get_access
@@ -14,4 +15,5 @@ def access(request: HttpRequest) -> dict[str, Any]:
         "can_manage_organisation": current.can_org_wide(Capability.MANAGE_ORGANISATION),
         "can_manage_instruments": current.can_org_wide(Capability.MANAGE_INSTRUMENTS),
         "can_manage_measurements": current.can_org_wide(Capability.MANAGE_MEASUREMENTS),
+        "min_group": settings.RESULTS_MIN_GROUP,  # the anonymity threshold, for plain words
     }

@@ -1,9 +1,9 @@
 """Read-only questions other apps ask about measurements."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 
 from trivsel.measurements.models import Measurement, UnitValidation
-from trivsel.measurements.rates import Rate
+from trivsel.measurements.rates import Rate, subtree_rate
 from trivsel.organisation.models import Unit
 
 
@@ -14,13 +14,11 @@ def open_validations(unit: Unit) -> QuerySet[UnitValidation]:
     ).select_related("measurement")
 
 
-def open_measurements_with_rate(unit: Unit) -> list[tuple[Measurement, Rate]]:
-    """Open measurements that include people in the unit's subtree, with its rate so far."""
+def open_measurements_with_rate(unit: Unit) -> list[tuple[Measurement, Rate | None]]:
+    """Open measurements that include people in the unit's subtree, with its rate so far
+    (None where the anonymity rules do not let it be shown, see `rates`)."""
     result = []
     for measurement in Measurement.objects.filter(state=Measurement.State.OPEN):
-        counts = measurement.participants.filter(unit__path__startswith=unit.path).aggregate(
-            invited=Count("pk"), answered=Count("pk", filter=Q(invitation__responded=True))
-        )
-        if counts["invited"]:
-            result.append((measurement, Rate(counts["invited"], counts["answered"])))
+        if measurement.participants.filter(unit__path__startswith=unit.path).exists():
+            result.append((measurement, subtree_rate(measurement, unit)))
     return result

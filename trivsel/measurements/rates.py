@@ -1,10 +1,19 @@
 """Response rates, counts only. A response counts once it is submitted; a half-finished
-one does not count, and is deleted when the measurement closes."""
+one does not count, and is deleted when the measurement closes.
+
+Rates follow the anonymity rules of the results (docs/anonymity.md) on the invited
+counts: a unit's rate (with everything below it) is shown only where at least k were
+invited and no combination of shown rates narrows a group below k — a 3-person unit's
+"1 of 3 answered" is not shown, nor can it be worked out from its parent's and its
+siblings'. A unit's own rate apart from its sub-units is shown only for a unit without
+sub-units in the measurement (where it is the same group)."""
 
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
+from django.conf import settings
 from django.db.models import Count, Q
 
 from trivsel.measurements.models import Measurement, Participant
@@ -42,16 +51,68 @@ def roll_up(paths: dict[int, str], own: dict[int, tuple[int, int]]) -> dict[int,
     }
 
 
-def unit_rates(measurement: Measurement, units: Iterable[Unit]) -> list[tuple[Unit, Rate, Rate]]:
-    """Own and subtree rates for the given units (those a person may see), in tree order.
-    Two queries, whatever the number of units."""
+def shown_rates(paths: dict[int, str], own: dict[int, tuple[int, int]], k: int) -> set[int]:
+    """The units whose subtree rate may be shown: the results' suppression (`visible_cells`)
+    on the invited counts. `paths` must hold every unit with participants and all of their
+    ancestors."""
+    # results depends on measurements; the pure suppression is borrowed, not the models
+    from trivsel.results.suppression import visible_cells
+    from trivsel.results.tree import Tree
+
+    ids = sorted(paths, key=lambda unit_id: paths[unit_id])
+    at = {paths[unit_id]: number for number, unit_id in enumerate(ids)}
+    top = len(ids)  # a virtual root above the real roots
+    parents = []
+    for unit_id in ids:
+        parent_path = paths[unit_id].rsplit("/", 2)[0] + "/"
+        parents.append(at.get(parent_path, top) if paths[unit_id].count("/") > 1 else top)
+    counts = np.array([[own.get(unit_id, (0, 0))[0]] for unit_id in ids] + [[0]])
+    seen = visible_cells(counts, Tree.from_parents([*parents, -1]), k)
+    return {unit_id for number, unit_id in enumerate(ids) if seen.subtree[number, -1]}
+
+
+def unit_rates(
+    measurement: Measurement, units: Iterable[Unit]
+) -> list[tuple[Unit, Rate | None, Rate | None]]:
+    """Own and subtree rates for the given units (those a person may see), in tree order;
+    None where a rate may not be shown. Three queries, whatever the number of units."""
+    paths, own = _counts(measurement)
+    visible = sorted(units, key=lambda unit: unit.path)
+    paths |= {u.id: u.path for u in visible}
+    rolled = roll_up(paths, own)
+    shown = shown_rates(paths, own, settings.RESULTS_MIN_GROUP)
+    rows: list[tuple[Unit, Rate | None, Rate | None]] = []
+    for unit in visible:
+        own_rate, subtree = rolled[unit.id]
+        if not subtree.invited:
+            continue
+        ok = unit.id in shown
+        leaf = own_rate == subtree  # nobody below it in the measurement
+        rows.append((unit, own_rate if ok and leaf else None, subtree if ok else None))
+    return rows
+
+
+def subtree_rate(measurement: Measurement, unit: Unit) -> Rate | None:
+    """The unit's rate with everything below it, if it may be shown (None otherwise)."""
+    paths, own = _counts(measurement)
+    paths[unit.id] = unit.path
+    if unit.id not in shown_rates(paths, own, settings.RESULTS_MIN_GROUP):
+        return None
+    return roll_up(paths, own)[unit.id][1]
+
+
+def _counts(measurement: Measurement) -> tuple[dict[int, str], dict[int, tuple[int, int]]]:
+    """Every unit with participants and all their ancestors (paths), and each unit's own
+    (invited, answered). Two queries."""
     counts = (
         Participant.objects.filter(measurement=measurement)
         .values("unit_id", "unit__path")
         .annotate(invited=Count("pk"), answered=Count("pk", filter=Q(invitation__responded=True)))
     )
     own = {row["unit_id"]: (row["invited"], row["answered"]) for row in counts}
-    visible = sorted(units, key=lambda unit: unit.path)
-    paths = {row["unit_id"]: row["unit__path"] for row in counts} | {u.id: u.path for u in visible}
-    rolled = roll_up(paths, own)
-    return [(unit, *rolled[unit.id]) for unit in visible if rolled[unit.id][1].invited]
+    paths = {row["unit_id"]: row["unit__path"] for row in counts}
+    ancestors = {int(part) for path in paths.values() for part in path.split("/")[:-2]}
+    missing = ancestors - set(paths)
+    if missing:
+        paths |= dict(Unit.objects.filter(pk__in=missing).values_list("pk", "path"))
+    return paths, own

@@ -5,45 +5,111 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('measurements', '0003_measurement_previous'),
-        ('organisation', '0001_initial'),
-        ('results', '0002_result_comparisons_result_invited_result_options_and_more'),
+        ("measurements", "0003_measurement_previous"),
+        ("organisation", "0001_initial"),
+        ("results", "0002_result_comparisons_result_invited_result_options_and_more"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='result',
-            name='measurement',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='measurements.measurement'),
+            model_name="result",
+            name="measurement",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="measurements.measurement",
+            ),
         ),
         migrations.CreateModel(
-            name='Built',
+            name="Built",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('built_at', models.DateTimeField()),
-                ('rows', models.PositiveIntegerField()),
-                ('measurement', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='results_built', to='measurements.measurement')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("built_at", models.DateTimeField()),
+                ("rows", models.PositiveIntegerField()),
+                (
+                    "measurement",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="results_built",
+                        to="measurements.measurement",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Hidden',
+            name="Hidden",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scope', models.CharField(choices=[('own', 'Own'), ('subtree', 'Subtree'), ('all', 'All')], max_length=10)),
-                ('group', models.CharField(blank=True, max_length=100)),
-                ('kind', models.CharField(max_length=20)),
-                ('metric', models.CharField(blank=True, max_length=100)),
-                ('reason', models.CharField(choices=[('protects', 'hidden to protect a smaller group')], default='protects', max_length=20)),
-                ('measurement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='measurements.measurement')),
-                ('partner', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='organisation.unit')),
-                ('unit', models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='organisation.unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "scope",
+                    models.CharField(
+                        choices=[("own", "Own"), ("subtree", "Subtree"), ("all", "All")],
+                        max_length=10,
+                    ),
+                ),
+                ("group", models.CharField(blank=True, max_length=100)),
+                ("kind", models.CharField(max_length=20)),
+                ("metric", models.CharField(blank=True, max_length=100)),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[("protects", "hidden to protect a smaller group")],
+                        default="protects",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "measurement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="measurements.measurement",
+                    ),
+                ),
+                (
+                    "partner",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="organisation.unit",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="organisation.unit",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
-                'indexes': [models.Index(fields=['measurement', 'unit', 'scope', 'group', 'kind'], name='results_hid_measure_e214e4_idx')],
-                'constraints': [models.UniqueConstraint(fields=('measurement', 'unit', 'scope', 'group', 'kind', 'metric'), name='unique_hidden')],
+                "abstract": False,
+                "indexes": [
+                    models.Index(
+                        fields=["measurement", "unit", "scope", "group", "kind"],
+                        name="results_hid_measure_e214e4_idx",
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("measurement", "unit", "scope", "group", "kind", "metric"),
+                        name="unique_hidden",
+                    )
+                ],
             },
         ),
     ]
