@@ -3,6 +3,7 @@ searches the span of the shown cells for any set of 1..k-1 respondents, with any
 coefficients, across scopes, levels, groups and each question's own n. The attacks that
 broke the earlier rules are tests of their own, and so is the choice of what to hide."""
 
+import os
 from fractions import Fraction as F
 
 import numpy as np
@@ -106,7 +107,8 @@ def test_a_forced_pair_names_the_unit_with_nearly_the_same_people() -> None:
     assert seen.reason[1, 0] == PROTECTS and seen.partner[1, 0] == 2
 
 
-# Random organisations.
+# Random organisations. TRIVSEL_PROPERTY_EXAMPLES=20000 for a thorough run (300 in CI).
+EXAMPLES = int(os.environ.get("TRIVSEL_PROPERTY_EXAMPLES", "300"))
 
 
 @st.composite
@@ -133,7 +135,7 @@ def organisations(draw: st.DrawFn) -> tuple[list[int], np.ndarray, np.ndarray, i
     return parents, counts, counts - skipped, draw(st.integers(min_value=3, max_value=10))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=EXAMPLES, deadline=None)
 @given(organisations())
 def test_nothing_small_can_be_derived_from_what_is_shown(
     organisation: tuple[list[int], np.ndarray, np.ndarray, int],
@@ -152,7 +154,7 @@ def test_nothing_small_can_be_derived_from_what_is_shown(
         assert audit(cells, atoms(counts), k) is None
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=max(150, EXAMPLES // 2), deadline=None)
 @given(organisations())
 def test_nothing_is_hidden_that_need_not_be(
     organisation: tuple[list[int], np.ndarray, np.ndarray, int],
