@@ -275,3 +275,35 @@ def test_an_earlier_vendors_file_brings_its_exposure_answers(
     assert "12 respondents, 12 answers" in said.getvalue()
     bullying = rows(Measurement.objects.get(name="APV 2024"), "U3")[EXPOSURE]
     assert bullying.n == 12 and bullying.unfavourable == pytest.approx(4 / 12)
+
+
+def test_the_report_shows_the_share_exposed_and_each_source(
+    measurement: Measurement, org: dict[str, Unit], clients: dict[str, Any]
+) -> None:
+    """The unit report's offensive-behaviour section, page and Excel: the share exposed,
+    every answer's share, and the share naming each source; a hidden source list says why."""
+    from django.urls import reverse
+    from openpyxl import load_workbook
+
+    exposure = [1, 2, 3, 4] * 3 + [4] + [NO] * 17
+    answer(measurement, org["U3"], exposure, [*NAMED, []])
+    build_results(measurement)
+    measurement.state = Measurement.State.RELEASED
+    measurement.save(update_fields=["state"])
+    page = clients["hr"].get(reverse("reports:unit", args=[measurement.pk, "U3"])).content.decode()
+    section = page[page.index("Offensive behaviour") :]
+    assert '<td class="num">43 %</td>' in section  # 13 of 30 exposed
+    assert "Yes, daily: 10 %" in section and "No: 57 %" in section  # 3/30, 17/30
+    # From whom, among the 12 who answered it: colleague 6, leader 3, citizen 8, others 1.
+    assert "Colleague: 50 %" in section and "Leader: 25 %" in section
+    assert "Citizen, service user or relative: 67 %" in section and "Others: 8 %" in section
+    response = clients["hr"].get(reverse("reports:xlsx", args=[measurement.pk, "U3"]))
+    book = load_workbook(io.BytesIO(response.content))
+    sheet = book["Offensive behaviour"]
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    bullying = next(row for row in values if str(row[0]).startswith("In the last 12 months"))
+    assert bullying[1] == 30 and bullying[2] == pytest.approx(43)
+    # With only 9 naming a source elsewhere the list is hidden, with its reason.
+    Result.objects.filter(measurement=measurement, metric__startswith=FROM).delete()
+    page = clients["hr"].get(reverse("reports:unit", args=[measurement.pk, "U3"])).content.decode()
+    assert "Not shown: fewer than 10 answered" in page

@@ -64,6 +64,7 @@ class ItemLine:
     unfavourable: Decimal | None
     options: list[Share]
     why: Why | None = None  # why it is not shown (then no figures)
+    exposed: Decimal | None = None  # an exposure question: the share who answered yes
 
 
 @dataclass(frozen=True)
@@ -296,16 +297,18 @@ def _percent(value: float | None) -> Decimal | None:
 def _item_line(row: Result, version: ItemVersion) -> ItemLine:
     assert version.scale is not None
     shares = row.options or {}
+    scored = any(option.get("score") is not None for option in version.scale.options)
     options = [
         Share(localised(option.get("labels")), _percent(shares.get(str(option["value"]))))
         for option in version.scale.options
-        if option.get("score") is not None
+        if option.get("score") is not None or not scored  # an exposure question: every answer
     ]
     return ItemLine(
         version.item.key, version.label,
         localised(version.dimension.names) if version.dimension else "", row.n,
         _score(row.score), _percent(row.favourable), _percent(row.neutral),
-        _percent(row.unfavourable), options,
+        _percent(row.unfavourable), options, None,
+        None if scored else _percent(row.unfavourable),
     )  # fmt: skip
 
 

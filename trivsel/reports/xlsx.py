@@ -78,13 +78,13 @@ def unit_report_xlsx(report: UnitReport) -> bytes:
             offensive = _sheet(
                 book,
                 _("Offensive behaviour"),
-                [_("Question"), _("Answers"), _("Answers given (%)")],
+                [_("Question"), _("Answers"), _("Exposed (%)"), _("Answers given (%)")],
             )
             for line in report.offensive:
                 if line.why is not None:
                     offensive.append([line.text, short_text(line.why)])
                 else:
-                    offensive.append([line.text, line.n, _options(line)])
+                    offensive.append([line.text, line.n, _number(line.exposed), _options(line)])
         if report.comments_asked:
             comments = _sheet(book, _("Comments"), [_("Comment")])
             for text in report.comments or []:
