@@ -45,7 +45,7 @@ def test_move_ten_remove_five_rename_one_shows_and_applies_exactly_that(db: None
 
     plain = [e for e in org.employees if e["leader"] == "nej" and not e["trio"]]
     moved, removed = plain[:10], plain[10:15]
-    targets = [u["code"] for u in org.units if u["kind"] == "team"]
+    targets = [u["code"] for u in org.units if u["kind"] in ("unit", "team")]
     for person, target in zip(moved, targets[-10:], strict=True):
         assert person["unit"] != target
         person["unit"] = target

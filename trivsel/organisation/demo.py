@@ -168,6 +168,25 @@ AREA_SHAPES = {
 STAFF_JOB_GROUPS = (("Konsulent", 45), ("Administrativ medarbejder", 35), ("Specialist", 20))
 STAFF_TEAMS = ("Team Økonomi", "Team HR og Personale", "Team Politik og Jura",
                "Team Data og Digitalisering")  # fmt: skip
+# Every unit with units below it has a leadership group of its own: its leader and the
+# people who work with the leader rather than in one of the units below (a secretariat,
+# consultants, administration, shared functions). The group is large enough that at least
+# 5 of it answer even where few do, so the anonymity rules never have to hide one of the
+# units below to protect a handful at the top (see docs/anonymity.md).
+MUNICIPALITY_OFFICE = (("Chefkonsulent", 25), ("Specialkonsulent", 25),
+                       ("Direktionssekretær", 20), ("Kommunikationskonsulent", 15),
+                       ("Jurist", 15))  # fmt: skip
+DEPARTMENT_OFFICE = (("Chefkonsulent", 25), ("Konsulent", 30), ("Økonomikonsulent", 20),
+                     ("Ledelsessekretær", 25))  # fmt: skip
+AREA_OFFICE = (("Konsulent", 35), ("Udviklingskonsulent", 20),
+               ("Administrativ medarbejder", 45))  # fmt: skip
+# The sizes of these groups (fewest, most), the leader included.
+MUNICIPALITY_GROUP = (12, 14)  # the kommunaldirektør and the direktionssekretariat
+DEPARTMENT_GROUP = (11, 14)  # the director and the department's management office
+AREA_GROUP = (10, 14)  # the area chief with the area's consultants and administration
+UNIT_GROUP = (10, 13)  # a local unit's leader, a deputy, administration, shared functions
+TEAMS_FROM = 40  # a local unit of this many people or more has teams
+LEADERS = ("leder", "chef")  # job groups ending so are leaders' (Souschef, Pædagogisk leder)
 
 
 @dataclass(frozen=True)
@@ -180,6 +199,8 @@ class DepartmentSpec:
     job_groups: tuple[tuple[str, int], ...]
     email_share: float
     staff_unit: tuple[str, str]  # the department's own staff function and its leader's title
+    # A local unit with teams: its leader's deputy and the people who work in no team.
+    shared_job_groups: tuple[tuple[str, int], ...]
     # Areas by function, each with its own units; empty: areas by district ("Område Nord")
     # whose units take their names from unit_names.
     functional_areas: tuple[tuple[str, tuple[str, ...]], ...] = ()
@@ -195,6 +216,8 @@ DEPARTMENTS = (
          ("Køkkenmedarbejder", 4), ("Administrativ medarbejder", 3), ("Servicemedarbejder", 3)),
         0.55,
         ("Sekretariat", "Sekretariatschef"),
+        (("Sygeplejerske", 30), ("Administrativ medarbejder", 20), ("Køkkenmedarbejder", 20),
+         ("Servicemedarbejder", 15), ("Ergoterapeut", 8), ("Fysioterapeut", 7)),
     ),
     DepartmentSpec(
         "BU", "Børn og Unge", 0.30,
@@ -205,6 +228,8 @@ DEPARTMENTS = (
          ("Pædagogisk assistent", 8), ("Administrativ medarbejder", 4), ("Servicemedarbejder", 3)),
         0.9,
         ("Stab", "Stabschef"),
+        (("Pædagogisk leder", 15), ("Administrativ medarbejder", 25), ("Servicemedarbejder", 25),
+         ("Køkkenmedarbejder", 15), ("Pædagog", 20)),
     ),
     DepartmentSpec(
         "SB", "Sociale Forhold og Beskæftigelse", 0.14,
@@ -214,6 +239,8 @@ DEPARTMENTS = (
          ("Administrativ medarbejder", 15), ("Psykolog", 5)),
         0.95,
         ("Sekretariat", "Sekretariatschef"),
+        (("Faglig koordinator", 25), ("Administrativ medarbejder", 45), ("Psykolog", 15),
+         ("Servicemedarbejder", 15)),
     ),
     DepartmentSpec(
         "TM", "Teknik og Miljø", 0.08,
@@ -222,6 +249,7 @@ DEPARTMENTS = (
         (("Gartner", 30), ("Vejmand", 25), ("Ingeniør", 20), ("Administrativ medarbejder", 25)),
         0.85,
         ("Administration", "Administrationschef"),
+        (("Administrativ medarbejder", 50), ("Ingeniør", 30), ("Værkfører", 20)),
     ),
     DepartmentSpec(
         "KB", "Kultur og Borgerservice", 0.06,
@@ -230,6 +258,7 @@ DEPARTMENTS = (
         (("Bibliotekar", 35), ("Kontorassistent", 40), ("Kulturmedarbejder", 25)),
         0.95,
         ("Stab", "Stabschef"),
+        (("Administrativ medarbejder", 50), ("Kulturmedarbejder", 25), ("Servicemedarbejder", 25)),
     ),
     DepartmentSpec(
         "BA", "Borgmesterens Afdeling", 0.06,
@@ -237,7 +266,8 @@ DEPARTMENTS = (
         ("Team {n}",),
         STAFF_JOB_GROUPS,
         1.0,
-        ("Direktionssekretariat", "Sekretariatschef"),
+        ("Sekretariat", "Sekretariatschef"),
+        STAFF_JOB_GROUPS,
         (("Økonomi og Personale", ("HR og Arbejdsmiljø", "Økonomi og Analyse",
                                    "Løn og Personale", "Budget og Regnskab", "Personalejura",
                                    "Rekruttering og Kompetenceudvikling")),
@@ -315,13 +345,18 @@ class _Builder:
         count: int,
         leader_title: str,
         job_groups: tuple[tuple[str, int], ...] = (),
+        deputy: str = "",
     ) -> None:
-        """A unit's people: its leader first, then ordinary staff."""
+        """A unit's own people: its leader first, then the deputy if named, then the rest."""
         if count <= 0:
             return
         self.person(unit, leader_title, spec.email_share, leader=True)
+        others = count - 1
+        if deputy and others > 0:
+            self.person(unit, deputy, spec.email_share)
+            others -= 1
         groups, weights = zip(*(job_groups or spec.job_groups), strict=True)
-        for job_group in self.random.choices(groups, weights, k=count - 1):
+        for job_group in self.random.choices(groups, weights, k=others):
             self.person(unit, job_group, spec.email_share)
 
 
@@ -342,20 +377,18 @@ def _split(total: int, weights: list[float]) -> list[int]:
     return parts
 
 
-DEPARTMENT_OWN = 4  # the director and a few people directly under the department
-AREA_OWN = 3  # the area chief and a few people directly under the area
-
-
 def generate(employees: int = 5000, seed: int = 1) -> DemoOrganisation:
-    """About one unit per 13-14 employees: 5,000 give ~380 units, 45,000 ~3,300.
+    """About one unit per 14-15 employees: 5,000 give ~350 units, 45,000 ~3,100.
 
     Each department has its director, a staff unit of its own (10-60 people) and 2-6 areas
-    of clearly different sizes, so no area holds (nearly) all of its department."""
+    of clearly different sizes, so no area holds (nearly) all of its department. Every unit
+    with units below it has a leadership group of 10-14 people of its own."""
     builder = _Builder(seed)
     rng = builder.random
     root = builder.unit("K", "", "Søby Kommune", "municipality")
-    builder.staff(root, DEPARTMENTS[-1], 3, "Kommunaldirektør")
-    remaining = employees - 3
+    office = rng.randint(*MUNICIPALITY_GROUP)
+    builder.staff(root, DEPARTMENTS[-1], office, "Kommunaldirektør", MUNICIPALITY_OFFICE)
+    remaining = employees - office
     assigned = 0
     for spec in DEPARTMENTS:
         # The last department takes what rounding left over, so the total is exact.
@@ -372,8 +405,10 @@ def _department(
     builder: _Builder, spec: DepartmentSpec, people: int, root: str, rng: random.Random
 ) -> None:
     department = builder.unit(spec.code, root, spec.name, "department")
-    builder.staff(department, spec, DEPARTMENT_OWN, "Direktør")
-    people -= DEPARTMENT_OWN
+    # A tiny demo's department keeps people for its staff unit and areas.
+    office = min(rng.randint(*DEPARTMENT_GROUP), max(8, people // 3))
+    builder.staff(department, spec, office, "Direktør", DEPARTMENT_OFFICE)
+    people -= office
     # The staff function grows with the department, slower than it; a tiny demo keeps it small.
     staff_size = min(60, max(10, round(math.sqrt(people) * rng.uniform(0.35, 0.6))))
     staff_size = min(staff_size, max(1, people // 6))
@@ -395,10 +430,13 @@ def _department(
         area = builder.unit(
             f"{spec.code}-{index + 1:02d}", department, f"{spec.name}, {area_name}", "area"
         )
-        builder.staff(area, spec, min(AREA_OWN, area_people), "Områdechef")
-        people_in_units = area_people - AREA_OWN
-        if people_in_units <= 0:
+        # A small demo's small area keeps people for units of its own, or is one group.
+        office = min(rng.randint(*AREA_GROUP), max(8, area_people // 3))
+        if area_people - office < 6:
+            builder.staff(area, spec, area_people, "Områdechef")
             continue
+        builder.staff(area, spec, office, "Områdechef", AREA_OFFICE)
+        people_in_units = area_people - office
         if unit_names:
             count = min(
                 len(unit_names), max(1 if people_in_units < 6 else 2, people_in_units // 12)
@@ -450,17 +488,20 @@ def _unit(
     leader_title: str = "Leder",
     job_groups: tuple[tuple[str, int], ...] = (),
 ) -> None:
-    """A unit of `size` people; one of more than 30 has a small leadership group and teams
-    of 14-20 below it."""
+    """A unit of `size` people; one of TEAMS_FROM or more has teams of 11-16 below it and,
+    on the unit itself, its leader with a deputy, administration and the shared functions
+    (UNIT_GROUP)."""
     unit = builder.unit(code, parent, name, "unit")
-    if size <= 30:
+    if size < TEAMS_FROM:
         builder.staff(unit, spec, size, leader_title, job_groups)
         _elect_trio(builder, unit, size)
         return
-    builder.staff(unit, spec, 3, leader_title, job_groups)
-    _elect_trio(builder, unit, 3)
-    team_count = math.ceil((size - 3) / 20)
-    for team_index, team_size in enumerate(_split(size - 3, [1.0] * team_count)):
+    office = builder.random.randint(*UNIT_GROUP)
+    shared = job_groups or spec.shared_job_groups
+    builder.staff(unit, spec, office, leader_title, shared, deputy="Souschef")
+    _elect_trio(builder, unit, office)
+    team_count = math.ceil((size - office) / 16)
+    for team_index, team_size in enumerate(_split(size - office, [1.0] * team_count)):
         team_template = team_names[team_index % len(team_names)]
         team = builder.unit(
             f"{unit}-T{team_index + 1}",
@@ -472,9 +513,12 @@ def _unit(
 
 
 def _elect_trio(builder: _Builder, unit: str, size: int) -> None:
-    """The unit's AMR is one of its last `size` employees; a TR too where there are 3+."""
+    """The unit's AMR is one of its last `size` employees; a TR too where there are 3+.
+    Colleagues elect them, so neither is the leader, the deputy or another leader."""
     people = [
-        e for e in builder.org.employees[-size:] if e["unit"] == unit and e["leader"] == "nej"
+        e
+        for e in builder.org.employees[-size:]
+        if e["unit"] == unit and e["leader"] == "nej" and not e["job_group"].endswith(LEADERS)
     ]
     if people:
         people[0]["trio"] = "AMR"
