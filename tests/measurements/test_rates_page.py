@@ -36,36 +36,36 @@ def test_hr_sees_every_unit_leader_their_subtree(
     clients: dict[str, Client], answered: Measurement
 ) -> None:
     hidden = ["–"] * 6
+    # Three have answered (two in U1, one in U3): fewer than 5 anywhere, so no count is
+    # shown, not even for Sundhed og Omsorg ("3 of 8" would tell too much).
     hr = rows(clients["hr"], answered)
-    # Sundhed og Omsorg: 8 invited. Its own rate is not shown (it has units below it).
-    assert hr["SO"] == ["–", "–", "–", "8", "3", "38 %"]
-    # Område Nord's 7 would give away Område Syd's 1 (8 - 7): not shown; the rest are
-    # fewer than 5 (U1 with its team is 4: "2 of 4 answered" is not shown).
-    assert all(hr[code] == hidden for code in ("SO-N", "SO-S", "U1", "U1-T1", "U2", "U3"))
+    assert set(hr) == {"K", "SO", "SO-N", "SO-S", "U1", "U1-T1", "U2", "U3"}
+    assert all(row == hidden for row in hr.values())
     leader = rows(clients["unit_leader"], answered)
     assert set(leader) == {"U1", "U1-T1"}
     chief = rows(clients["area_chief"], answered)
     assert set(chief) == {"SO-N", "U1", "U1-T1", "U2"} and chief["SO-N"] == hidden
 
 
-def test_rates_follow_the_anonymity_rules(settings: Any, answered: Measurement) -> None:
-    """The rule on invited counts: at least k, and no shown rate minus others leaves a
-    group of 1..k-1. With k = 3: U1 (4) and Nord (7) may be shown; SO (8) would leave Syd's
-    1 beside Nord, so Nord (the smaller) is hidden; U2 (2) and the single people are not
-    shown."""
-    from trivsel.measurements.rates import unit_rates
-    from trivsel.organisation.models import Unit
-
+def test_rates_follow_the_anonymity_rules(
+    clients: dict[str, Client], settings: Any, answered: Measurement
+) -> None:
+    """The results' rule on the answered counts. With k = 3: Sundhed og Omsorg (3 answered)
+    and the municipality above it (the same 3) are shown; U1's "2 of 4" and U3's "1 of 1"
+    are not, nor is Område Nord (2)."""
     settings.RESULTS_MIN_GROUP = 3
-    found = {unit.code: (own, subtree) for unit, own, subtree in
-             unit_rates(answered, Unit.objects.all())}  # fmt: skip
-    shown = {code for code, (_own, subtree) in found.items() if subtree is not None}
-    assert shown == {"K", "SO", "U1"}  # the municipality holds the same 8 as SO
-    assert found["U1"][1] is not None and (found["U1"][1].invited, found["U1"][1].answered) == (
-        4,
-        2,
-    )
-    assert found["U1"][0] is None  # U1 has a team below it: its own rate is not shown
+    hr = rows(clients["hr"], answered)
+    assert hr["SO"] == ["–", "–", "–", "8", "3", "38 %"]  # its own rate: it has units below
+    assert all(hr[code] == ["–"] * 6 for code in ("SO-N", "SO-S", "U1", "U1-T1", "U2", "U3"))
+    # Everyone in U1 and its team answers: U1 4, Område Nord the same 4, SO 5: beside
+    # Nord, SO would give Syd's one (Sara) away. Nord holds exactly U1's people, so hiding
+    # it resolves nothing: SO is not shown, nor the municipality (the same 5).
+    for number in ("1005", "1006"):
+        submit(Invitation.objects.get(participant__employee__number=number), 0)
+    hr = rows(clients["hr"], answered)
+    assert hr["U1"] == ["–", "–", "–", "4", "4", "100 %"]  # own rate: it has a team below
+    assert hr["SO-N"][3:] == ["7", "4", "57 %"]
+    assert hr["SO"] == ["–"] * 6 and hr["K"] == ["–"] * 6
 
 
 @pytest.mark.parametrize("persona", ["outsider"])
@@ -88,7 +88,7 @@ def test_unit_page_shows_the_rate_so_far(clients: dict[str, Client], answered: M
     html = clients["unit_leader"].get(reverse("organisation:unit", args=["U1"])).content.decode()
     assert "The response rate is not shown for this unit" in html and "2 of 4" not in html
     html = clients["hr"].get(reverse("organisation:unit", args=["SO"])).content.decode()
-    assert "3 of 8 have answered (38 %)" in html
+    assert "The response rate is not shown for this unit" in html  # 3 answered: fewer than 5
 
 
 def test_rates_query_count_does_not_grow_with_units(

@@ -121,3 +121,18 @@ def test_the_excel_file_says_each_reason(released: Measurement, clients: dict[st
     assert PROTECTS in department and TOO_FEW in department
     assert any("although at least 5 answered" in text for text in cells("SO-N"))
     assert any("Results cannot be shown for this unit: fewer than 5" in t for t in cells("SO-S"))
+
+
+def test_the_rates_page_shows_the_same_units_as_the_reports(released: Measurement) -> None:
+    """After close, the rates page's counts are the reports' respondents: the same rule on
+    the same counts must show the same units, or the two could be subtracted."""
+    from trivsel.measurements.rates import unit_rates
+
+    rates = {unit.code for unit, _own, subtree in unit_rates(released, Unit.objects.all())
+             if subtree is not None}  # fmt: skip
+    reports = set(
+        Result.objects.filter(
+            measurement=released, kind="respondents", scope="subtree", group=""
+        ).values_list("unit__code", flat=True)
+    )
+    assert rates == reports == {"K", "SO"}

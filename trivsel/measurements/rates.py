@@ -1,12 +1,15 @@
 """Response rates, counts only. A response counts once it is submitted; a half-finished
 one does not count, and is deleted when the measurement closes.
 
-Rates follow the anonymity rules of the results (docs/anonymity.md) on the invited
-counts: a unit's rate (with everything below it) is shown only where at least k were
-invited and no combination of shown rates narrows a group below k — a 3-person unit's
-"1 of 3 answered" is not shown, nor can it be worked out from its parent's and its
-siblings'. A unit's own rate apart from its sub-units is shown only for a unit without
-sub-units in the measurement (where it is the same group)."""
+Rates follow the anonymity rules of the results (docs/anonymity.md) on the counts of
+those who have answered: a unit's rate (with everything below it) is shown only where at
+least k have answered and no combination of shown rates leaves a group of 1..k-1 — a
+3-person unit's "1 of 3 answered" is not shown, nor can it be worked out from its
+parent's and its siblings'. At close the answered counts are the results' respondents,
+and the same rule on the same counts shows exactly the units the reports show, so the
+rates page and the reports cannot be combined either. A unit's own rate apart from its
+sub-units is shown only for a unit without sub-units in the measurement (where it is the
+same group)."""
 
 from collections import Counter
 from collections.abc import Iterable
@@ -53,7 +56,7 @@ def roll_up(paths: dict[int, str], own: dict[int, tuple[int, int]]) -> dict[int,
 
 def shown_rates(paths: dict[int, str], own: dict[int, tuple[int, int]], k: int) -> set[int]:
     """The units whose subtree rate may be shown: the results' suppression (`visible_cells`)
-    on the invited counts. `paths` must hold every unit with participants and all of their
+    on the answered counts. `paths` must hold every unit with participants and all of their
     ancestors."""
     # results depends on measurements; the pure suppression is borrowed, not the models
     from trivsel.results.suppression import visible_cells
@@ -66,7 +69,7 @@ def shown_rates(paths: dict[int, str], own: dict[int, tuple[int, int]], k: int) 
     for unit_id in ids:
         parent_path = paths[unit_id].rsplit("/", 2)[0] + "/"
         parents.append(at.get(parent_path, top) if paths[unit_id].count("/") > 1 else top)
-    counts = np.array([[own.get(unit_id, (0, 0))[0]] for unit_id in ids] + [[0]])
+    counts = np.array([[own.get(unit_id, (0, 0))[1]] for unit_id in ids] + [[0]])
     seen = visible_cells(counts, Tree.from_parents([*parents, -1]), k)
     return {unit_id for number, unit_id in enumerate(ids) if seen.subtree[number, -1]}
 

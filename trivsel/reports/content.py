@@ -291,7 +291,10 @@ def _score(value: float | None) -> Decimal | None:
 
 
 def _percent(value: float | None) -> Decimal | None:
-    return None if value is None else shown(100 * value)
+    if value is None:
+        return None
+    rounded = shown(100 * value)
+    return abs(rounded) if rounded is not None and rounded.is_zero() else rounded  # not "-0"
 
 
 def _item_line(row: Result, version: ItemVersion) -> ItemLine:

@@ -193,28 +193,47 @@ def _show_again(
     shown: Flags, totals: Counts, threshold: Counts, tree: Tree, reason: NDArray[np.int8]
 ) -> None:
     """Show again, largest first, every cell hidden to protect others whose showing breaks
-    nothing any more (or that the shown cells rebuild anyway)."""
+    nothing any more (or that the shown cells rebuild anyway). Showing u changes only two
+    remainders: u's own (u minus the shown cells right below it) and that of u's nearest
+    shown ancestor. Per metric, the units are kept in depth-first order so that a subtree is
+    a slice, and each unit's nearest shown ancestor and the shown totals right below each
+    unit are updated as cells are shown."""
     candidates = np.argwhere(reason == PROTECTS)
     if not len(candidates):
         return
-    order = np.argsort(-totals[candidates[:, 0], candidates[:, 1]], kind="stable")
     start, end = _preorder(tree)
-    for unit, metric in candidates[order]:
-        flags = shown[:, metric]
-        nearest = _nearest_shown_ancestor(flags[:, None], tree)[:, 0]
-        above = nearest[unit]
-        inside = (start >= start[unit]) & (start < end[unit]) & flags & (nearest == above)
-        inside[unit] = False
-        mine = totals[unit, metric] - totals[inside, metric].sum()
+    order = np.argsort(start)  # the unit at each depth-first position
+    for metric in np.unique(candidates[:, 1]):
+        units = candidates[candidates[:, 1] == metric, 0]
+        total = totals[:, metric]
+        units = units[np.argsort(-total[units], kind="stable")]
         k = threshold[metric]
-        if 1 <= mine < k:
-            continue
-        if above >= 0:
-            left = _remainders(flags[:, None], totals[:, metric : metric + 1], nearest[:, None])
-            if 1 <= left[above, 0] - mine < k:
+        nearest = _nearest_shown_ancestor(shown[:, metric : metric + 1], tree)[:, 0]
+        flags_at = shown[order, metric]  # by depth-first position
+        nearest_at = nearest[order]
+        total_at = total[order]
+        inner = shown[:, metric] & (nearest >= 0)
+        taken = np.bincount(nearest[inner], weights=total[inner], minlength=len(tree))
+        for unit in units.tolist():
+            below = slice(start[unit] + 1, end[unit])
+            above = int(nearest[unit])
+            right_below = flags_at[below] & (nearest_at[below] == above)
+            inside = int(total_at[below][right_below].sum())
+            mine = int(total[unit]) - inside
+            if 1 <= mine < k:
                 continue
-        shown[unit, metric] = True
-        reason[unit, metric] = SHOWN
+            if above >= 0 and 1 <= int(total[above]) - int(taken[above]) - mine < k:
+                continue
+            shown[unit, metric] = True
+            reason[unit, metric] = SHOWN
+            flags_at[start[unit]] = True
+            if above >= 0:
+                taken[above] += mine
+            taken[unit] = inside
+            moved = nearest_at[below] == above  # shown or not: their nearest is now u
+            nearest_at[below][moved] = unit
+            positions = np.arange(start[unit] + 1, end[unit])[moved]
+            nearest[order[positions]] = unit
 
 
 def _preorder(tree: Tree) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
@@ -316,6 +335,13 @@ def _group_conflict(
     """A set of shown groups that leaves 1..k-1 people in either shape, or None."""
     present = per_block[:, groups] > 0  # blocks × shown groups
     others = size - per_block[:, groups].sum(axis=1)  # people of no shown group per block
+    # Both shapes depend on a block only through which shown groups it holds and whether it
+    # holds anyone else, and add up its size: blocks alike in both are merged.
+    bits = np.concatenate([present, (others > 0)[:, None]], axis=1).astype(np.int64)
+    keys, merged = np.unique(bits @ (1 << np.arange(bits.shape[1])), return_inverse=True)
+    size = np.bincount(merged, weights=size, minlength=len(keys)).astype(np.int64)
+    present = ((keys[:, None] >> np.arange(len(groups))) & 1).astype(bool)
+    others = (keys >> len(groups)) & 1
     count = len(groups)
     masks = ((np.arange(1, 2**count)[:, None] >> np.arange(count)) & 1).astype(bool)
     in_sets = masks.astype(np.int64)
