@@ -122,17 +122,13 @@ def with_organisation(parents: Sequence[int]) -> Tree:
 def compute(spec: Spec, data: Data, tree: Tree, k: int, k_sensitive: int) -> Outcome:
     """`tree` must come from `with_organisation`."""
     units, slices = len(tree), len(data.slices)
-    own_cells, sub_cells = _summing(data, tree)
+    own_cells = _summing(data, tree)
 
-    def sums(matrix: sparse.csr_array) -> SumFn:
-        def per_cell(values: Matrix) -> Matrix:
-            """Per unit × (slice + everyone) × column sums over respondents."""
-            product = np.asarray(matrix @ values)
-            return product.reshape(units, slices + 1, values.shape[1])
+    def own_sums(values: Matrix) -> Matrix:
+        """Per unit × (slice + everyone) × column sums over each unit's own respondents."""
+        product = np.asarray(own_cells @ values)
+        return product.reshape(units, slices + 1, values.shape[1])
 
-        return per_cell
-
-    own_sums, sub_sums = sums(own_cells), sums(sub_cells)
     values = figure_values(spec, data)
     scores, persons = values["items"], values["dimensions"]
     columns, _option_scores, _starts = _option_columns(spec.items)
@@ -152,9 +148,10 @@ def compute(spec: Spec, data: Data, tree: Tree, k: int, k_sensitive: int) -> Out
 
     # Visibility: respondents, then every dimension, index and item on its own counts. It
     # runs on a second thread while the figures are summed (numpy and scipy release the GIL).
-    own_counts = {name: _sums(own_sums, v)[0] for name, v in values.items()}
-    counts = [own_sums(everyone)[:, :slices, :].transpose(0, 2, 1)] + [
-        own_counts[name][:, :slices, :].transpose(0, 2, 1) for name in values
+    own_parts = {name: _sums(own_sums, v) for name, v in values.items()}  # n, sum, squares
+    own_people = own_sums(everyone)
+    counts = [own_people[:, :slices, :].transpose(0, 2, 1)] + [
+        own_parts[name][0][:, :slices, :].transpose(0, 2, 1) for name in values
     ]
     thresholds = [k] * (1 + len(spec.dimensions) + len(spec.indices)) + [
         k_sensitive if item.sensitive else k for item in spec.items
@@ -166,9 +163,12 @@ def compute(spec: Spec, data: Data, tree: Tree, k: int, k_sensitive: int) -> Out
             visible_many, np.concatenate(counts, axis=1), tree, np.array(thresholds), listed
         )
         figures = []
-        for summed in (own_sums, sub_sums):
-            moments = {name: engine.moments(*_sums(summed, v)) for name, v in values.items()}
-            figures.append((moments, summed(judged), summed(everyone)[:, :, 0]))
+        own_judged = own_sums(judged)
+        # A subtree's sums are its units' own sums added up the tree.
+        for roll in (_unchanged, tree.subtree_totals):
+            moments = {name: engine.moments(*(roll(a) for a in parts))
+                       for name, parts in own_parts.items()}  # fmt: skip
+            figures.append((moments, roll(own_judged), roll(own_people)[:, :, 0]))
         sub_invited = tree.subtree_totals(invited)
         own_options = _option_counts(data, spec.items, units)
         sub_options = tree.subtree_totals(own_options)
@@ -212,6 +212,10 @@ def compute(spec: Spec, data: Data, tree: Tree, k: int, k_sensitive: int) -> Out
         alpha.append(cronbach_alpha(scores[:, members]))
     drivers = _drivers(spec, persons, data, tree, k)
     return Outcome(tree, data.slices, scopes[0], scopes[1], columns, alpha, drivers, seen)
+
+
+def _unchanged(values: Matrix) -> Matrix:
+    return values
 
 
 def figure_values(spec: Spec, data: Data) -> dict[str, Matrix]:
@@ -318,28 +322,16 @@ def _drivers(spec: Spec, persons: Matrix, data: Data, tree: Tree, k: int) -> tup
     return r, n
 
 
-def _summing(data: Data, tree: Tree) -> tuple[sparse.csr_array, sparse.csr_array]:
-    """Cells × respondents matrices: a respondent counts in their unit's cell for their
-    slice and for everyone (own), and in those cells of every unit above too (subtree).
-    Cell = unit * (slices + 1) + column."""
+def _summing(data: Data, tree: Tree) -> sparse.csr_array:
+    """Cells × respondents: a respondent counts in their own unit's cell for their slice
+    and for everyone. Cell = unit * (slices + 1) + column."""
     width = len(data.slices) + 1
     people = np.arange(len(data.unit_of))
-    rows_own = np.concatenate([data.unit_of * width + data.slice_of,
-                               data.unit_of * width + width - 1])  # fmt: skip
-    cols_own = np.concatenate([people, people])
+    rows = np.concatenate([data.unit_of * width + data.slice_of,
+                           data.unit_of * width + width - 1])  # fmt: skip
+    columns = np.concatenate([people, people])
     shape = (len(tree) * width, len(people))
-    own = sparse.csr_array((np.ones(len(rows_own)), (rows_own, cols_own)), shape=shape)
-    rows, cols = [], []
-    unit = data.unit_of
-    who = people
-    while len(unit):
-        rows += [unit * width + data.slice_of[who], unit * width + width - 1]
-        cols += [who, who]
-        above = tree.parent[unit]
-        keep = above >= 0
-        unit, who = above[keep], who[keep]
-    row, col = np.concatenate(rows), np.concatenate(cols)
-    return own, sparse.csr_array((np.ones(len(row)), (row, col)), shape=shape)
+    return sparse.csr_array((np.ones(len(rows)), (rows, columns)), shape=shape)
 
 
 @dataclass(frozen=True)
