@@ -35,16 +35,17 @@ def rows(client: Client, measurement: Measurement) -> dict[str, list[str]]:
 def test_hr_sees_every_unit_leader_their_subtree(
     clients: dict[str, Client], answered: Measurement
 ) -> None:
-    hidden = ["–"] * 6
-    # Three have answered (two in U1, one in U3): fewer than 5 anywhere, so no count is
-    # shown, not even for Sundhed og Omsorg ("3 of 8" would tell too much).
+    # Three have answered (two in U1, one in U3): fewer than 5 anywhere, so no count of
+    # those who answered is shown, not even for Sundhed og Omsorg; who was invited is.
     hr = rows(clients["hr"], answered)
     assert set(hr) == {"K", "SO", "SO-N", "SO-S", "U1", "U1-T1", "U2", "U3"}
-    assert all(row == hidden for row in hr.values())
+    assert hr["SO"] == ["0", "–", "–", "8", "–", "–"]
+    assert hr["U1"] == ["3", "–", "–", "4", "–", "–"]
+    assert all(row[1:3] == row[4:6] == ["–", "–"] for row in hr.values())
     leader = rows(clients["unit_leader"], answered)
     assert set(leader) == {"U1", "U1-T1"}
     chief = rows(clients["area_chief"], answered)
-    assert set(chief) == {"SO-N", "U1", "U1-T1", "U2"} and chief["SO-N"] == hidden
+    assert set(chief) == {"SO-N", "U1", "U1-T1", "U2"} and chief["SO-N"][3:] == ["7", "–", "–"]
 
 
 def test_rates_follow_the_anonymity_rules(
@@ -55,17 +56,17 @@ def test_rates_follow_the_anonymity_rules(
     are not, nor is Område Nord (2)."""
     settings.RESULTS_MIN_GROUP = 3
     hr = rows(clients["hr"], answered)
-    assert hr["SO"] == ["–", "–", "–", "8", "3", "38 %"]  # its own rate: it has units below
-    assert all(hr[code] == ["–"] * 6 for code in ("SO-N", "SO-S", "U1", "U1-T1", "U2", "U3"))
+    assert hr["SO"] == ["0", "–", "–", "8", "3", "38 %"]  # not its own: it has units below
+    assert all(hr[code][4] == "–" for code in ("SO-N", "SO-S", "U1", "U1-T1", "U2", "U3"))
     # Everyone in U1 and its team answers: U1 4, Område Nord the same 4, SO 5: beside
     # Nord, SO would give Syd's one (Sara) away. Nord holds exactly U1's people, so hiding
     # it resolves nothing: SO is not shown, nor the municipality (the same 5).
     for number in ("1005", "1006"):
         submit(Invitation.objects.get(participant__employee__number=number), 0)
     hr = rows(clients["hr"], answered)
-    assert hr["U1"] == ["–", "–", "–", "4", "4", "100 %"]  # own rate: it has a team below
+    assert hr["U1"] == ["3", "–", "–", "4", "4", "100 %"]  # not its own: it has a team
     assert hr["SO-N"][3:] == ["7", "4", "57 %"]
-    assert hr["SO"] == ["–"] * 6 and hr["K"] == ["–"] * 6
+    assert hr["SO"][3:] == hr["K"][3:] == ["8", "–", "–"]
 
 
 @pytest.mark.parametrize("persona", ["outsider"])
@@ -86,9 +87,10 @@ def test_rates_page_never_shows_who_answered(
 
 def test_unit_page_shows_the_rate_so_far(clients: dict[str, Client], answered: Measurement) -> None:
     html = clients["unit_leader"].get(reverse("organisation:unit", args=["U1"])).content.decode()
-    assert "The response rate is not shown for this unit" in html and "2 of 4" not in html
+    assert "4 people are invited in this unit and below. How many have answered" in html
+    assert "2 of 4" not in html
     html = clients["hr"].get(reverse("organisation:unit", args=["SO"])).content.decode()
-    assert "The response rate is not shown for this unit" in html  # 3 answered: fewer than 5
+    assert "8 people are invited in this unit and below. How many" in html  # 3 answered
 
 
 def test_rates_query_count_does_not_grow_with_units(

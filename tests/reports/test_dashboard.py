@@ -39,7 +39,7 @@ def test_leader_follows_a_measurement_from_plan_to_report(
     answer_all(measurement, [4, 3, 2, 4, 1, 0, 3, 3])
     page = leader.get(reverse("home")).content.decode()
     # U1 and its team are 4 people: fewer than 5, so their rate is not shown.
-    assert "The response rate is not shown for this unit" in page
+    assert "4 people are invited in this unit and below. How many have answered" in page
     assert "4 of 4" not in page
     with django_capture_on_commit_callbacks(execute=True):
         close_measurement(measurement)

@@ -14,9 +14,9 @@ def open_validations(unit: Unit) -> QuerySet[UnitValidation]:
     ).select_related("measurement")
 
 
-def open_measurements_with_rate(unit: Unit) -> list[tuple[Measurement, Rate | None]]:
+def open_measurements_with_rate(unit: Unit) -> list[tuple[Measurement, Rate]]:
     """Open measurements that include people in the unit's subtree, with its rate so far
-    (None where the anonymity rules do not let it be shown, see `rates`)."""
+    (the answered count withheld where the anonymity rules say so, see `rates`)."""
     result = []
     for measurement in Measurement.objects.filter(state=Measurement.State.OPEN):
         if measurement.participants.filter(unit__path__startswith=unit.path).exists():

@@ -26,11 +26,17 @@ from trivsel.organisation.models import Unit
 @dataclass(frozen=True)
 class Rate:
     invited: int
-    answered: int
+    answered: int | None  # None: not shown (the anonymity rules)
 
     @property
     def percent(self) -> float | None:
-        return 100 * self.answered / self.invited if self.invited else None
+        if not self.invited or self.answered is None:
+            return None
+        return 100 * self.answered / self.invited
+
+    def hidden(self) -> "Rate":
+        """The same rate with its answered count withheld (who was invited is no secret)."""
+        return Rate(self.invited, None)
 
 
 def roll_up(paths: dict[int, str], own: dict[int, tuple[int, int]]) -> dict[int, tuple[Rate, Rate]]:
@@ -74,34 +80,34 @@ def shown_rates(paths: dict[int, str], own: dict[int, tuple[int, int]], k: int) 
     return {unit_id for number, unit_id in enumerate(ids) if seen.subtree[number, -1]}
 
 
-def unit_rates(
-    measurement: Measurement, units: Iterable[Unit]
-) -> list[tuple[Unit, Rate | None, Rate | None]]:
+def unit_rates(measurement: Measurement, units: Iterable[Unit]) -> list[tuple[Unit, Rate, Rate]]:
     """Own and subtree rates for the given units (those a person may see), in tree order;
-    None where a rate may not be shown. Three queries, whatever the number of units."""
+    the answered count withheld where it may not be shown. Three queries, whatever the
+    number of units."""
     paths, own = _counts(measurement)
     visible = sorted(units, key=lambda unit: unit.path)
     paths |= {u.id: u.path for u in visible}
     rolled = roll_up(paths, own)
     shown = shown_rates(paths, own, settings.RESULTS_MIN_GROUP)
-    rows: list[tuple[Unit, Rate | None, Rate | None]] = []
+    rows: list[tuple[Unit, Rate, Rate]] = []
     for unit in visible:
         own_rate, subtree = rolled[unit.id]
         if not subtree.invited:
             continue
         ok = unit.id in shown
         leaf = own_rate == subtree  # nobody below it in the measurement
-        rows.append((unit, own_rate if ok and leaf else None, subtree if ok else None))
+        rows.append((unit, own_rate if ok and leaf else own_rate.hidden(),
+                     subtree if ok else subtree.hidden()))  # fmt: skip
     return rows
 
 
-def subtree_rate(measurement: Measurement, unit: Unit) -> Rate | None:
-    """The unit's rate with everything below it, if it may be shown (None otherwise)."""
+def subtree_rate(measurement: Measurement, unit: Unit) -> Rate:
+    """The unit's rate with everything below it (the answered count withheld where it may
+    not be shown)."""
     paths, own = _counts(measurement)
     paths[unit.id] = unit.path
-    if unit.id not in shown_rates(paths, own, settings.RESULTS_MIN_GROUP):
-        return None
-    return roll_up(paths, own)[unit.id][1]
+    rate = roll_up(paths, own)[unit.id][1]
+    return rate if unit.id in shown_rates(paths, own, settings.RESULTS_MIN_GROUP) else rate.hidden()
 
 
 def _counts(measurement: Measurement) -> tuple[dict[int, str], dict[int, tuple[int, int]]]:

@@ -41,7 +41,7 @@ class UnitPanel:
     unit: Unit
     role: str
     validations: list[UnitValidation] = field(default_factory=list)
-    rates: list[tuple[Measurement, Rate | None]] = field(default_factory=list)
+    rates: list[tuple[Measurement, Rate]] = field(default_factory=list)
     reports: list[Measurement] = field(default_factory=list)
     children: list[Unit] = field(default_factory=list)
     upcoming: list[Next] = field(default_factory=list)
