@@ -106,4 +106,5 @@ def test_create_launch_validate_answer_watch_close(
     assert_no_link_from_responses_to_people()
     after = new_page()
     after.goto(links[0])
-    assert after.get_by_role("heading", name="Tak for dine svar").is_visible()
+    # After close every old link shows the same closed page, answered or not.
+    assert after.get_by_role("heading", name="Undersøgelsen er lukket").is_visible()

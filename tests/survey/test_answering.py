@@ -1,5 +1,6 @@
 """Answering: the whole survey by personal link, every refusal, and anonymity after close."""
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -13,6 +14,7 @@ from trivsel.instruments.builder import add_instrument, add_page
 from trivsel.instruments.models import Instrument, ItemVersion
 from trivsel.measurements.lifecycle import close_measurement, create_measurement, open_measurement
 from trivsel.measurements.models import Measurement
+from trivsel.survey.answering import submit
 from trivsel.survey.models import Answer, Invitation, Response
 
 pytestmark = pytest.mark.django_db
@@ -186,3 +188,33 @@ def test_after_close_nothing_links_a_response_to_a_person(opened: Measurement) -
 
     assert Response.objects.count() == 3  # the unfinished one is gone
     assert_no_link_from_responses_to_people()
+
+
+def test_after_close_every_old_link_shows_the_same_closed_page(opened: Measurement) -> None:
+    """An old link must not tell whether its person answered: before close the one who
+    answered is thanked, after close both links show the same closed page."""
+    answered, not_answered = list(Invitation.objects.filter(measurement=opened))[:2]
+    submit(answered, 0)
+    assert "Tak for dine svar" in Client().get(page_url(answered)).content.decode()
+    close_measurement(opened)
+
+    def closed_page(invitation: Invitation) -> str:
+        html = Client().get(page_url(invitation)).content.decode()
+        html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+        return html.replace(invitation.token, "TOKEN")
+
+    assert closed_page(answered) == closed_page(not_answered)
+    assert "lukket" in closed_page(answered) and "Tak for dine svar" not in closed_page(answered)
+
+
+def test_survey_pages_are_never_cached(opened: Measurement) -> None:
+    """On a shared tablet, Back must not show the previous person's answers."""
+    invitation = Invitation.objects.filter(measurement=opened).first()
+    assert invitation is not None
+    for response in (
+        Client().get(page_url(invitation)),
+        Client().get(reverse("survey:submit", args=[invitation.token])),
+        Client().get(reverse("kiosk:start")),
+    ):
+        assert response.status_code == 200
+        assert "no-store" in response["Cache-Control"]

@@ -12,6 +12,7 @@ from django.urls import reverse
 from trivsel.measurements.lifecycle import open_measurement
 from trivsel.measurements.models import Measurement
 from trivsel.organisation.models import Employee
+from trivsel.survey.answering import submit
 from trivsel.survey.letters import grouped, needs_letter, render_letters
 from trivsel.survey.models import Invitation
 
@@ -58,9 +59,18 @@ def test_one_page_per_person_who_cannot_be_reached(opened: Measurement) -> None:
     assert "(Trivselsm\\345ling 2026)" in text  # å in Helvetica's WinAnsi encoding
 
 
-def test_answered_people_get_no_letter(opened: Measurement) -> None:
-    Invitation.objects.filter(participant__employee__number="1005").update(responded=True)
-    assert [i.participant.employee.number for i in needs_letter(opened)] == ["1006"]
+def test_the_letters_do_not_tell_who_has_answered(
+    clients: dict[str, Client], opened: Measurement
+) -> None:
+    """Everyone without e-mail and mobile gets a letter, answered or not, and the PDF is the
+    same bytes before and after one of them answers: printing twice tells HR nothing."""
+    url = reverse("measurements:letters", args=[opened.pk]) + "?unit=U1"
+    before = clients["hr"].get(url).content
+    submit(Invitation.objects.get(participant__employee__number="1005"), 0)
+    after = clients["hr"].get(url).content
+    assert page_count(after) == 2 and after == before
+    assert [i.participant.employee.number for i in needs_letter(opened)] == ["1005", "1006"]
+    assert "If you have already answered: thank you" in pdf_text(after)
 
 
 def test_hr_downloads_letters_for_all_or_one_unit(

@@ -176,8 +176,9 @@ def send_messages(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 @org_view(MANAGE)
 def letters(request: HttpRequest, pk: int) -> HttpResponse:
-    """A PDF with one letter per person who has neither e-mail nor mobile and has not
-    answered; optionally only for one unit and everything below it."""
+    """A PDF with one letter per person who has neither e-mail nor mobile (answered or not:
+    the letters must not tell who has answered); optionally only for one unit and
+    everything below it."""
     measurement = get_object_or_404(Measurement, pk=pk)
     if measurement.state != Measurement.State.OPEN:
         messages.error(request, _("Letters are printed only while the measurement is open."))

@@ -1,6 +1,10 @@
 """Printable invitation letters for staff with neither e-mail nor mobile: one A4 page per
 person with their name, unit, personal short code (typed at a kiosk) and a QR code of their
-personal link (scanned with any phone). Danish first, English below."""
+personal link (scanned with any phone). Danish first, English below.
+
+Everyone without e-mail and mobile gets a letter whether or not they have answered (the
+letter thanks those who have), and the PDF is the same bytes for the same people: printing
+letters twice must not tell HR who answered in between."""
 
 from collections.abc import Iterable
 from io import BytesIO
@@ -84,7 +88,8 @@ def _letter(canvas: Canvas, measurement: Measurement, invitation: Invitation) ->
                 _(
                     "Scan the QR code with your phone, or type your personal code at "
                     "%(kiosk)s (for example on the tablet in the staff room). You can stop "
-                    "and continue later. Keep the code to yourself: it is yours."
+                    "and continue later. Keep the code to yourself: it is yours. If you have "
+                    "already answered: thank you, there is nothing more to do."
                 )
                 % values,
                 left,
@@ -108,7 +113,7 @@ def _letter(canvas: Canvas, measurement: Measurement, invitation: Invitation) ->
 
 def render_letters(measurement: Measurement, invitations: Iterable[Invitation]) -> bytes:
     buffer = BytesIO()
-    canvas = Canvas(buffer, pagesize=A4, pageCompression=1)
+    canvas = Canvas(buffer, pagesize=A4, pageCompression=1, invariant=True)  # no timestamps
     canvas.setTitle(measurement.name)
     canvas.setAuthor("Trivsel")
     for invitation in invitations:
@@ -118,11 +123,10 @@ def render_letters(measurement: Measurement, invitations: Iterable[Invitation]) 
 
 
 def needs_letter(measurement: Measurement) -> QuerySet[Invitation]:
-    """Those the invitation job cannot reach: neither e-mail nor mobile, not yet answered."""
+    """Those the invitation job cannot reach: neither e-mail nor mobile (answered or not)."""
     return (
         Invitation.objects.filter(
             measurement=measurement,
-            responded=False,
             participant__employee__email="",
             participant__employee__mobile="",
         )

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 
 from trivsel.instruments.models import ItemVersion
 from trivsel.instruments.preview import Question, questions
@@ -75,13 +76,19 @@ def render_survey(
             "other_language": "en" if language == "da" else "da",
             "place": place,
         } | context
-        return render(request, template, context, status=status)
+        response = render(request, template, context, status=status)
+    # A shared tablet: Back must not show the previous person's pages from the cache.
+    add_never_cache_headers(response)
+    return response
 
 
 def ended(request: HttpRequest, invitation: Invitation, place: Place) -> HttpResponse | None:
-    """The thanks or closed page when this invitation can no longer answer."""
+    """The thanks or closed page when this invitation can no longer answer. After close
+    every link and code shows the same closed page, so an old link does not tell whether
+    its person answered."""
     state = invitation.measurement.state
-    if invitation.responded:
+    closed_now = state in (Measurement.State.CLOSED, Measurement.State.RELEASED)
+    if invitation.responded and not closed_now:
         context: dict[str, object] = {"measurement": invitation.measurement}
         return render_survey(request, "survey/thanks.html", context, place=place)
     if state != Measurement.State.OPEN:
