@@ -73,10 +73,18 @@ def test_comment_lists_need_their_own_k_and_the_differencing_rules(
 ) -> None:
     settings.RESULTS_MIN_GROUP_COMMENTS = 4
     question = open_with_a_comment_question(measurement)
-    # The first six write a comment: SO-N's own 1, U1's 3, Team Dag's 1, U2's 1.
+    # Six write a comment: SO-N's own 1, U1's 3, Team Dag's 1, U2's 1 (chosen by unit: the
+    # order of invitations, and so of responses, is not the same on every database).
     written = []
-    for number, response in enumerate(Response.objects.filter(measurement=measurement)
-                                      .order_by("pk")[:6]):  # fmt: skip
+    writers = [
+        response
+        for code, count in (("SO-N", 1), ("U1", 3), ("U1-T1", 1), ("U2", 1))
+        for response in Response.objects.filter(measurement=measurement, unit__code=code).order_by(
+            "pk"
+        )[:count]
+    ]
+    assert len(writers) == 6
+    for number, response in enumerate(writers):
         written.append(f"Kommentar {number}")
         Answer.objects.create(response=response, item_version=question, text=written[-1])
     with django_capture_on_commit_callbacks(execute=True):
