@@ -1,5 +1,6 @@
 """Answering: the whole survey by personal link, every refusal, and anonymity after close."""
 
+import logging
 import re
 from datetime import timedelta
 from typing import Any
@@ -32,17 +33,27 @@ def short_form() -> list[ItemVersion]:
     return list(ItemVersion.objects.filter(item__key__startswith="sc.short.").order_by("item__key"))
 
 
-def page_url(invitation: Invitation) -> str:
-    return reverse("survey:page", args=[invitation.token])
+PAGE, SUBMIT = "/s/svar/", "/s/svar/send/"
+
+
+def link(invitation: Invitation) -> str:
+    return reverse("survey:link", args=[invitation.token])
+
+
+def open_link(client: Client, invitation: Invitation, query: str = "") -> str:
+    """Follow the personal link (it redirects to the token-free page) and return the page."""
+    return str(client.get(link(invitation) + query, follow=True).content.decode())
 
 
 def post_page(
     client: Client, invitation: Invitation, page: int, answers: dict[str, Any], **extra: Any
 ) -> Any:
+    if client.session.get("survey_invitation") != invitation.pk:
+        client.get(link(invitation))
     invitation.refresh_from_db()
     revision = invitation.draft.revision if invitation.draft else 0
     data = {"page": page, "revision": revision, "next": "1"} | answers | extra
-    return client.post(page_url(invitation), data)
+    return client.post(PAGE, data)
 
 
 def test_every_participant_gets_an_unguessable_invitation(opened: Measurement) -> None:
@@ -56,46 +67,42 @@ def test_answer_the_whole_survey_resume_and_submit(opened: Measurement) -> None:
     invitation = Invitation.objects.filter(measurement=opened).first()
     assert invitation is not None
     client = Client()
-    first = client.get(page_url(invitation)).content.decode()
+    first = open_link(client, invitation)
     assert "Samarbejdet mellem mig og mine kolleger er godt." in first
     items = short_form()
     answers = {f"item-{items[0].pk}": "4", f"item-{items[1].pk}": "3"}
     assert post_page(client, invitation, 1, answers).status_code == 302
     # Resume from another device with the same link: the answers are there, on page 2.
     other_device = Client()
-    page2 = other_device.get(page_url(invitation)).content.decode()
+    page2 = open_link(other_device, invitation)
     assert "Side 2 af 2" in page2
     comment = ItemVersion.objects.get(item__key="free.comments")
     post_page(other_device, invitation, 2, {f"item-{comment.pk}": "Godt samarbejde"})
-    page1 = other_device.get(page_url(invitation) + "?page=1").content.decode()
+    page1 = other_device.get(PAGE + "?page=1").content.decode()
     assert f'name="item-{items[0].pk}" value="4" checked' in page1
-    response = other_device.get(reverse("survey:submit", args=[invitation.token]))
+    response = other_device.get(SUBMIT)
     assert "Du har besvaret 3 af 5 spørgsmål" in response.content.decode()
     invitation.refresh_from_db()
     assert invitation.draft is not None
-    other_device.post(
-        reverse("survey:submit", args=[invitation.token]), {"revision": invitation.draft.revision}
-    )
+    other_device.post(SUBMIT, {"revision": invitation.draft.revision})
     invitation.refresh_from_db()
     assert invitation.responded and invitation.draft is None
     stored = Response.objects.get(measurement=opened)
     assert stored.is_submitted and stored.submitted_on == timezone.localdate()
     expected = {(items[0].pk, 4, ""), (items[1].pk, 3, ""), (comment.pk, None, "Godt samarbejde")}
     assert {(a.item_version_id, a.value, a.text) for a in stored.answers.all()} == expected
-    assert "Tak for dine svar" in other_device.get(page_url(invitation)).content.decode()
+    assert "Tak for dine svar" in open_link(other_device, invitation)
 
 
 def test_language_switch(opened: Measurement) -> None:
     invitation = Invitation.objects.filter(measurement=opened).first()
     assert invitation is not None
     client = Client()
-    english = client.get(page_url(invitation) + "?lang=en").content.decode()
+    english = open_link(client, invitation, "?lang=en")
     assert (
         "Collaboration between me and my colleagues is good." in english and 'lang="en"' in english
     )
-    assert (
-        "Collaboration between me" in client.get(page_url(invitation)).content.decode()
-    )  # remembered
+    assert "Collaboration between me" in client.get(PAGE).content.decode()  # remembered
 
 
 def test_same_page_twice_is_refused_and_changes_nothing(opened: Measurement) -> None:
@@ -103,11 +110,10 @@ def test_same_page_twice_is_refused_and_changes_nothing(opened: Measurement) -> 
     assert invitation is not None
     client = Client()
     item = short_form()[0]
-    client.post(
-        page_url(invitation), {"page": 1, "revision": 0, f"item-{item.pk}": "4", "next": "1"}
-    )
+    client.get(link(invitation))
+    client.post(PAGE, {"page": 1, "revision": 0, f"item-{item.pk}": "4", "next": "1"})
     response = client.post(
-        page_url(invitation),
+        PAGE,
         {"page": 1, "revision": 0, f"item-{item.pk}": "0", "next": "1"},
         follow=True,
     )
@@ -157,16 +163,16 @@ def test_token_of_another_measurement_cannot_answer_this_one(
     response = post_page(Client(), theirs, 1, {f"item-{short_form()[0].pk}": "4"})
     assert response.status_code == 302
     assert Response.objects.get().measurement == other  # answers land only in their own
-    assert Client().get(reverse("survey:page", args=["not-a-real-token"])).status_code == 404
+    assert Client().get(reverse("survey:link", args=["not-a-real-token"])).status_code == 404
 
 
 def test_closed_measurement_refuses_answers(opened: Measurement) -> None:
     invitation = Invitation.objects.filter(measurement=opened).first()
     assert invitation is not None
+    client = Client()
+    client.get(link(invitation))
     close_measurement(opened)
-    response = Client().post(
-        page_url(invitation), {"page": 1, "revision": 0, f"item-{short_form()[0].pk}": "4"}
-    )
+    response = client.post(PAGE, {"page": 1, "revision": 0, f"item-{short_form()[0].pk}": "4"})
     assert "lukket" in response.content.decode()
     assert not Response.objects.exists()
 
@@ -179,10 +185,7 @@ def test_after_close_nothing_links_a_response_to_a_person(opened: Measurement) -
         post_page(client, invitation, 1, {f"item-{item.pk}": "3"})
         invitation.refresh_from_db()
         assert invitation.draft is not None
-        client.post(
-            reverse("survey:submit", args=[invitation.token]),
-            {"revision": invitation.draft.revision},
-        )
+        client.post(SUBMIT, {"revision": invitation.draft.revision})
     post_page(Client(), invitations[3], 1, {f"item-{item.pk}": "2"})  # started, never submitted
     close_measurement(opened)
 
@@ -195,11 +198,11 @@ def test_after_close_every_old_link_shows_the_same_closed_page(opened: Measureme
     answered is thanked, after close both links show the same closed page."""
     answered, not_answered = list(Invitation.objects.filter(measurement=opened))[:2]
     submit(answered, 0)
-    assert "Tak for dine svar" in Client().get(page_url(answered)).content.decode()
+    assert "Tak for dine svar" in open_link(Client(), answered)
     close_measurement(opened)
 
     def closed_page(invitation: Invitation) -> str:
-        html = Client().get(page_url(invitation)).content.decode()
+        html = open_link(Client(), invitation)
         html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
         return html.replace(invitation.token, "TOKEN")
 
@@ -211,10 +214,41 @@ def test_survey_pages_are_never_cached(opened: Measurement) -> None:
     """On a shared tablet, Back must not show the previous person's answers."""
     invitation = Invitation.objects.filter(measurement=opened).first()
     assert invitation is not None
-    for response in (
-        Client().get(page_url(invitation)),
-        Client().get(reverse("survey:submit", args=[invitation.token])),
-        Client().get(reverse("kiosk:start")),
-    ):
+    client = Client()
+    client.get(link(invitation))
+    for response in (client.get(PAGE), client.get(SUBMIT), Client().get(reverse("kiosk:start"))):
         assert response.status_code == 200
         assert "no-store" in response["Cache-Control"]
+
+
+def test_the_token_leaves_the_address_after_the_first_request(
+    opened: Measurement, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The link's token is in the first request only: it redirects to an address without
+    it, and no later address, redirect target or log record holds it — also when a page is
+    refused (Django logs 400s) or the session has run out."""
+    invitation = Invitation.objects.filter(measurement=opened).first()
+    assert invitation is not None
+    token = invitation.token
+    client = Client()
+    caplog.set_level(logging.DEBUG)
+    first = client.get(link(invitation))
+    assert first.status_code == 302 and token not in first["Location"]
+    addresses = [first["Location"]]
+    item = short_form()[0]
+    response = client.post(PAGE, {"page": 1, "revision": 0, f"item-{item.pk}": "4", "next": "1"})
+    addresses.append(response["Location"])
+    refused = client.post(PAGE, {"page": 1, "revision": 1, "item-999999": "4", "next": "1"})
+    assert refused.status_code == 400
+    invitation.refresh_from_db()
+    assert invitation.draft is not None
+    done = client.post(SUBMIT, {"revision": invitation.draft.revision})
+    addresses.append(done["Location"])
+    assert all(token not in address for address in addresses)
+    assert not any(token in record.getMessage() for record in caplog.records)
+    assert Response.objects.filter(submitted_on__isnull=False).count() == 1
+    # Without the link in this browser the page says to open it again; it holds no token.
+    stranger = Client().get(PAGE)
+    assert (
+        stranger.status_code == 400 and "Åbn dit personlige link igen" in stranger.content.decode()
+    )

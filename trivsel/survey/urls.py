@@ -4,6 +4,9 @@ from trivsel.survey import views
 
 app_name = "survey"
 urlpatterns = [
-    path("<str:token>/", views.survey_page, name="page"),
-    path("<str:token>/submit/", views.survey_submit, name="submit"),
+    # The personal link only puts the invitation into the session; every page after it has
+    # an address without the token (so no log, Referer or history holds it).
+    path("svar/", views.survey_page, name="page"),
+    path("svar/send/", views.survey_submit, name="submit"),
+    path("<str:token>/", views.survey_link, name="link"),
 ]

@@ -1,6 +1,11 @@
 """The survey as a respondent sees it: reached by a personal link (or a short code typed at
 a kiosk, see kiosk.py), no login. Works without JavaScript: every page is a form that saves
-and moves on. The same page and submit views serve both ways in; only the addresses differ."""
+and moves on. The same page and submit views serve both ways in; only the addresses differ.
+
+The personal link `/s/<token>/` is used once per visit: it puts the invitation into this
+browser's session and redirects to `/s/svar/`, so the token is in no later address — not in
+the server's or a proxy's access log, a Referer header, an error log line or the history of
+a shared device."""
 
 from dataclasses import dataclass
 
@@ -25,6 +30,7 @@ from trivsel.survey.answering import (
 from trivsel.survey.models import Answer, Invitation
 
 LANGUAGES = ("da", "en")
+SESSION_KEY = "survey_invitation"
 
 
 @dataclass(frozen=True)
@@ -36,19 +42,19 @@ class Place:
     kiosk: bool = False
 
 
-def _link_place(token: str) -> Place:
-    return Place(reverse("survey:page", args=[token]), reverse("survey:submit", args=[token]))
+def _link_place() -> Place:
+    return Place(reverse("survey:page"), reverse("survey:submit"))
 
 
-def _invitation(token: str) -> Invitation:
-    invitation = (
+def _session_invitation(request: HttpRequest) -> Invitation | None:
+    pk = request.session.get(SESSION_KEY)
+    if pk is None:
+        return None
+    return (
         Invitation.objects.select_related("measurement__questionnaire", "draft")
-        .filter(token=token)
+        .filter(pk=pk)
         .first()
     )
-    if invitation is None:
-        raise Http404
-    return invitation
 
 
 def survey_language(request: HttpRequest) -> str:
@@ -119,12 +125,31 @@ def _questions_with_answers(
     return shown
 
 
-def survey_page(request: HttpRequest, token: str) -> HttpResponse:
-    return page(request, _invitation(token), _link_place(token))
+def survey_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The personal link: the invitation goes into this browser's session (a new session
+    key, so nobody can plant one), and the browser moves on to an address without it."""
+    pk = Invitation.objects.filter(token=token).values_list("pk", flat=True).first()
+    if pk is None:
+        raise Http404
+    language = survey_language(request)
+    request.session.cycle_key()
+    request.session[SESSION_KEY] = pk
+    request.session["survey_language"] = language
+    return redirect(reverse("survey:page"))
 
 
-def survey_submit(request: HttpRequest, token: str) -> HttpResponse:
-    return submit_page(request, _invitation(token), _link_place(token))
+def survey_page(request: HttpRequest) -> HttpResponse:
+    invitation = _session_invitation(request)
+    if invitation is None:
+        return render_survey(request, "survey/no_link.html", {}, status=400)
+    return page(request, invitation, _link_place())
+
+
+def survey_submit(request: HttpRequest) -> HttpResponse:
+    invitation = _session_invitation(request)
+    if invitation is None:
+        return render_survey(request, "survey/no_link.html", {}, status=400)
+    return submit_page(request, invitation, _link_place())
 
 
 def page(request: HttpRequest, invitation: Invitation, place: Place) -> HttpResponse:
