@@ -48,8 +48,7 @@ def open_link(client: Client, invitation: Invitation, query: str = "") -> str:
 def post_page(
     client: Client, invitation: Invitation, page: int, answers: dict[str, Any], **extra: Any
 ) -> Any:
-    if client.session.get("survey_invitation") != invitation.pk:
-        client.get(link(invitation))
+    client.get(link(invitation))  # (again: another person may have used this browser)
     invitation.refresh_from_db()
     revision = invitation.draft.revision if invitation.draft else 0
     data = {"page": page, "revision": revision, "next": "1"} | answers | extra

@@ -2,13 +2,15 @@
 a kiosk, see kiosk.py), no login. Works without JavaScript: every page is a form that saves
 and moves on. The same page and submit views serve both ways in; only the addresses differ.
 
-The personal link `/s/<token>/` is used once per visit: it puts the invitation into this
-browser's session and redirects to `/s/svar/`, so the token is in no later address — not in
-the server's or a proxy's access log, a Referer header, an error log line or the history of
-a shared device."""
+The personal link `/s/<token>/` is used once per visit: it gives this browser a signed
+cookie naming the invitation and redirects to `/s/svar/`, so the token is in no later
+address — not in the server's or a proxy's access log, a Referer header, an error log line
+or the history of a shared device. The cookie is signed (it cannot be made up or changed),
+HTTP-only and expires like a session; it costs no database row."""
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -30,7 +32,8 @@ from trivsel.survey.answering import (
 from trivsel.survey.models import Answer, Invitation
 
 LANGUAGES = ("da", "en")
-SESSION_KEY = "survey_invitation"
+LINK_COOKIE = "trivsel_survey"
+LINK_SALT = "trivsel.survey.link"
 
 
 @dataclass(frozen=True)
@@ -46,10 +49,13 @@ def _link_place() -> Place:
     return Place(reverse("survey:page"), reverse("survey:submit"))
 
 
-def _session_invitation(request: HttpRequest) -> Invitation | None:
-    pk = request.session.get(SESSION_KEY)
-    if pk is None:
+def _linked_invitation(request: HttpRequest) -> Invitation | None:
+    value = request.get_signed_cookie(
+        LINK_COOKIE, default=None, salt=LINK_SALT, max_age=settings.SESSION_COOKIE_AGE
+    )
+    if value is None or not value.isdigit():
         return None
+    pk = int(value)
     return (
         Invitation.objects.select_related("measurement__questionnaire", "draft")
         .filter(pk=pk)
@@ -126,27 +132,29 @@ def _questions_with_answers(
 
 
 def survey_link(request: HttpRequest, token: str) -> HttpResponse:
-    """The personal link: the invitation goes into this browser's session (a new session
-    key, so nobody can plant one), and the browser moves on to an address without it."""
+    """The personal link: this browser gets a signed cookie naming the invitation, and moves
+    on to an address without the token."""
     pk = Invitation.objects.filter(token=token).values_list("pk", flat=True).first()
     if pk is None:
         raise Http404
-    language = survey_language(request)
-    request.session.cycle_key()
-    request.session[SESSION_KEY] = pk
-    request.session["survey_language"] = language
-    return redirect(reverse("survey:page"))
+    survey_language(request)  # keeps a ?lang= given with the link
+    response = redirect(reverse("survey:page"))
+    response.set_signed_cookie(
+        LINK_COOKIE, str(pk), salt=LINK_SALT, max_age=settings.SESSION_COOKIE_AGE,
+        httponly=True, samesite="Lax", secure=settings.SESSION_COOKIE_SECURE,
+    )  # fmt: skip
+    return response
 
 
 def survey_page(request: HttpRequest) -> HttpResponse:
-    invitation = _session_invitation(request)
+    invitation = _linked_invitation(request)
     if invitation is None:
         return render_survey(request, "survey/no_link.html", {}, status=400)
     return page(request, invitation, _link_place())
 
 
 def survey_submit(request: HttpRequest) -> HttpResponse:
-    invitation = _session_invitation(request)
+    invitation = _linked_invitation(request)
     if invitation is None:
         return render_survey(request, "survey/no_link.html", {}, status=400)
     return submit_page(request, invitation, _link_place())
