@@ -33,6 +33,17 @@ class Why:
     def not_built(self) -> bool:
         return self.reason == NOT_BUILT
 
+    @property
+    def text(self) -> str:
+        """The reason in a few words, for a table cell."""
+        return short_text(self)
+
+    @property
+    def explanation(self) -> str:
+        """Why a unit's results are not shown, without the partner unit (which the page
+        names with a link)."""
+        return _explanation(self)
+
 
 @dataclass(frozen=True)
 class Reasons:
@@ -60,7 +71,7 @@ class Reasons:
 
 
 def short_text(why: Why) -> str:
-    """The reason in a few words, for a table cell (the same words as reports/why.html)."""
+    """The reason in a few words, for a table cell."""
     if why.not_built:
         return _("Not built yet")
     if why.protects:
@@ -69,25 +80,29 @@ def short_text(why: Why) -> str:
 
 
 def unit_text(why: Why) -> str:
-    """Why a unit's results are not shown, in full (reports/why_unit.html without links)."""
+    """Why a unit's results are not shown, in full, naming the partner unit (no link)."""
+    text = _explanation(why)
+    if why.protects and why.partner is not None:
+        text += " " + _(
+            "%(name)s holds nearly the same people (the difference is fewer than %(k)s), "
+            "and its report shows the results."
+        ) % {"name": why.partner.name, "k": why.k}
+    return text
+
+
+def _explanation(why: Why) -> str:
     if why.not_built:
         return _(
             "The results have not been built yet. They are built automatically when the "
             "measurement closes; try again in a little while."
         )
     if why.protects:
-        text = _(
+        return _(
             "Results are not shown for this unit although at least %(k)s answered: together "
             "with the figures shown for other units, they would let someone work out the "
             "answers of a group of fewer than %(k)s people. The answers count in the results "
             "of the unit above."
         ) % {"k": why.k}
-        if why.partner is not None:
-            text += " " + _(
-                "%(name)s holds nearly the same people (the difference is fewer than %(k)s), "
-                "and its report shows the results."
-            ) % {"name": why.partner.name, "k": why.k}
-        return text
     return _(
         "Results cannot be shown for this unit: fewer than %(k)s answered. The answers count "
         "in the results of the unit above."

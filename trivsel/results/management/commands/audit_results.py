@@ -102,7 +102,7 @@ class Command(BaseCommand):
             audited += 1
             if finding is not None:
                 found += 1
-                self.stdout.write(_finding(name, finding, shown_cells, register, slices, data))
+                self.stdout.write(_finding(name, finding, shown_cells, register, data.slices))
         self.stdout.write(
             f"{audited} figures audited, {skipped} not audited, {found} with a derivable group "
             "of fewer than k."
@@ -142,9 +142,10 @@ def _comment_writers(
 
 def _finding(
     name: str, finding: Finding, cells: list[tuple[frozenset[int], str]], register: Register,
-    slices: int, data: object,
+    groups: list[str],
 ) -> str:  # fmt: skip
-    groups = getattr(data, "slices", [])
+    """Where the derivable people are (unit/job group) and the combination that gives them."""
+    slices = len(groups)
     where = ", ".join(
         f"{register.units.codes[a // slices]}/{groups[a % slices] or '-'}" for a in finding.atoms
     )
