@@ -80,10 +80,13 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the web process read while the worker writes; IMMEDIATE avoids
+    # WAL lets the web process read while the worker writes; secure_delete zeroes what is
+    # deleted (a closed measurement's tokens, sealing.py); IMMEDIATE avoids
     # "database is locked" on upgrade from a read to a write transaction.
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;"
+        ),
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }

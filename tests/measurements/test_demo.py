@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count
 
-from trivsel.measurements.models import Measurement
+from trivsel.measurements.models import Measurement, Turnout
 from trivsel.survey.models import Answer, Invitation, Response
 
 pytestmark = pytest.mark.django_db
@@ -30,15 +30,17 @@ def test_last_year_released_this_year_open(seeded: str) -> None:
     last, now = sorted(Measurement.objects.all(), key=lambda m: m.opens_at)
     assert last.opens_at.year == now.opens_at.year - 1
     assert last.questionnaire_id == now.questionnaire_id  # so every question compares
-    for measurement in (last, now):
-        invited = Invitation.objects.filter(measurement=measurement).count()
-        answered = Response.objects.filter(measurement=measurement, submitted_on__isnull=False)
-        assert invited == measurement.participants.count() > 500
-        assert Invitation.objects.filter(measurement=measurement, responded=True).count() == (
-            answered.count()
-        )
-    rate_last = Invitation.objects.filter(measurement=last, responded=True).count() / 600
-    rate_now = Invitation.objects.filter(measurement=now, responded=True).count() / 600
+    invited = Invitation.objects.filter(measurement=now).count()
+    assert invited == now.participants.count() > 500
+    answered_now = Invitation.objects.filter(measurement=now, responded=True).count()
+    assert answered_now == Response.objects.filter(measurement=now, submitted=True).count()
+    # Last year is closed: its invitations are gone, the counts per unit kept.
+    turnout = Turnout.objects.filter(measurement=last)
+    assert sum(t.invited for t in turnout) == last.participants.count() > 500
+    answered_last = sum(t.answered for t in turnout)
+    assert answered_last == Response.objects.filter(measurement=last, submitted=True).count()
+    rate_last = answered_last / 600
+    rate_now = answered_now / 600
     assert 0.6 < rate_last < 0.97 and 0.15 < rate_now < 0.75
     # This year's invitations went out, and the printed link lets medarbejder answer.
     assert not Invitation.objects.filter(measurement=now, invited_at=None).exists()
@@ -46,9 +48,16 @@ def test_last_year_released_this_year_open(seeded: str) -> None:
     token = re.search(r"Answer as medarbejder: \S+/s/([\w-]+)/", seeded)
     assert token is not None
     assert not Invitation.objects.get(token=token.group(1)).responded
-    # After close nothing links last year's responses to anyone.
-    assert not Invitation.objects.filter(measurement=last, draft__isnull=False).exists()
-    assert not Response.objects.filter(measurement=last, submitted_on=None).exists()
+    # After close nothing links last year's responses to anyone; they are sealed.
+    assert not Invitation.objects.filter(measurement=last).exists()
+    assert last.sealed_at is not None
+    assert not Response.objects.filter(measurement=last, submitted=False).exists()
+    assert not Response.objects.filter(measurement=last, submitted_on__isnull=False).exists()
+    # This year's answers were given in the two languages and on several days.
+    languages = set(Response.objects.filter(measurement=now).values_list("language", flat=True))
+    assert languages == {"da", "en"}
+    days = Response.objects.filter(measurement=now).values("submitted_on").distinct().count()
+    assert days > 1
 
 
 def test_answers_are_valid_and_differ_between_units(seeded: str) -> None:

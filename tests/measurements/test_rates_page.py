@@ -27,8 +27,9 @@ def rows(client: Client, measurement: Measurement) -> dict[str, list[str]]:
     html = client.get(reverse("measurements:rates", args=[measurement.pk])).content.decode()
     result = {}
     for row in re.findall(r"<tr><th scope=\"row\">.*?</tr>", html, re.S):
-        code = re.search(r'class="meta">([^<]+)<', row).group(1)  # type: ignore[union-attr]
-        result[code] = re.findall(r'class="num">([^<]*)<', row)
+        code = re.search(r'class="meta">([^<]+)<', row)
+        if code is not None:  # a unit's row (not a day's)
+            result[code.group(1)] = re.findall(r'class="num">([^<]*)<', row)
     return result
 
 
@@ -96,5 +97,5 @@ def test_unit_page_shows_the_rate_so_far(clients: dict[str, Client], answered: M
 def test_rates_query_count_does_not_grow_with_units(
     clients: dict[str, Client], answered: Measurement, django_assert_max_num_queries: Any
 ) -> None:
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):  # with the answers per day
         clients["hr"].get(reverse("measurements:rates", args=[answered.pk]))

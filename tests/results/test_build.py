@@ -25,7 +25,7 @@ def answer_all(measurement: Measurement, values: list[int]) -> None:
     for invitation, value in zip(invitations.order_by("pk"), values, strict=True):
         response = Response.objects.create(
             measurement=measurement, unit=invitation.participant.unit,
-            job_group=invitation.participant.job_group, submitted_on="2026-11-20",
+            job_group=invitation.participant.job_group, submitted=True, submitted_on="2026-11-20",
         )  # fmt: skip
         Answer.objects.bulk_create(
             Answer(response=response, item_version=item, value=value) for item in items
@@ -51,6 +51,8 @@ def test_close_builds_suppressed_results(
                                metric="sc_short")  # fmt: skip
     assert short.n == 8 and short.score == pytest.approx(4 * sum([4, 3, 2, 4, 1, 0, 3, 3]) / 8)
     assert not Result.objects.filter(unit__code__in=["U1", "U2", "U3", "SO-N", "SO-S"]).exists()
+    measurement.refresh_from_db()
+    assert measurement.sealed_at is not None  # after the build, the responses were sealed
     fields = ("unit_id", "scope", "group", "kind", "metric", "n", "score")
     before = sorted(Result.objects.values_list(*fields), key=str)
     assert build_results(measurement) == len(before)  # again: the same rows
@@ -118,8 +120,7 @@ def test_the_order_of_a_comment_list_cannot_be_predicted_from_stored_or_public_v
     question = open_with_a_comment_question(measurement)
     texts = ["Bedre ledelse", "arbejdspres", "Mere tid", "Æblerne er gode", "kaffe", "Zoneterapi",
              "Ønsker mere tid", "God stemning"]  # fmt: skip
-    with django_capture_on_commit_callbacks(execute=True):
-        close_measurement(measurement)
+    close_measurement(measurement)  # built by hand below, and never sealed
     responses = list(Response.objects.filter(measurement=measurement).order_by("pk"))
     seen = []
     for shift in (0, 3, 5):  # who wrote which text changes; so do units and groups

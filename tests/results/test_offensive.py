@@ -63,9 +63,7 @@ def answer(
     of them also answer "from whom" ([]: the question submitted with nothing chosen)."""
     versions = {v.item.key: v for v in ItemVersion.objects.filter(item__key__in=[EXPOSURE, FROM])}
     for number, value in enumerate(exposure):
-        response = Response.objects.create(
-            measurement=measurement, unit=unit, submitted_on=measurement.closes_at.date()
-        )
+        response = Response.objects.create(measurement=measurement, unit=unit, submitted=True)
         if value is not None:
             Answer.objects.create(response=response, item_version=versions[EXPOSURE], value=value)
         if number < len(named):

@@ -1,5 +1,6 @@
 """The kiosk: a short code typed on a shared tablet, rate-limited against guessing."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -11,6 +12,7 @@ from trivsel.instruments.models import ItemVersion
 from trivsel.measurements.lifecycle import close_measurement, open_measurement
 from trivsel.measurements.models import Measurement
 from trivsel.survey import kiosk
+from trivsel.survey.answering import draft_of, submit
 from trivsel.survey.models import Answer, Invitation, KioskAttempt, Response
 
 pytestmark = pytest.mark.django_db
@@ -54,14 +56,14 @@ def test_answer_with_the_code_stop_resume_and_submit(invitation: Invitation) -> 
     tablet.post(START, {"code": invitation.short_code})
     resumed = tablet.get(reverse("kiosk:page") + "?page=1").content.decode()
     assert f'name="item-{first.pk}" value="3" checked' in resumed
-    invitation.refresh_from_db()
-    assert invitation.draft is not None
+    draft = draft_of(invitation)
+    assert draft is not None
     done = tablet.post(
-        reverse("kiosk:submit"), {"revision": invitation.draft.revision}, follow=True
+        reverse("kiosk:submit"), {"revision": draft.revision}, follow=True
     ).content.decode()
     assert "Tak for dine svar" in done
     invitation.refresh_from_db()
-    assert invitation.responded and invitation.draft is None
+    assert invitation.responded and draft_of(invitation) is None
     assert Answer.objects.filter(response__measurement=invitation.measurement).count() == 1
     # The kiosk session ended with the thanks page.
     assert tablet.get(reverse("kiosk:page"))["Location"] == START
@@ -109,12 +111,25 @@ def test_wait_minutes_counts_from_the_oldest_failure_in_the_window() -> None:
     assert kiosk.wait_minutes("other", now) == 0
 
 
-def test_a_closed_measurements_code_shows_it_is_closed(invitation: Invitation) -> None:
-    close_measurement(invitation.measurement)
-    tablet = Client()
-    page = tablet.post(START, {"code": invitation.short_code}, follow=True).content.decode()
-    assert "Undersøgelsen er lukket" in page
-    assert "Gem og fortsæt" not in page
+def test_a_closed_measurements_code_no_longer_works_answered_or_not(
+    invitation: Invitation,
+) -> None:
+    other = (
+        Invitation.objects.exclude(pk=invitation.pk)
+        .filter(measurement=invitation.measurement)
+        .first()
+    )
+    assert other is not None
+    submit(other, 0)
+    close_measurement(invitation.measurement)  # the codes are deleted with the invitations
+
+    def page(code: str) -> str:
+        html = Client().post(START, {"code": code}, follow=True).content.decode()
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html).replace(code, "CODE")
+
+    assert page(invitation.short_code) == page(other.short_code)
+    assert "Når en undersøgelse er lukket, virker dens koder ikke længere" in page(other.short_code)
+    assert "Gem og fortsæt" not in page(other.short_code)
 
 
 def test_english_kiosk() -> None:

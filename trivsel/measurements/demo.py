@@ -1,7 +1,8 @@
 """The demo's measurements: last year's, closed and released, and this year's, open now,
 with answers that look real — each unit has its own level, so results differ between
-units and from last year. Answers are written in bulk (a loader, not the survey pages); the
-states are reached through the real lifecycle (validation, snapshot, invitations, close).
+units and from last year. Answers go through the survey's own service functions (save, then
+submit), in random order; the states are reached through the real lifecycle (validation,
+snapshot, invitations, close, the build and the seal).
 
 Generation, per answered question: a person's wellbeing p (0-100) is their unit's level plus
 personal spread; the answer is the scale option whose score lies nearest to p plus noise,
@@ -10,6 +11,7 @@ to offensive behaviour is rarer, and more common where wellbeing is low.
 """
 
 import random
+import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -21,7 +23,8 @@ from trivsel.instruments.models import ItemVersion, Questionnaire
 from trivsel.measurements import lifecycle
 from trivsel.measurements.models import Measurement, UnitValidation
 from trivsel.organisation.models import Unit
-from trivsel.survey.models import Answer, Invitation, Response, SendJob
+from trivsel.survey.answering import PageAnswers, save_page, submit
+from trivsel.survey.models import Invitation, SendJob
 from trivsel.survey.sending import run_send_job
 
 COMMENTS = [
@@ -88,7 +91,8 @@ def _collect(
     rng: random.Random,
     keep_open: set[int],
 ) -> int:
-    """Answer for a share of each unit's invitations and submit those responses."""
+    """Answer for a share of each unit's invitations, through the survey's own service
+    functions (a draft saved, then submitted), in random order — as people answer."""
     versions = [v for _page, page in questionnaire_pages(plan.questionnaire) for v in page]
     invitations = list(
         Invitation.objects.filter(measurement=measurement)
@@ -104,36 +108,23 @@ def _collect(
     ]
     last_day = min(timezone.localdate(), (plan.opens + timedelta(days=plan.days_open)).date())
     span = max(0, (last_day - plan.opens.date()).days)
-    responses = Response.objects.bulk_create(
-        [
-            Response(
-                measurement=measurement,
-                unit_id=i.participant.unit_id,
-                job_group=i.participant.job_group,
-                language="da" if rng.random() < 0.93 else "en",
-                page=len(versions),
-                revision=5,
-                submitted_on=plan.opens.date()
-                + timedelta(days=min(span, int(rng.expovariate(0.25)))),
-            )
-            for i in chosen
-        ],
-        batch_size=2000,
-    )
-    answers: list[Answer] = []
-    for invitation, response in zip(chosen, responses, strict=True):
+    planned = []
+    for invitation in chosen:  # generated in a fixed order, so the demo is the same each time
         wellbeing = levels.get(invitation.participant.unit_id, 68) + plan.level_shift
         wellbeing = min(100.0, max(0.0, wellbeing + rng.gauss(0, 12)))
         state: dict[str, bool] = {}
+        answers = PageAnswers()
         for version in versions:
             fields = _answer(version, wellbeing, rng, state)
             if fields is not None:
-                answers.append(Answer(response=response, item_version=version, **fields))  # type: ignore[arg-type]
-        if len(answers) > 20000:
-            Answer.objects.bulk_create(answers, batch_size=5000)
-            answers = []
-    Answer.objects.bulk_create(answers, batch_size=5000)
-    Invitation.objects.filter(pk__in=[i.pk for i in chosen]).update(responded=True)
+                answers.values[version.pk] = fields
+        language = "da" if rng.random() < 0.93 else "en"
+        day = plan.opens.date() + timedelta(days=min(span, int(rng.expovariate(0.25))))
+        planned.append((invitation, answers, language, day))
+    secrets.SystemRandom().shuffle(planned)  # ...and stored in an order nobody can replay
+    for invitation, answers, language, day in planned:
+        draft = save_page(invitation, versions, answers, 0, len(versions), language)
+        submit(invitation, draft.revision, language, day)
     return len(chosen)
 
 

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from trivsel.instruments.builder import lock_questionnaire, questionnaire_pages
 from trivsel.measurements.models import Measurement, Participant, ScopeUnit, UnitValidation
 from trivsel.organisation.models import Employee, Unit
-from trivsel.survey.answering import create_invitations, forget_drafts
+from trivsel.survey.answering import create_invitations
+from trivsel.survey.sealing import end_collection
 
 State = Measurement.State
 ALLOWED = {
@@ -103,11 +104,12 @@ def open_measurement(measurement: Measurement) -> int:
 
 @transaction.atomic
 def close_measurement(measurement: Measurement) -> None:
-    """Close: unfinished drafts are deleted, then the results are built in the background."""
+    """Close: unfinished drafts, the resume key and the invitations are deleted (counts
+    kept), then the results are built in the background and the responses sealed."""
     from trivsel.results.tasks import build_results_task
 
     _move(measurement, State.CLOSED)
-    forget_drafts(measurement)
+    end_collection(measurement)
     transaction.on_commit(lambda: build_results_task.enqueue(measurement.pk))
 
 
@@ -183,4 +185,13 @@ def advance_by_clock(now: datetime | None = None) -> list[tuple[Measurement, str
                 moved.append((measurement, measurement.state))
     for measurement in Measurement.objects.filter(state=State.OPEN):
         moved += [(measurement, f"sending {what}") for what in send_due(measurement, now)]
+    # Results built but the responses not sealed (the build's worker stopped in between).
+    from trivsel.survey.sealing import seal
+
+    unsealed = Measurement.objects.filter(
+        state__in=[State.CLOSED, State.RELEASED], sealed_at=None, results_built__isnull=False
+    )
+    for measurement in unsealed:
+        if seal(measurement):
+            moved.append((measurement, "sealed"))
     return moved

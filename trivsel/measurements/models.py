@@ -63,6 +63,9 @@ class Measurement(models.Model):
     first_reminder_at = models.DateTimeField(_("first reminder"), null=True, blank=True)
     second_reminder_at = models.DateTimeField(_("second reminder"), null=True, blank=True)
     reminders_started = models.PositiveSmallIntegerField(default=0)
+    # When the responses were sealed after close (trivsel/survey/sealing.py): attributes
+    # generalised, re-keyed in random order. Results are then never computed again.
+    sealed_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -142,3 +145,41 @@ class Participant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measurement_id}: {self.employee_id}"
+
+
+class Turnout(models.Model):
+    """How many of a unit's own participants answered: kept at close, when the invitations
+    (and with them every person's "answered") are deleted; response rates read these."""
+
+    measurement = models.ForeignKey(Measurement, on_delete=models.CASCADE, related_name="turnout")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    invited = models.PositiveIntegerField()
+    answered = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["measurement", "unit"], name="unique_turnout")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measurement_id}: {self.unit_id} {self.answered}/{self.invited}"
+
+
+class AnswersPerDay(models.Model):
+    """The response curve of a closed measurement: submissions per day for the whole
+    measurement. The responses themselves keep no day after close."""
+
+    measurement = models.ForeignKey(
+        Measurement, on_delete=models.CASCADE, related_name="answers_per_day"
+    )
+    day = models.DateField()
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["day"]
+        constraints = [
+            models.UniqueConstraint(fields=["measurement", "day"], name="unique_answers_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measurement_id}: {self.day} {self.count}"

@@ -14,12 +14,13 @@ same group)."""
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 from django.conf import settings
 from django.db.models import Count, Q
 
-from trivsel.measurements.models import Measurement, Participant
+from trivsel.measurements.models import AnswersPerDay, Measurement, Participant, Turnout
 from trivsel.organisation.models import Unit
 
 
@@ -112,16 +113,52 @@ def subtree_rate(measurement: Measurement, unit: Unit) -> Rate:
 
 def _counts(measurement: Measurement) -> tuple[dict[int, str], dict[int, tuple[int, int]]]:
     """Every unit with participants and all their ancestors (paths), and each unit's own
-    (invited, answered). Two queries."""
-    counts = (
-        Participant.objects.filter(measurement=measurement)
-        .values("unit_id", "unit__path")
-        .annotate(invited=Count("pk"), answered=Count("pk", filter=Q(invitation__responded=True)))
-    )
-    own = {row["unit_id"]: (row["invited"], row["answered"]) for row in counts}
-    paths = {row["unit_id"]: row["unit__path"] for row in counts}
+    (invited, answered): from the invitations while they exist, from the counts kept at
+    close afterwards (the invitations are deleted then). Two queries."""
+    if measurement.state in (Measurement.State.CLOSED, Measurement.State.RELEASED):
+        kept = Turnout.objects.filter(measurement=measurement).values_list(
+            "unit_id", "unit__path", "invited", "answered"
+        )
+        own = {unit: (invited, answered) for unit, _path, invited, answered in kept}
+        paths = {unit: path for unit, path, _invited, _answered in kept}
+    else:
+        counts = (
+            Participant.objects.filter(measurement=measurement)
+            .values("unit_id", "unit__path")
+            .annotate(
+                invited=Count("pk"), answered=Count("pk", filter=Q(invitation__responded=True))
+            )
+        )
+        own = {row["unit_id"]: (row["invited"], row["answered"]) for row in counts}
+        paths = {row["unit_id"]: row["unit__path"] for row in counts}
     ancestors = {int(part) for path in paths.values() for part in path.split("/")[:-2]}
     missing = ancestors - set(paths)
     if missing:
         paths |= dict(Unit.objects.filter(pk__in=missing).values_list("pk", "path"))
     return paths, own
+
+
+def answers_per_day(measurement: Measurement) -> list[tuple[date, int, int]]:
+    """The response curve for the whole measurement: (day, submitted that day, submitted
+    so far). From the responses while collection runs; from the counts kept at close
+    afterwards (the responses keep no day then)."""
+    if measurement.state in (Measurement.State.CLOSED, Measurement.State.RELEASED):
+        days = list(
+            AnswersPerDay.objects.filter(measurement=measurement).values_list("day", "count")
+        )
+    else:
+        from trivsel.survey.models import Response  # the survey app depends on this one
+
+        days = [
+            (day, count)
+            for day, count in Response.objects.filter(measurement=measurement, submitted=True)
+            .values("submitted_on")
+            .annotate(count=Count("pk"))
+            .values_list("submitted_on", "count")
+            if day is not None
+        ]
+    curve, total = [], 0
+    for day, count in sorted(days):
+        total += count
+        curve.append((day, count, total))
+    return curve

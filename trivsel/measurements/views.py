@@ -156,7 +156,11 @@ def response_rates(request: HttpRequest, pk: int) -> HttpResponse:
     if not visible:
         raise Http404
     rows = rates.unit_rates(measurement, visible)
-    return render(request, "measurements/rates.html", {"measurement": measurement, "rows": rows})
+    curve = rates.answers_per_day(measurement) if access.can_org_wide(MANAGE) else []
+    return render(
+        request, "measurements/rates.html",
+        {"measurement": measurement, "rows": rows, "curve": curve},
+    )  # fmt: skip
 
 
 @require_POST

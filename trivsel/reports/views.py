@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import get_language
 
 from trivsel.core.access import Capability, get_access, org_view, unit_view
-from trivsel.measurements.models import Measurement
+from trivsel.measurements.models import Measurement, Participant
 from trivsel.organisation.models import Unit
 from trivsel.reports.bundles import make_bundle_task
 from trivsel.reports.charts import item_bars
@@ -28,16 +28,21 @@ def may_see_results(request: HttpRequest, measurement: Measurement) -> bool:
 
 
 def reports_for(request: HttpRequest, unit: Unit) -> list[Measurement]:
-    """The measurements with answers from the unit or below whose results this person may
-    see, newest first (the report says so plainly where everything is hidden)."""
+    """The measurements that asked people in the unit or below and whose results this
+    person may see, newest first (the report says so plainly where everything is hidden).
+    From the frozen population, not the responses: a sealed response may sit at an
+    ancestor (trivsel/survey/sealing.py)."""
     states = [Measurement.State.RELEASED]
     if get_access(request).can_org_wide(Capability.MANAGE_MEASUREMENTS):
         states.append(Measurement.State.CLOSED)
-    answered = Response.objects.filter(
-        measurement=OuterRef("pk"), unit__path__startswith=unit.path, submitted_on__isnull=False
+    asked = Participant.objects.filter(measurement=OuterRef("pk"), unit__path__startswith=unit.path)
+    imported = Response.objects.filter(  # an imported earlier measurement has no population
+        measurement=OuterRef("pk"), unit__path__startswith=unit.path
     )
     return list(
-        Measurement.objects.filter(Exists(answered), state__in=states).order_by("-closes_at")
+        Measurement.objects.filter(Exists(asked) | Exists(imported), state__in=states).order_by(
+            "-closes_at"
+        )
     )
 
 

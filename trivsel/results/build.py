@@ -20,7 +20,6 @@ from trivsel.organisation.models import Unit
 from trivsel.results.compute import (
     Data,
     Earlier,
-    Outcome,
     Spec,
     all_comparisons,
     combine_previous,
@@ -31,6 +30,7 @@ from trivsel.results.compute import (
 from trivsel.results.models import Built, Hidden, Result, UnitMapping
 from trivsel.results.rows import BLOCKS, ORGANISATION, Record, Units, hidden_records, records
 from trivsel.results.scorefile import column_under, engine_items, option_values
+from trivsel.results.stats import compare
 from trivsel.results.suppression import PROTECTS
 from trivsel.results.tree import Tree
 from trivsel.survey.answering import pages_of
@@ -112,7 +112,7 @@ def load_data(
         else:
             column[version.pk] = number
     responses = list(
-        Response.objects.filter(measurement=measurement, submitted_on__isnull=False)
+        Response.objects.filter(measurement=measurement, submitted=True)
         .order_by("pk")
         .values_list("pk", "unit_id", "job_group")
     )
@@ -122,7 +122,7 @@ def load_data(
     answers = np.full((len(responses), len(versions)), np.nan)
     found = Answer.objects.filter(
         response__measurement=measurement,
-        response__submitted_on__isnull=False,
+        response__submitted=True,
         item_version_id__in=list(column),
         value__isnull=False,
         not_relevant=False,
@@ -137,7 +137,7 @@ def load_data(
     # columns: 1 where the option was named, 0 where it was not; no choice is no answer.
     named = Answer.objects.filter(
         response__measurement=measurement,
-        response__submitted_on__isnull=False,
+        response__submitted=True,
         item_version_id__in=list(chosen),
         not_relevant=False,
     ).values_list("response_id", "item_version_id", "values")
@@ -198,7 +198,7 @@ def comment_records(
     question_at = {v.pk: number for number, v in enumerate(questions)}
     texts: dict[tuple[int, int], str] = {}
     for response_id, version_id, text in Answer.objects.filter(
-        response__measurement=measurement, response__submitted_on__isnull=False,
+        response__measurement=measurement, response__submitted=True,
         item_version_id__in=list(question_at),
     ).exclude(text="").values_list("response_id", "item_version_id", "text"):  # fmt: skip
         if text.strip():
@@ -279,11 +279,11 @@ def comparison_keys(measurement: Measurement) -> dict[str, str]:
 
 
 def previous_figures(
-    measurement: Measurement, previous: Measurement, spec: Spec, outcome: Outcome,
+    measurement: Measurement, previous: Measurement, spec: Spec, slices: list[str],
     register: Register, versions: list[ItemVersion],
 ) -> dict[tuple[int, str], Earlier]:  # fmt: skip
     """Last time's stored figures (n, mean, sd), pooled onto this time's units through the
-    unit mapping, per (scope part, block)."""
+    unit mapping, per (scope part, block); `slices`: this time's job groups, in order."""
     codes = register.units.codes
     code_at = {code: number for number, code in enumerate(codes)}
     top = len(codes)
@@ -311,9 +311,9 @@ def previous_figures(
             for item, v in zip(spec.items, versions, strict=True)
         ],
     }
-    groups = {group: number for number, group in enumerate(outcome.slices)}
-    groups[""] = len(outcome.slices)  # "" in stored rows is everyone
-    shape = (top + 1, len(outcome.slices) + 1)
+    groups = {group: number for number, group in enumerate(slices)}
+    groups[""] = len(slices)  # "" in stored rows is everyone
+    shape = (top + 1, len(slices) + 1)
     earlier = {
         (part, kind): _Earlier.empty((*shape, len(metrics[kind])), metrics[kind])
         for part in (0, 1)
@@ -355,7 +355,12 @@ class _Earlier:
 
 
 def build_results(measurement: Measurement) -> int:
-    """Rebuild the stored results of a closed measurement; returns the number of rows."""
+    """Rebuild the stored results of a closed measurement; returns the number of rows.
+    Once the responses are sealed (generalised, trivsel/survey/sealing.py) the figures stay
+    as they were computed from the full data; only the comparison with an earlier
+    measurement, which HR's unit mapping changes, is recomputed (`refresh_previous`)."""
+    if measurement.sealed_at is not None:
+        return refresh_previous(measurement)
     spec, versions = measurement_spec(measurement)
     register = Register.load()
     loaded = load_data(measurement, versions, register)
@@ -369,7 +374,7 @@ def build_results(measurement: Measurement) -> int:
         )
         previous = previous_measurement(measurement)
         earlier = (
-            previous_figures(measurement, previous, spec, outcome, register, versions)
+            previous_figures(measurement, previous, spec, outcome.slices, register, versions)
             if previous is not None
             else None
         )
@@ -447,3 +452,63 @@ def rebuild_after_mapping_change() -> None:
             build_results_task.enqueue(pk)
 
     transaction.on_commit(enqueue)
+
+
+def refresh_previous(measurement: Measurement) -> int:
+    """Recompute every stored figure's comparison with the previous measurement from the
+    stored figures alone (n, mean, sd on both sides, through the unit mapping): what a
+    rebuild of a sealed measurement does. Nothing else changes, so a rebuild shows nothing
+    that was not shown before. Returns the number of rows."""
+    spec, versions = measurement_spec(measurement)
+    register = Register.load()
+    rows = list(
+        Result.objects.filter(
+            measurement=measurement, kind__in=[kind for _block, kind in BLOCKS],
+            score__isnull=False,
+        ).select_related("unit")
+    )  # fmt: skip
+    previous = previous_measurement(measurement)
+    slices = sorted({row.group for row in rows} - {""})
+    earlier = (
+        previous_figures(measurement, previous, spec, slices, register, versions)
+        if previous is not None and rows
+        else None
+    )
+    top = len(register.ids)
+    at = {pk: number for number, pk in enumerate(register.ids)}
+    groups = {group: number for number, group in enumerate(slices)} | {"": len(slices)}
+    block_of = {kind: block for block, kind in BLOCKS}
+    metric_at = {
+        "dimension": {key: number for number, (key, _rule) in enumerate(spec.dimensions)},
+        "index": {key: number for number, (key, _parts) in enumerate(spec.indices)},
+        "item": {item.key: number for number, item in enumerate(spec.items)},
+    }
+    then = np.zeros((len(rows), 3))  # n, mean, sd last time (n = 0: none)
+    for number, row in enumerate(rows):
+        metric = metric_at[row.kind].get(row.metric)
+        if earlier is None or metric is None:
+            continue
+        n, mean, sd = earlier[(0 if row.scope == "own" else 1, block_of[row.kind])]
+        unit = top if row.unit_id is None else at[row.unit_id]
+        then[number] = n[unit, groups[row.group], metric], mean[unit, groups[row.group], metric], \
+            sd[unit, groups[row.group], metric]  # fmt: skip
+    now = np.array([[row.n, row.score, row.sd or 0.0] for row in rows]).reshape(-1, 3)
+    differences = compare(
+        now[:, 1], now[:, 2], now[:, 0], then[:, 1], then[:, 2], then[:, 0],
+        where=then[:, 0] > 0,
+    )  # fmt: skip
+    value, p, flagged = differences.value, differences.p, differences.flagged
+    for number, row in enumerate(rows):
+        comparisons = dict(row.comparisons or {})
+        comparisons.pop("previous", None)
+        if not np.isnan(value[number]):
+            p_value = None if np.isnan(p[number]) else float(p[number])
+            comparisons["previous"] = [float(value[number]), p_value, bool(flagged[number])]
+        row.comparisons = comparisons or None
+    with transaction.atomic():
+        Result.objects.bulk_update(rows, ["comparisons"], batch_size=2000)
+        count = Result.objects.filter(measurement=measurement).count()
+        Built.objects.update_or_create(
+            measurement=measurement, defaults={"built_at": timezone.now(), "rows": count}
+        )
+    return count

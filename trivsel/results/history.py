@@ -84,7 +84,7 @@ def import_history(
                 measurement=measurement,
                 unit_id=unit_ids[code],
                 job_group=group,
-                submitted_on=closed_on,
+                submitted=True,
             )
             for code, group in zip(responses.unit_codes, responses.groups, strict=True)
         ],

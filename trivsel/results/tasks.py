@@ -2,9 +2,15 @@ from django_tasks import task
 
 from trivsel.measurements.models import Measurement
 from trivsel.results.build import build_results
+from trivsel.survey.sealing import seal
 
 
 @task()
 def build_results_task(measurement_id: int) -> int:
-    """Rebuild a measurement's stored results (after close; safe to run again)."""
-    return build_results(Measurement.objects.get(pk=measurement_id))
+    """Build a measurement's stored results (after close; safe to run again), then seal its
+    responses if that has not been done (trivsel/survey/sealing.py): the figures are
+    computed from the full attributes, which the seal then generalises."""
+    measurement = Measurement.objects.get(pk=measurement_id)
+    rows = build_results(measurement)
+    seal(measurement)
+    return rows

@@ -4,7 +4,7 @@ tab, a replay) is refused and changes nothing."""
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from trivsel.instruments.builder import questionnaire_pages
 from trivsel.instruments.models import ItemVersion
 from trivsel.measurements.models import Measurement
-from trivsel.survey.models import Answer, Invitation, Response
+from trivsel.survey.models import Answer, Invitation, Response, ResumeKey
 
 MAX_TEXT = 5000
 
@@ -85,17 +85,27 @@ def pages_of(measurement: Measurement) -> list[list[ItemVersion]]:
     return _LOCKED_PAGES[key]
 
 
-def _locked_invitation(invitation: Invitation) -> Invitation:
+def draft_of(invitation: Invitation) -> Response | None:
+    """The person's unfinished response, found by its keyed hash (no link is stored on the
+    invitation); none once the measurement's key is gone (after close)."""
+    key = ResumeKey.objects.filter(measurement_id=invitation.measurement_id).first()
+    if key is None:
+        return None
+    return Response.objects.filter(resume=key.hash(invitation.pk)).first()
+
+
+def _locked_invitation(invitation: Invitation) -> tuple[Invitation, ResumeKey]:
     locked = (
         Invitation.objects.select_for_update(of=("self",))
-        .select_related("measurement", "participant", "draft")
+        .select_related("measurement", "participant")
         .get(pk=invitation.pk)
     )
     if locked.measurement.state != Measurement.State.OPEN:
         raise SurveyRefused(_("The survey is closed. Answers can no longer be given."))
     if locked.responded:
         raise SurveyRefused(_("You have already submitted your answers. Thank you!"))
-    return locked
+    key, _created = ResumeKey.objects.get_or_create(measurement_id=locked.measurement_id)
+    return locked, key
 
 
 def _check_revision(draft: Response | None, revision: int) -> None:
@@ -106,22 +116,29 @@ def _check_revision(draft: Response | None, revision: int) -> None:
         )
 
 
-@transaction.atomic
-def save_page(
-    invitation: Invitation, versions: Sequence[ItemVersion], answers: PageAnswers,
-    revision: int, next_page: int,
-) -> Response:  # fmt: skip
-    locked = _locked_invitation(invitation)
-    _check_revision(locked.draft, revision)
-    draft = locked.draft
+def _draft(locked: Invitation, key: ResumeKey, revision: int, language: str) -> Response:
+    """The person's draft (checked against the posted revision), created on the first save."""
+    resume = key.hash(locked.pk)
+    draft = Response.objects.filter(resume=resume).first()
+    _check_revision(draft, revision)
     if draft is None:
         draft = Response.objects.create(
             measurement=locked.measurement,
             unit_id=locked.participant.unit_id,
             job_group=locked.participant.job_group,
+            resume=resume,
         )
-        locked.draft = draft
-        locked.save(update_fields=["draft"])
+    draft.language = language
+    return draft
+
+
+@transaction.atomic
+def save_page(
+    invitation: Invitation, versions: Sequence[ItemVersion], answers: PageAnswers,
+    revision: int, next_page: int, language: str = "da",
+) -> Response:  # fmt: skip
+    locked, key = _locked_invitation(invitation)
+    draft = _draft(locked, key, revision, language)
     # The page's answers are replaced as a whole: two statements, whatever the page's size.
     on_page = [version.pk for version in versions]
     Answer.objects.filter(response=draft, item_version_id__in=on_page).delete()
@@ -131,42 +148,32 @@ def save_page(
     )
     draft.page = next_page
     draft.revision += 1
-    draft.save(update_fields=["page", "revision"])
+    draft.save(update_fields=["page", "revision", "language"])
     return draft
 
 
 @transaction.atomic
-def submit(invitation: Invitation, revision: int) -> None:
-    """The response counts from here; the link from the person to it is cut."""
-    locked = _locked_invitation(invitation)
-    _check_revision(locked.draft, revision)
-    draft = locked.draft
-    if draft is None:
-        draft = Response.objects.create(
-            measurement=locked.measurement,
-            unit_id=locked.participant.unit_id,
-            job_group=locked.participant.job_group,
-        )
-    draft.submitted_on = timezone.localdate()
+def submit(
+    invitation: Invitation, revision: int, language: str = "da", day: date | None = None
+) -> None:
+    """The response counts from here; its hash is cleared, so nothing points from the
+    person to it. `day`: today unless given (the demo spreads its answers over days)."""
+    locked, key = _locked_invitation(invitation)
+    draft = _draft(locked, key, revision, language)
+    draft.submitted = True
+    draft.submitted_on = day or timezone.localdate()
+    draft.resume = None
     draft.revision += 1
-    draft.save(update_fields=["submitted_on", "revision"])
+    draft.save()
     locked.responded = True
-    locked.draft = None
-    locked.save(update_fields=["responded", "draft"])
+    locked.save(update_fields=["responded"])
 
 
 def create_invitations(measurement: Measurement) -> int:
+    ResumeKey.objects.get_or_create(measurement=measurement)
     participants = measurement.participants.filter(invitation__isnull=True)
     created = Invitation.objects.bulk_create(
         [Invitation(measurement=measurement, participant=p) for p in participants],
         batch_size=2000,
     )
     return len(created)
-
-
-def forget_drafts(measurement: Measurement) -> int:
-    """At close: unfinished responses are not counted and are deleted, so nothing links a
-    person to any answer."""
-    Invitation.objects.filter(measurement=measurement).update(draft=None)
-    deleted, _details = Response.objects.filter(measurement=measurement, submitted_on=None).delete()
-    return deleted

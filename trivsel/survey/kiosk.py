@@ -92,7 +92,10 @@ def _start(request: HttpRequest, language: str) -> HttpResponse:
             invitation = Invitation.objects.filter(short_code=code).first()
             if invitation is None:
                 _fail(client)
-                error = _("The code was not recognised. Check it against your letter.")
+                error = _(
+                    "The code was not recognised. Check it against your letter. When a survey "
+                    "has closed, its codes no longer work."
+                )
                 status = 400
             else:
                 request.session.cycle_key()
@@ -113,11 +116,7 @@ def _kiosk_invitation(request: HttpRequest) -> Invitation | None:
     if pk is None:
         return None
     request.session.set_expiry(IDLE_SECONDS)  # idle time counts from the last page
-    return (
-        Invitation.objects.select_related("measurement__questionnaire", "draft")
-        .filter(pk=pk)
-        .first()
-    )
+    return Invitation.objects.select_related("measurement__questionnaire").filter(pk=pk).first()
 
 
 def kiosk_page(request: HttpRequest) -> HttpResponse:

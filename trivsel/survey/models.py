@@ -1,12 +1,19 @@
 """What respondents touch: their invitation, and an anonymous response.
 
-Anonymity by construction: a Response holds the unit and job group from the snapshot, the
-answers and the day it was submitted — never the person. While a person is answering, their
-invitation points at their draft so they can resume from any device; on submission that
-link is cut and the invitation keeps only `responded`. At close, unfinished drafts are
-deleted (they are not counted) and no link remains.
+Anonymity by construction (docs/anonymity.md, "What is stored"): a Response holds the unit
+and job group from the snapshot, the language used, the answers and, while collection runs,
+the day it was submitted — never the person. The invitation never points at a response.
+While a person is answering, their draft carries `resume`, a keyed hash of their
+invitation under the measurement's ResumeKey, so they can resume from any device; the hash
+is cleared on submission. At close the key is deleted, unfinished drafts are deleted (they
+are not counted), the invitations (tokens, codes, who answered) are deleted, keeping only
+counts per unit; after the results are built the responses are sealed: their attributes
+generalised so each combination matches at least k people, re-keyed in random order
+(`sealing.py`).
 """
 
+import hashlib
+import hmac
 import secrets
 from datetime import timedelta
 
@@ -28,18 +35,45 @@ def new_token() -> str:
     return secrets.token_urlsafe(24)  # 192 bits
 
 
+def new_resume_key() -> str:
+    return secrets.token_hex(32)  # 256 bits
+
+
 def new_short_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))  # ~49 bits
 
 
+class ResumeKey(models.Model):
+    """The secret a measurement's resume hashes are made with; exists only while collection
+    runs. Deleted at close, so a hash left anywhere (an old row version, a backup of the
+    responses alone) can no longer be traced to an invitation."""
+
+    measurement = models.OneToOneField(
+        Measurement, on_delete=models.CASCADE, related_name="resume_key"
+    )
+    key = models.CharField(max_length=64, default=new_resume_key)
+
+    def __str__(self) -> str:
+        return f"resume key {self.measurement_id}"
+
+    def hash(self, invitation_id: int) -> str:
+        return hmac.new(
+            bytes.fromhex(self.key), str(invitation_id).encode(), hashlib.sha256
+        ).hexdigest()
+
+
 class Response(models.Model):
     measurement = models.ForeignKey(Measurement, on_delete=models.CASCADE, related_name="responses")
+    # The person's unit and job group from the snapshot; generalised when sealed.
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     job_group = models.CharField(max_length=100, blank=True)
-    language = models.CharField(max_length=5, default="da")
+    language = models.CharField(max_length=5, blank=True)  # used to answer; "" when sealed away
     page = models.PositiveIntegerField(default=1)  # where to resume
     revision = models.PositiveIntegerField(default=0)  # refuses a stale or repeated page
-    submitted_on = models.DateField(null=True, blank=True)  # the day only
+    submitted = models.BooleanField(default=False)
+    submitted_on = models.DateField(null=True, blank=True)  # the day only; dropped at close
+    # A draft's keyed hash of its invitation (ResumeKey.hash); empty once submitted.
+    resume = models.CharField(max_length=64, null=True, blank=True, unique=True)
 
     class Meta:
         indexes = [models.Index(fields=["measurement", "unit"])]
@@ -49,7 +83,7 @@ class Response(models.Model):
 
     @property
     def is_submitted(self) -> bool:
-        return self.submitted_on is not None
+        return self.submitted
 
 
 class Answer(models.Model):
@@ -79,10 +113,6 @@ class Invitation(models.Model):
     token = models.CharField(max_length=64, unique=True, default=new_token)
     short_code = models.CharField(max_length=10, unique=True, default=new_short_code)
     responded = models.BooleanField(default=False)
-    # Only while the person is answering; cut on submission and at close.
-    draft = models.OneToOneField(
-        Response, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
     # Set when a sending job claims the invitation, before the message leaves: a worker
     # that restarts never sends the same person a second copy.
     invited_at = models.DateTimeField(null=True, blank=True)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -23,13 +23,14 @@ from trivsel.instruments.preview import Question, questions
 from trivsel.measurements.models import Measurement
 from trivsel.survey.answering import (
     SurveyRefused,
+    draft_of,
     field_name,
     pages_of,
     parse_page,
     save_page,
     submit,
 )
-from trivsel.survey.models import Answer, Invitation
+from trivsel.survey.models import Answer, Invitation, Response
 
 LANGUAGES = ("da", "en")
 LINK_COOKIE = "trivsel_survey"
@@ -49,18 +50,23 @@ def _link_place() -> Place:
     return Place(reverse("survey:page"), reverse("survey:submit"))
 
 
-def _linked_invitation(request: HttpRequest) -> Invitation | None:
+def _linked_invitation(request: HttpRequest) -> Invitation | HttpResponse:
+    """The invitation this browser's link cookie names; else the page to show instead:
+    "open your link again" without a cookie, the closed page when the invitation is gone
+    (invitations are deleted at close)."""
     value = request.get_signed_cookie(
         LINK_COOKIE, default=None, salt=LINK_SALT, max_age=settings.SESSION_COOKIE_AGE
     )
     if value is None or not value.isdigit():
-        return None
-    pk = int(value)
-    return (
-        Invitation.objects.select_related("measurement__questionnaire", "draft")
-        .filter(pk=pk)
+        return render_survey(request, "survey/no_link.html", {}, status=400)
+    invitation = (
+        Invitation.objects.select_related("measurement__questionnaire")
+        .filter(pk=int(value))
         .first()
     )
+    if invitation is None:
+        return render_survey(request, "survey/closed.html", {"not_yet": False})
+    return invitation
 
 
 def survey_language(request: HttpRequest) -> str:
@@ -111,12 +117,12 @@ def ended(request: HttpRequest, invitation: Invitation, place: Place) -> HttpRes
 
 
 def _questions_with_answers(
-    invitation: Invitation, versions: list[ItemVersion], language: str
+    draft: Response | None, versions: list[ItemVersion], language: str
 ) -> list[Question]:
     shown = questions(versions, language)
-    if invitation.draft is None:
+    if draft is None:
         return shown
-    saved = {a.item_version_id: a for a in Answer.objects.filter(response=invitation.draft)}
+    saved = {a.item_version_id: a for a in Answer.objects.filter(response=draft)}
     for question, version in zip(shown, versions, strict=True):
         answer = saved.get(version.pk)
         if answer is None:
@@ -135,8 +141,8 @@ def survey_link(request: HttpRequest, token: str) -> HttpResponse:
     """The personal link: this browser gets a signed cookie naming the invitation, and moves
     on to an address without the token."""
     pk = Invitation.objects.filter(token=token).values_list("pk", flat=True).first()
-    if pk is None:
-        raise Http404
+    if pk is None:  # also every link of a closed measurement: its tokens are deleted
+        return render_survey(request, "survey/unknown_link.html", {}, status=404)
     survey_language(request)  # keeps a ?lang= given with the link
     response = redirect(reverse("survey:page"))
     response.set_signed_cookie(
@@ -148,15 +154,15 @@ def survey_link(request: HttpRequest, token: str) -> HttpResponse:
 
 def survey_page(request: HttpRequest) -> HttpResponse:
     invitation = _linked_invitation(request)
-    if invitation is None:
-        return render_survey(request, "survey/no_link.html", {}, status=400)
+    if isinstance(invitation, HttpResponse):
+        return invitation
     return page(request, invitation, _link_place())
 
 
 def survey_submit(request: HttpRequest) -> HttpResponse:
     invitation = _linked_invitation(request)
-    if invitation is None:
-        return render_survey(request, "survey/no_link.html", {}, status=400)
+    if isinstance(invitation, HttpResponse):
+        return invitation
     return submit_page(request, invitation, _link_place())
 
 
@@ -166,7 +172,8 @@ def page(request: HttpRequest, invitation: Invitation, place: Place) -> HttpResp
         return stop
     language = survey_language(request)
     pages = pages_of(invitation.measurement)
-    default_page = invitation.draft.page if invitation.draft else 1
+    draft = draft_of(invitation)
+    default_page = draft.page if draft else 1
     try:
         number = min(
             max(int(request.POST.get("page") or request.GET.get("page") or default_page), 1),
@@ -177,8 +184,8 @@ def page(request: HttpRequest, invitation: Invitation, place: Place) -> HttpResp
     if number > len(pages):
         return redirect(place.submit_url)
     versions = pages[number - 1]
-    revision = invitation.draft.revision if invitation.draft else 0
-    shown = _questions_with_answers(invitation, versions, language)
+    revision = draft.revision if draft else 0
+    shown = _questions_with_answers(draft, versions, language)
     if request.method == "POST":
         answers = parse_page(versions, dict(request.POST.lists()))
         if answers.errors:
@@ -208,8 +215,9 @@ def page(request: HttpRequest, invitation: Invitation, place: Place) -> HttpResp
         step = -1 if "previous" in request.POST else 1
         try:
             save_page(
-                invitation, versions, answers, int(request.POST.get("revision", -1)), number + step
-            )
+                invitation, versions, answers, int(request.POST.get("revision", -1)),
+                number + step, language,
+            )  # fmt: skip
         except SurveyRefused as refused:
             messages.warning(request, str(refused))
             return redirect(f"{place.page_url}?page={number}")
@@ -241,15 +249,16 @@ def submit_page(request: HttpRequest, invitation: Invitation, place: Place) -> H
     if stop is not None:
         return stop
     pages = pages_of(invitation.measurement)
-    revision = invitation.draft.revision if invitation.draft else 0
+    draft = draft_of(invitation)
+    revision = draft.revision if draft else 0
     if request.method == "POST":
         try:
-            submit(invitation, int(request.POST.get("revision", -1)))
+            submit(invitation, int(request.POST.get("revision", -1)), survey_language(request))
         except SurveyRefused as refused:
             messages.warning(request, str(refused))
             return redirect(place.submit_url)
         return redirect(place.page_url)
-    answered = Answer.objects.filter(response=invitation.draft).count() if invitation.draft else 0
+    answered = Answer.objects.filter(response=draft).count() if draft else 0
     total = sum(len(versions) for versions in pages)
     context = {
         "invitation": invitation,

@@ -38,6 +38,13 @@ class Command(BaseCommand):
         measurement = Measurement.objects.filter(pk=int(str(options["measurement"]))).first()
         if measurement is None:
             raise CommandError("No measurement with that number.")
+        if measurement.sealed_at is not None:
+            raise CommandError(
+                "This measurement's responses were sealed after its results were built: their "
+                "units and job groups are generalised (docs/anonymity.md), so the shown figures "
+                "can no longer be matched to atoms. The audit runs on a measurement that is not "
+                "sealed yet (tests and the audit in CI do it right after the build)."
+            )
         spec, versions = measurement_spec(measurement)
         register = Register.load()
         loaded = load_data(measurement, versions, register)
@@ -131,7 +138,7 @@ def _comment_writers(
                for v in questions}  # fmt: skip
     key_of = {v.pk: v.item.key for v in questions}
     answers = Answer.objects.filter(
-        response__measurement=measurement, response__submitted_on__isnull=False,
+        response__measurement=measurement, response__submitted=True,
         item_version_id__in=list(key_of),
     ).exclude(text="").values_list("response_id", "item_version_id", "text")  # fmt: skip
     for response_id, version_id, text in answers:
