@@ -34,11 +34,12 @@ def test_last_year_released_this_year_open(seeded: str) -> None:
     assert invited == now.participants.count() > 500
     answered_now = Invitation.objects.filter(measurement=now, responded=True).count()
     assert answered_now == Response.objects.filter(measurement=now, submitted=True).count()
-    # Last year is closed: its invitations are gone, the counts per unit kept.
-    turnout = Turnout.objects.filter(measurement=last)
-    assert sum(t.invited for t in turnout) == last.participants.count() > 500
-    answered_last = sum(t.answered for t in turnout)
+    # Last year is closed: its invitations are gone, the rates as they may be shown kept.
+    top = Turnout.objects.get(measurement=last, unit__parent=None)
+    assert top.invited_below == last.participants.count() > 500
+    answered_last = top.answered_below or 0
     assert answered_last == Response.objects.filter(measurement=last, submitted=True).count()
+    assert not Turnout.objects.filter(measurement=last, answered_below__lt=5).exists()
     rate_last = answered_last / 600
     rate_now = answered_now / 600
     assert 0.6 < rate_last < 0.97 and 0.15 < rate_now < 0.75

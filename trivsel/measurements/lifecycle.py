@@ -186,12 +186,12 @@ def advance_by_clock(now: datetime | None = None) -> list[tuple[Measurement, str
     for measurement in Measurement.objects.filter(state=State.OPEN):
         moved += [(measurement, f"sending {what}") for what in send_due(measurement, now)]
     # Results built but the responses not sealed (the build's worker stopped in between).
-    from trivsel.survey.sealing import seal
+    from trivsel.results.build import seal_after_build
 
     unsealed = Measurement.objects.filter(
         state__in=[State.CLOSED, State.RELEASED], sealed_at=None, results_built__isnull=False
     )
     for measurement in unsealed:
-        if seal(measurement):
+        if seal_after_build(measurement):
             moved.append((measurement, "sealed"))
     return moved

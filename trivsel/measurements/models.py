@@ -148,13 +148,16 @@ class Participant(models.Model):
 
 
 class Turnout(models.Model):
-    """How many of a unit's own participants answered: kept at close, when the invitations
-    (and with them every person's "answered") are deleted; response rates read these."""
+    """A unit's response rates as they may be shown (measurements.rates), kept at close when
+    the invitations — and with them every person's "answered" — are deleted. A count the
+    anonymity rules withhold is not kept (None)."""
 
     measurement = models.ForeignKey(Measurement, on_delete=models.CASCADE, related_name="turnout")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
-    invited = models.PositiveIntegerField()
-    answered = models.PositiveIntegerField()
+    invited = models.PositiveIntegerField()  # the unit's own people
+    answered = models.PositiveIntegerField(null=True)
+    invited_below = models.PositiveIntegerField()  # with everything below
+    answered_below = models.PositiveIntegerField(null=True)
 
     class Meta:
         constraints = [

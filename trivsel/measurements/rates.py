@@ -81,56 +81,77 @@ def shown_rates(paths: dict[int, str], own: dict[int, tuple[int, int]], k: int) 
     return {unit_id for number, unit_id in enumerate(ids) if seen.subtree[number, -1]}
 
 
+def shown_unit_rates(
+    paths: dict[int, str], own: dict[int, tuple[int, int]], k: int
+) -> dict[int, tuple[Rate, Rate]]:
+    """Per unit in `paths`: (its own rate, its rate with everything below), each with the
+    answered count withheld where it may not be shown."""
+    rolled = roll_up(paths, own)
+    shown = shown_rates(paths, own, k)
+    rates: dict[int, tuple[Rate, Rate]] = {}
+    for unit_id, (own_rate, subtree) in rolled.items():
+        ok = unit_id in shown
+        leaf = own_rate == subtree  # nobody below it in the measurement
+        rates[unit_id] = (own_rate if ok and leaf else own_rate.hidden(),
+                          subtree if ok else subtree.hidden())  # fmt: skip
+    return rates
+
+
 def unit_rates(measurement: Measurement, units: Iterable[Unit]) -> list[tuple[Unit, Rate, Rate]]:
     """Own and subtree rates for the given units (those a person may see), in tree order;
     the answered count withheld where it may not be shown. Three queries, whatever the
     number of units."""
-    paths, own = _counts(measurement)
     visible = sorted(units, key=lambda unit: unit.path)
-    paths |= {u.id: u.path for u in visible}
-    rolled = roll_up(paths, own)
-    shown = shown_rates(paths, own, settings.RESULTS_MIN_GROUP)
-    rows: list[tuple[Unit, Rate, Rate]] = []
-    for unit in visible:
-        own_rate, subtree = rolled[unit.id]
-        if not subtree.invited:
-            continue
-        ok = unit.id in shown
-        leaf = own_rate == subtree  # nobody below it in the measurement
-        rows.append((unit, own_rate if ok and leaf else own_rate.hidden(),
-                     subtree if ok else subtree.hidden()))  # fmt: skip
-    return rows
+    rates = _rates(measurement, {u.id: u.path for u in visible})
+    return [(unit, *rates[unit.id]) for unit in visible
+            if unit.id in rates and rates[unit.id][1].invited]  # fmt: skip
 
 
 def subtree_rate(measurement: Measurement, unit: Unit) -> Rate:
     """The unit's rate with everything below it (the answered count withheld where it may
     not be shown)."""
-    paths, own = _counts(measurement)
-    paths[unit.id] = unit.path
-    rate = roll_up(paths, own)[unit.id][1]
-    return rate if unit.id in shown_rates(paths, own, settings.RESULTS_MIN_GROUP) else rate.hidden()
+    rates = _rates(measurement, {unit.id: unit.path})
+    return rates[unit.id][1] if unit.id in rates else Rate(0, 0)
 
 
-def _counts(measurement: Measurement) -> tuple[dict[int, str], dict[int, tuple[int, int]]]:
-    """Every unit with participants and all their ancestors (paths), and each unit's own
-    (invited, answered): from the invitations while they exist, from the counts kept at
-    close afterwards (the invitations are deleted then). Two queries."""
+def kept_at_close(measurement: Measurement) -> list[Turnout]:
+    """What the rates keep when the invitations are deleted: every unit's rates as they may
+    be shown — never a withheld count, so the stored counts tell no more than the page (a
+    1-person unit's "1 of 1 answered" is not kept)."""
+    paths, own = _live_counts(measurement)
+    rates = shown_unit_rates(paths, own, settings.RESULTS_MIN_GROUP)
+    return [
+        Turnout(
+            measurement=measurement, unit_id=unit_id, invited=own_rate.invited,
+            answered=own_rate.answered, invited_below=subtree.invited,
+            answered_below=subtree.answered,
+        )
+        for unit_id, (own_rate, subtree) in rates.items()
+    ]  # fmt: skip
+
+
+def _rates(measurement: Measurement, asked: dict[int, str]) -> dict[int, tuple[Rate, Rate]]:
+    """The rates of the asked units (id -> path) and of every unit with participants."""
     if measurement.state in (Measurement.State.CLOSED, Measurement.State.RELEASED):
-        kept = Turnout.objects.filter(measurement=measurement).values_list(
-            "unit_id", "unit__path", "invited", "answered"
-        )
-        own = {unit: (invited, answered) for unit, _path, invited, answered in kept}
-        paths = {unit: path for unit, path, _invited, _answered in kept}
-    else:
-        counts = (
-            Participant.objects.filter(measurement=measurement)
-            .values("unit_id", "unit__path")
-            .annotate(
-                invited=Count("pk"), answered=Count("pk", filter=Q(invitation__responded=True))
-            )
-        )
-        own = {row["unit_id"]: (row["invited"], row["answered"]) for row in counts}
-        paths = {row["unit_id"]: row["unit__path"] for row in counts}
+        kept = Turnout.objects.filter(measurement=measurement, unit_id__in=list(asked))
+        return {
+            t.unit_id: (Rate(t.invited, t.answered), Rate(t.invited_below, t.answered_below))
+            for t in kept
+        }
+    paths, own = _live_counts(measurement)
+    return shown_unit_rates(paths | asked, own, settings.RESULTS_MIN_GROUP)
+
+
+def _live_counts(measurement: Measurement) -> tuple[dict[int, str], dict[int, tuple[int, int]]]:
+    """Every unit with participants and all their ancestors (paths), and each unit's own
+    (invited, answered), from the invitations (they exist until close). Two queries."""
+    counts = (
+        Participant.objects.filter(measurement=measurement)
+        .values("unit_id", "unit__path")
+        .annotate(invited=Count("pk"), answered=Count("pk", filter=Q(invitation__responded=True)))
+    )
+    own = {row["unit_id"]: (row["invited"], row["answered"]) for row in counts}
+    paths = {row["unit_id"]: row["unit__path"] for row in counts}
     ancestors = {int(part) for path in paths.values() for part in path.split("/")[:-2]}
     missing = ancestors - set(paths)
     if missing:

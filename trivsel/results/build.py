@@ -35,6 +35,7 @@ from trivsel.results.suppression import PROTECTS
 from trivsel.results.tree import Tree
 from trivsel.survey.answering import pages_of
 from trivsel.survey.models import Answer, Response
+from trivsel.survey.sealing import seal
 
 FIGURES = ("score", "sd", "favourable", "neutral", "unfavourable")
 
@@ -512,3 +513,21 @@ def refresh_previous(measurement: Measurement) -> int:
             measurement=measurement, defaults={"built_at": timezone.now(), "rows": count}
         )
     return count
+
+
+def published_units(measurement: Measurement) -> set[int]:
+    """The units whose number of respondents, with everything below, is shown."""
+    return set(
+        Result.objects.filter(
+            measurement=measurement, kind="respondents", scope="subtree", group="",
+            unit__isnull=False,
+        ).values_list("unit_id", flat=True)
+    )  # fmt: skip
+
+
+def seal_after_build(measurement: Measurement) -> bool:
+    """Seal a closed measurement's responses along what its built results publish
+    (trivsel/survey/sealing.py); False if there is nothing to do."""
+    if not Built.objects.filter(measurement=measurement).exists():
+        return False
+    return seal(measurement, published_units(measurement))

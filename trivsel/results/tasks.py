@@ -1,8 +1,7 @@
 from django_tasks import task
 
 from trivsel.measurements.models import Measurement
-from trivsel.results.build import build_results
-from trivsel.survey.sealing import seal
+from trivsel.results.build import build_results, seal_after_build
 
 
 @task()
@@ -12,5 +11,5 @@ def build_results_task(measurement_id: int) -> int:
     computed from the full attributes, which the seal then generalises."""
     measurement = Measurement.objects.get(pk=measurement_id)
     rows = build_results(measurement)
-    seal(measurement)
+    seal_after_build(measurement)
     return rows

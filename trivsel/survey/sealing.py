@@ -20,14 +20,15 @@ comparison with an earlier measurement from the stored figures (results.build).
 import logging
 import secrets
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Set
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 
 from trivsel.measurements.models import AnswersPerDay, Measurement, Participant, Turnout
+from trivsel.measurements.rates import kept_at_close
 from trivsel.organisation.models import Unit
 from trivsel.survey.models import Answer, Invitation, Response, ResumeKey
 
@@ -42,17 +43,8 @@ SURVEY_TABLES = (Response, Answer, Invitation, ResumeKey)
 def end_collection(measurement: Measurement) -> int:
     """At close (inside its transaction). Returns the number of unfinished drafts deleted."""
     drafts, _details = Response.objects.filter(measurement=measurement, submitted=False).delete()
-    counts = (
-        Participant.objects.filter(measurement=measurement)
-        .values("unit_id")
-        .annotate(invited=Count("pk"), answered=Count("pk", filter=Q(invitation__responded=True)))
-    )
     Turnout.objects.filter(measurement=measurement).delete()
-    Turnout.objects.bulk_create(
-        Turnout(measurement=measurement, unit_id=row["unit_id"], invited=row["invited"],
-                answered=row["answered"])
-        for row in counts
-    )  # fmt: skip
+    Turnout.objects.bulk_create(kept_at_close(measurement))
     days = (
         Response.objects.filter(measurement=measurement, submitted_on__isnull=False)
         .values("submitted_on")
@@ -72,56 +64,75 @@ def end_collection(measurement: Measurement) -> int:
 
 
 def generalise(
-    atoms: Mapping[Atom, int], parents: Mapping[int, int | None], k: int
+    atoms: Mapping[Atom, int], parents: Mapping[int, int | None], shown: Set[int], k: int
 ) -> dict[Atom, Atom]:
     """Where each atom's people are stored: (unit, job group) → (unit or an ancestor, job
-    group or ""), so that every stored combination holds at least k participants (unless
-    the whole population is smaller). Pure; depends on the population only, never on who
-    answered.
+    group or ""). Pure; depends on the population and on which figures were published,
+    never on who answered.
 
-    Units, deepest first: a unit with fewer than k people (its own and those lifted into it)
-    is lifted, with all of them, into its parent. Then within each stored unit: a job group
-    with fewer than k people is blanked; while the blanked people (and those without a job
-    group) are 1..k-1, the smallest remaining group is blanked too."""
-    depth: dict[int, int] = {}
+    `shown`: the units whose figure (with everything below) was published. A person is
+    stored at the deepest shown unit at or above their own (else at the top of their tree):
+    each published figure is then exactly a sum of stored classes, so the stored responses
+    and the published figures cannot be subtracted from each other, and each class is a
+    remainder that the suppression keeps at 0 or at least k respondents. A class that still
+    has 1..k-1 people is lifted into the class above (at the top: into the largest top class).
 
-    def depth_of(unit: int) -> int:
-        if unit not in depth:
+    Job groups are kept or blanked for the whole measurement, never in part (a group blanked
+    in one class only could be subtracted from the organisation's figure for the group): a
+    group is kept only if, in every class, its people and the people left without a kept
+    group are each 0 or at least k."""
+    anchor: dict[int, int] = {}
+
+    def anchored(unit: int) -> int:
+        if unit not in anchor:
             parent = parents.get(unit)
-            depth[unit] = 0 if parent is None else depth_of(parent) + 1
-        return depth[unit]
+            anchor[unit] = unit if unit in shown or parent is None else anchored(parent)
+        return anchor[unit]
 
-    count: Counter[int] = Counter()
-    for (unit, _group), people in atoms.items():
-        count[unit] += people
-    members: dict[int, list[int]] = {unit: [unit] for unit in count}
-    units = {unit for unit, _group in atoms}
-    for unit in list(units):
-        while (unit := parents.get(unit)) is not None:  # type: ignore[assignment]
-            units.add(unit)
-    for unit in sorted(units, key=lambda u: (-depth_of(u), u)):
+    def depth(unit: int) -> int:
         parent = parents.get(unit)
-        if 0 < count[unit] < k and parent is not None:
-            count[parent] += count.pop(unit)
-            members.setdefault(parent, []).extend(members.pop(unit))
-    stored_unit = {origin: unit for unit, origins in members.items() for origin in origins}
+        return 0 if parent is None else depth(parent) + 1
+
+    stored_unit = {unit: anchored(unit) for unit, _group in atoms}
+    while True:
+        size: Counter[int] = Counter()
+        for (unit, _group), people in atoms.items():
+            size[stored_unit[unit]] += people
+        small = sorted((u for u, n in size.items() if 0 < n < k), key=lambda u: (-depth(u), u))
+        tops = [u for u in size if parents.get(u) is None]
+        movable = [u for u in small if parents.get(u) is not None or len(tops) > 1]
+        if not movable:
+            break
+        unit = movable[0]
+        parent = parents.get(unit)
+        target = (
+            anchored(parent) if parent is not None
+            else max((t for t in tops if t != unit), key=lambda t: (size[t], -t))
+        )  # fmt: skip
+        for origin, at in stored_unit.items():
+            if at == unit:
+                stored_unit[origin] = target
     classes: dict[int, Counter[str]] = defaultdict(Counter)
     for (unit, group), people in atoms.items():
         classes[stored_unit[unit]][group] += people
-    blanked: dict[int, set[str]] = {}
-    for unit, groups in classes.items():
-        small = {group for group, people in groups.items() if group and people < k}
-        total = groups[""] + sum(groups[group] for group in small)
-        remaining = sorted((people, group) for group, people in groups.items()
-                           if group and group not in small)  # fmt: skip
-        while 0 < total < k and remaining:
-            people, group = remaining.pop(0)
-            small.add(group)
-            total += people
-        blanked[unit] = small
+    kept = {group for _unit, group in atoms if group}
+    while True:
+        blank = None
+        for groups in classes.values():
+            parts = [(people, group) for group, people in groups.items() if group in kept]
+            rest = sum(people for group, people in groups.items() if group not in kept)
+            too_small = sorted(part for part in parts if 0 < part[0] < k)
+            if too_small:
+                blank = too_small[0][1]
+            elif 0 < rest < k and parts:
+                blank = min(parts)[1]
+            if blank is not None:
+                break
+        if blank is None:
+            break
+        kept.discard(blank)
     return {
-        (unit, group): (stored_unit[unit], "" if group in blanked[stored_unit[unit]] else group)
-        for unit, group in atoms
+        (unit, group): (stored_unit[unit], group if group in kept else "") for unit, group in atoms
     }
 
 
@@ -134,9 +145,11 @@ def _parents() -> dict[int, int | None]:
     return dict(Unit.objects.values_list("pk", "parent_id"))
 
 
-def seal(measurement: Measurement) -> bool:
-    """Generalise and re-key the responses of a closed measurement whose results are built;
-    then have the database drop the old row versions. False if already sealed."""
+def seal(measurement: Measurement, shown: Set[int]) -> bool:
+    """Generalise and re-key the responses of a closed measurement whose results are built
+    (`shown`: the units whose respondents figure with everything below was published, see
+    `generalise`); then have the database drop the old row versions. False if already
+    sealed."""
     k = settings.RESULTS_MIN_GROUP
     with transaction.atomic():
         locked = Measurement.objects.select_for_update().get(pk=measurement.pk)
@@ -149,7 +162,7 @@ def seal(measurement: Measurement) -> bool:
         ) or Counter(  # an imported earlier measurement has responses but no population
             Response.objects.filter(measurement=locked).values_list("unit_id", "job_group")
         )
-        stored = generalise(atoms, _parents(), k)
+        stored = generalise(atoms, _parents(), shown, k)
         rows = list(
             Response.objects.filter(measurement=locked).values_list(
                 "pk", "unit_id", "job_group", "language", "submitted"

@@ -33,7 +33,7 @@ def carry_over(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("measurements", "0004_measurement_sealed_at_answersperday_turnout"),
+        ("measurements", "0004_sealing_turnout_answers_per_day"),
         ("survey", "0004_send_job_updated_at"),
     ]
 
