@@ -66,21 +66,22 @@ def end_collection(measurement: Measurement) -> int:
 def generalise(
     atoms: Mapping[Atom, int], parents: Mapping[int, int | None], shown: Set[int], k: int
 ) -> dict[Atom, Atom]:
-    """Where each atom's people are stored: (unit, job group) → (unit or an ancestor, job
-    group or ""). Pure; depends on the population and on which figures were published,
-    never on who answered.
+    """Where each atom's people are stored: (unit, job group) → (the deepest unit at or
+    above theirs whose figure was published, ""). Pure; depends on the population and on
+    what was published, never on who answered.
 
-    `shown`: the units whose figure (with everything below) was published. A person is
-    stored at the deepest shown unit at or above their own (else at the top of their tree):
-    each published figure is then exactly a sum of stored classes, so the stored responses
-    and the published figures cannot be subtracted from each other, and each class is a
-    remainder that the suppression keeps at 0 or at least k respondents. A class that still
-    has 1..k-1 people is lifted into the class above (at the top: into the largest top class).
+    `shown`: the units whose respondents figure with everything below was published. Each
+    stored class is then the remainder of a published unit (its figure minus those of the
+    published units below it): a class can be worked out from the published figures, so
+    the stored responses add nothing that could be combined with them (the span of what is
+    known is the same; the suppression's exact rules keep every remainder at 0 or at least
+    k respondents, docs/anonymity.md). For the same reason no job group is stored: a class
+    split by job group is not a published figure, and beside the organisation's figure for
+    a group it can single a person out (tests/survey/test_storage.py shows one).
 
-    Job groups are kept or blanked for the whole measurement, never in part (a group blanked
-    in one class only could be subtracted from the organisation's figure for the group): a
-    group is kept only if, in every class, its people and the people left without a kept
-    group are each 0 or at least k."""
+    A class that still has 1..k-1 people (possible only when some figure is shown where the
+    respondents figure is not) is lifted into the class above; at the top, into the largest
+    top class."""
     anchor: dict[int, int] = {}
 
     def anchored(unit: int) -> int:
@@ -98,42 +99,25 @@ def generalise(
         size: Counter[int] = Counter()
         for (unit, _group), people in atoms.items():
             size[stored_unit[unit]] += people
-        small = sorted((u for u, n in size.items() if 0 < n < k), key=lambda u: (-depth(u), u))
         tops = [u for u in size if parents.get(u) is None]
-        movable = [u for u in small if parents.get(u) is not None or len(tops) > 1]
-        if not movable:
+        small = sorted(
+            (u for u, n in size.items() if 0 < n < k and (parents.get(u) is not None
+                                                          or len(tops) > 1)),
+            key=lambda u: (-depth(u), u),
+        )  # fmt: skip
+        if not small:
             break
-        unit = movable[0]
+        unit = small[0]
         parent = parents.get(unit)
         target = (
             anchored(parent) if parent is not None
             else max((t for t in tops if t != unit), key=lambda t: (size[t], -t))
         )  # fmt: skip
+        logger.warning("sealing: a class of %d lifted from unit %d to %d", size[unit], unit, target)
         for origin, at in stored_unit.items():
             if at == unit:
                 stored_unit[origin] = target
-    classes: dict[int, Counter[str]] = defaultdict(Counter)
-    for (unit, group), people in atoms.items():
-        classes[stored_unit[unit]][group] += people
-    kept = {group for _unit, group in atoms if group}
-    while True:
-        blank = None
-        for groups in classes.values():
-            parts = [(people, group) for group, people in groups.items() if group in kept]
-            rest = sum(people for group, people in groups.items() if group not in kept)
-            too_small = sorted(part for part in parts if 0 < part[0] < k)
-            if too_small:
-                blank = too_small[0][1]
-            elif 0 < rest < k and parts:
-                blank = min(parts)[1]
-            if blank is not None:
-                break
-        if blank is None:
-            break
-        kept.discard(blank)
-    return {
-        (unit, group): (stored_unit[unit], group if group in kept else "") for unit, group in atoms
-    }
+    return {(unit, group): (stored_unit[unit], "") for unit, group in atoms}
 
 
 def language_kept(languages: Counter[str], k: int) -> bool:

@@ -5,44 +5,80 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('measurements', '0003_measurement_previous'),
-        ('organisation', '0001_initial'),
+        ("measurements", "0003_measurement_previous"),
+        ("organisation", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='measurement',
-            name='sealed_at',
+            model_name="measurement",
+            name="sealed_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.CreateModel(
-            name='AnswersPerDay',
+            name="AnswersPerDay",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField()),
-                ('count', models.PositiveIntegerField()),
-                ('measurement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answers_per_day', to='measurements.measurement')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField()),
+                ("count", models.PositiveIntegerField()),
+                (
+                    "measurement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="answers_per_day",
+                        to="measurements.measurement",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['day'],
-                'constraints': [models.UniqueConstraint(fields=('measurement', 'day'), name='unique_answers_per_day')],
+                "ordering": ["day"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("measurement", "day"), name="unique_answers_per_day"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Turnout',
+            name="Turnout",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('invited', models.PositiveIntegerField()),
-                ('answered', models.PositiveIntegerField(null=True)),
-                ('invited_below', models.PositiveIntegerField()),
-                ('answered_below', models.PositiveIntegerField(null=True)),
-                ('measurement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='turnout', to='measurements.measurement')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisation.unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("invited", models.PositiveIntegerField()),
+                ("answered", models.PositiveIntegerField(null=True)),
+                ("invited_below", models.PositiveIntegerField()),
+                ("answered_below", models.PositiveIntegerField(null=True)),
+                (
+                    "measurement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="turnout",
+                        to="measurements.measurement",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisation.unit",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('measurement', 'unit'), name='unique_turnout')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("measurement", "unit"), name="unique_turnout")
+                ],
             },
         ),
     ]
