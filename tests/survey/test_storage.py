@@ -44,7 +44,10 @@ def sealed(django_capture_on_commit_callbacks: Any) -> tuple[Measurement, Scenar
 def stored_people(measurement: Measurement, scenario: Scenario) -> dict[int, dict[str, object]]:
     """Which person each stored response is — known to the test only (each person's answers
     are unique), never to the attacker."""
-    by_vector = {tuple(person["vector"]): person for person in scenario.answered}  # type: ignore[arg-type]
+    by_vector: dict[tuple[object, ...], dict[str, object]] = {
+        tuple(person["vector"]): person  # type: ignore[arg-type]
+        for person in scenario.answered
+    }
     found = {}
     for response in Response.objects.filter(measurement=measurement).prefetch_related("answers"):
         answers = sorted(response.answers.all(), key=lambda a: a.item_version.item.key)
@@ -271,7 +274,7 @@ def test_sqlite_file_and_wal_hold_no_token_code_or_link(tmp_path: Path) -> None:
     secrets += [s.encode() for s in scenario["resume_hashes"]] + [scenario["key"].encode()]
     open_files = [tmp_path / "open", tmp_path / "open-wal"]  # while the connection was open
     assert all(path.exists() for path in open_files)
-    files = open_files + [tmp_path / "trivsel.sqlite3", tmp_path / "trivsel.sqlite3-wal"]
+    files = [*open_files, tmp_path / "trivsel.sqlite3", tmp_path / "trivsel.sqlite3-wal"]
     content = b"".join(path.read_bytes() for path in files if path.exists())
     assert len(content) > 100_000
     assert len(scenario["answered"]) > 50
