@@ -18,7 +18,7 @@ from django.db import connection
 
 from tests.anonymity import assert_no_link_from_responses_to_people
 from tests.survey.storage_scenario import Scenario, collect
-from trivsel.measurements.lifecycle import close_measurement
+from trivsel.measurements.lifecycle import advance_by_clock, close_measurement
 from trivsel.measurements.models import AnswersPerDay, Measurement, Participant, Turnout
 from trivsel.organisation.models import Unit
 from trivsel.results.audit import audit
@@ -185,6 +185,22 @@ def test_a_rebuild_after_the_seal_shows_exactly_what_was_shown(
     build_results(measurement)  # e.g. after a change of the unit mapping
     after = sorted(Result.objects.filter(measurement=measurement).values_list(*fields), key=str)
     assert after == before
+
+
+def test_a_measurement_closed_before_the_seal_existed_is_sealed_by_the_clock() -> None:
+    """An upgrade: a measurement closed and built by an older version still has its
+    invitations (tokens, codes, who answered). The clock's next run closes and seals it."""
+    measurement, scenario = collect()
+    Measurement.objects.filter(pk=measurement.pk).update(state=Measurement.State.CLOSED)
+    build_results(measurement)  # as the older version did; nothing deleted at close
+    assert Invitation.objects.filter(measurement=measurement).exists()
+    moved = advance_by_clock()
+    assert (measurement.pk, "sealed") in [(m.pk, what) for m, what in moved]
+    assert not Invitation.objects.filter(measurement=measurement).exists()
+    assert not ResumeKey.objects.filter(measurement=measurement).exists()
+    assert not Response.objects.filter(measurement=measurement, submitted=False).exists()
+    assert not [s for s in scenario.tokens + scenario.codes if s in _every_value()]
+    assert_no_link_from_responses_to_people()
 
 
 def _group(pairs: Any) -> list[tuple[int, list[int]]]:

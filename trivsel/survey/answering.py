@@ -5,8 +5,10 @@ tab, a replay) is refused and changes nothing."""
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TypeVar
 
 from django.db import transaction
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,6 +18,7 @@ from trivsel.measurements.models import Measurement
 from trivsel.survey.models import Answer, Invitation, Response, ResumeKey
 
 MAX_TEXT = 5000
+T = TypeVar("T", bound=Model)
 
 
 class SurveyRefused(Exception):
@@ -87,24 +90,35 @@ def pages_of(measurement: Measurement) -> list[list[ItemVersion]]:
 
 def draft_of(invitation: Invitation) -> Response | None:
     """The person's unfinished response, found by its keyed hash (no link is stored on the
-    invitation); none once the measurement's key is gone (after close)."""
-    key = ResumeKey.objects.filter(measurement_id=invitation.measurement_id).first()
-    if key is None:
+    invitation); none once the measurement's key is gone (after close). The key comes with
+    the invitation when it was loaded with `select_related("measurement__resume_key")`."""
+    try:
+        key = invitation.measurement.resume_key
+    except ResumeKey.DoesNotExist:
         return None
-    return Response.objects.filter(resume=key.hash(invitation.pk)).first()
+    return _one(Response.objects.filter(resume=key.hash(invitation.pk)))
+
+
+def _one(rows: QuerySet[T]) -> T | None:
+    """The row found by a unique value, without `first()`'s ORDER BY id (with which
+    PostgreSQL may walk the primary key instead of using the unique index)."""
+    return next(iter(rows[:1]), None)
 
 
 def _locked_invitation(invitation: Invitation) -> tuple[Invitation, ResumeKey]:
     locked = (
         Invitation.objects.select_for_update(of=("self",))
-        .select_related("measurement", "participant")
+        .select_related("measurement__resume_key", "participant")
         .get(pk=invitation.pk)
     )
     if locked.measurement.state != Measurement.State.OPEN:
         raise SurveyRefused(_("The survey is closed. Answers can no longer be given."))
     if locked.responded:
         raise SurveyRefused(_("You have already submitted your answers. Thank you!"))
-    key, _created = ResumeKey.objects.get_or_create(measurement_id=locked.measurement_id)
+    try:
+        key = locked.measurement.resume_key
+    except ResumeKey.DoesNotExist:  # opened before keys existed
+        key, _created = ResumeKey.objects.get_or_create(measurement_id=locked.measurement_id)
     return locked, key
 
 
@@ -119,7 +133,7 @@ def _check_revision(draft: Response | None, revision: int) -> None:
 def _draft(locked: Invitation, key: ResumeKey, revision: int, language: str) -> Response:
     """The person's draft (checked against the posted revision), created on the first save."""
     resume = key.hash(locked.pk)
-    draft = Response.objects.filter(resume=resume).first()
+    draft = _one(Response.objects.filter(resume=resume))
     _check_revision(draft, revision)
     if draft is None:
         draft = Response.objects.create(

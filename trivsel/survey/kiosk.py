@@ -116,7 +116,11 @@ def _kiosk_invitation(request: HttpRequest) -> Invitation | None:
     if pk is None:
         return None
     request.session.set_expiry(IDLE_SECONDS)  # idle time counts from the last page
-    return Invitation.objects.select_related("measurement__questionnaire").filter(pk=pk).first()
+    return (
+        Invitation.objects.select_related("measurement__questionnaire", "measurement__resume_key")
+        .filter(pk=pk)
+        .first()
+    )
 
 
 def kiosk_page(request: HttpRequest) -> HttpResponse:

@@ -141,6 +141,11 @@ def seal(measurement: Measurement, shown: Set[int]) -> bool:
             Measurement.State.CLOSED, Measurement.State.RELEASED,
         ):  # fmt: skip
             return False
+        if (
+            Invitation.objects.filter(measurement=locked).exists()
+            or ResumeKey.objects.filter(measurement=locked).exists()
+        ):  # closed before this step existed (an upgrade): the closing step comes first
+            end_collection(locked)
         atoms = Counter(
             Participant.objects.filter(measurement=locked).values_list("unit_id", "job_group")
         ) or Counter(  # an imported earlier measurement has responses but no population

@@ -60,7 +60,7 @@ def _linked_invitation(request: HttpRequest) -> Invitation | HttpResponse:
     if value is None or not value.isdigit():
         return render_survey(request, "survey/no_link.html", {}, status=400)
     invitation = (
-        Invitation.objects.select_related("measurement__questionnaire")
+        Invitation.objects.select_related("measurement__questionnaire", "measurement__resume_key")
         .filter(pk=int(value))
         .first()
     )

@@ -433,9 +433,7 @@ class Command(BaseCommand):
         acknowledged = sum(t.acknowledged for t in tallies)
         unacknowledged = sum(t.committed_unacknowledged for t in tallies)
         failures = [f for t in tallies for f in t.failures]
-        stored = Response.objects.filter(
-            measurement=measurement, submitted=True
-        ).count()
+        stored = Response.objects.filter(measurement=measurement, submitted=True).count()
         responded = Invitation.objects.filter(measurement=measurement, responded=True).count()
         self.stdout.write(f"  baseline: GET of the kiosk page           {baseline:8.1f} /s (1.00x)")
         for label, rate in (
