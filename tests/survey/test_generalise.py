@@ -51,8 +51,9 @@ def test_every_class_holds_k_people_and_lies_above_its_people(seed: int) -> None
     roots = [u for u in parents if parents[u] is None]
     if total >= k:
         assert all(people >= k for people in size.values()), (size, k)
-    elif len(roots) == 1:
+    elif total and len(roots) == 1:
         assert len(size) == 1  # fewer than k in all: one class, at the top
+
     # Where every remainder of the shown units already held k, nothing was lifted: each
     # person sits at the deepest shown unit at or above their own.
     def anchor(unit: int) -> int:

@@ -79,9 +79,10 @@ def generalise(
     split by job group is not a published figure, and beside the organisation's figure for
     a group it can single a person out (tests/survey/test_storage.py shows one).
 
-    A class that still has 1..k-1 people (possible only when some figure is shown where the
-    respondents figure is not) is lifted into the class above; at the top, into the largest
-    top class."""
+    A class that still has 1..k-1 people is lifted into the class above (at the top: into
+    the largest top class, or the smallest class below joins it). With the suppression's
+    own shown units that never happens to a class with responses (its remainder has 0 or at
+    least k respondents); it guards any other input, at the price of that class's figure."""
     anchor: dict[int, int] = {}
 
     def anchored(unit: int) -> int:
@@ -100,19 +101,18 @@ def generalise(
         for (unit, _group), people in atoms.items():
             size[stored_unit[unit]] += people
         tops = [u for u in size if parents.get(u) is None]
-        small = sorted(
-            (u for u, n in size.items() if 0 < n < k and (parents.get(u) is not None
-                                                          or len(tops) > 1)),
-            key=lambda u: (-depth(u), u),
-        )  # fmt: skip
-        if not small:
+        small = sorted((u for u, n in size.items() if 0 < n < k), key=lambda u: (-depth(u), u))
+        if not small or len(size) == 1:
             break
         unit = small[0]
         parent = parents.get(unit)
-        target = (
-            anchored(parent) if parent is not None
-            else max((t for t in tops if t != unit), key=lambda t: (size[t], -t))
-        )  # fmt: skip
+        if parent is not None:
+            target = anchored(parent)
+        elif len(tops) > 1:
+            target = max((t for t in tops if t != unit), key=lambda t: (size[t], -t))
+        else:  # the only top is too small: the smallest class below it joins it
+            below = [u for u in size if u != unit]
+            unit, target = min(below, key=lambda u: (size[u], u)), unit
         logger.warning("sealing: a class of %d lifted from unit %d to %d", size[unit], unit, target)
         for origin, at in stored_unit.items():
             if at == unit:
