@@ -1,5 +1,5 @@
-"""The vectorised engine: hand-computed cases, and agreement with the readable reference
-rules in trivsel.instruments.scoring on random data."""
+"""The vectorised engine and the live computation (`compute`): hand-computed cases, and
+agreement with the readable reference rules in trivsel.instruments.scoring on random data."""
 
 import math
 from decimal import Decimal
@@ -11,15 +11,8 @@ from hypothesis import strategies as st
 from scipy import stats as scipy_stats
 
 from trivsel.instruments import scoring
-from trivsel.results.engine import (
-    ItemSpec,
-    favourable_shares,
-    group_moments,
-    item_scores,
-    option_counts,
-    person_scores,
-    respondents,
-)
+from trivsel.results.compute import Data, Item, Outcome, Spec, compute, with_organisation
+from trivsel.results.engine import ItemSpec, item_scores, person_scores
 from trivsel.results.stats import cronbach_alpha, shown, shown_difference, welch
 from trivsel.results.tree import Tree
 
@@ -62,33 +55,84 @@ def test_person_scores_half_rule_and_sum_rule() -> None:
     assert summed[0, 0] == 10 and math.isnan(summed[1, 0])
 
 
-def test_group_moments_own_and_subtree_by_hand() -> None:
-    # Unit 1: persons 50 and 100; unit 3 (below 1): 25; unit 2: 80 and a missing score.
-    values = np.array([[50.0], [100], [25], [80], [NA]])
-    unit_of = np.array([1, 1, 3, 2, 2])
-    own, subtree = group_moments(values, unit_of, TREE)
-    assert own.n[:, 0].tolist() == [0, 2, 1, 1]
-    assert own.mean[1, 0] == 75 and own.sd[1, 0] == pytest.approx(35.3553, abs=1e-4)
-    assert math.isnan(own.sd[3, 0])  # one person: no standard deviation
-    assert subtree.n[:, 0].tolist() == [4, 3, 1, 1]
-    assert subtree.mean[1, 0] == pytest.approx(175 / 3)
-    assert subtree.sd[1, 0] == pytest.approx(38.1881, abs=1e-4)
-    assert subtree.mean[0, 0] == pytest.approx(255 / 4)
-    own_n, subtree_n = respondents(unit_of, TREE)
-    assert own_n.tolist() == [0, 2, 2, 1] and subtree_n.tolist() == [5, 3, 2, 1]
+def computed(
+    answers: list[list[float]], unit_of: list[int], specs: list[ItemSpec] | None = None,
+    parents: list[int] | None = None, outcome: str = "",
+) -> Outcome:  # fmt: skip
+    """The live computation (`compute`) with every cell shown (k = 1): one dimension per
+    item column ("d0", "d1", ...), mean rule, no job groups."""
+    matrix = np.array(answers, dtype=np.float64)
+    specs = specs or [EXTENT5] * matrix.shape[1]
+    spec = Spec(
+        items=[Item(f"i{c}", s, c, False) for c, s in enumerate(specs)],
+        dimensions=[(f"d{c}", "mean") for c in range(len(specs))],
+        outcome=outcome,
+    )
+    data = Data(matrix, np.array(unit_of, dtype=np.int64), np.zeros(len(unit_of), np.int64), [""])
+    return compute(spec, data, with_organisation(parents or [-1, 0, 0, 1]), 1, 1)
+
+
+def test_moments_own_and_subtree_by_hand() -> None:
+    # Unit 1: answers scoring 50 and 100; unit 3 (below 1): 25; unit 2: 75 and a missing one.
+    out = computed([[3.0], [1], [4], [2], [NA]], [1, 1, 3, 2, 2])
+    own, subtree = out.own.dimensions, out.subtree.dimensions
+    assert own.n[:4, -1, 0].tolist() == [0, 2, 1, 1]
+    assert own.mean[1, -1, 0] == 75 and own.sd[1, -1, 0] == pytest.approx(35.3553, abs=1e-4)
+    assert math.isnan(own.sd[3, -1, 0])  # one person: no standard deviation
+    assert subtree.n[:4, -1, 0].tolist() == [4, 3, 1, 1]
+    assert subtree.mean[1, -1, 0] == pytest.approx(175 / 3)
+    assert subtree.sd[1, -1, 0] == pytest.approx(38.1881, abs=1e-4)
+    assert subtree.mean[0, -1, 0] == pytest.approx(250 / 4)
+    assert subtree.mean[out.organisation, -1, 0] == pytest.approx(250 / 4)
+    assert out.own.respondents[:4, -1].tolist() == [0, 2, 2, 1]
+    assert out.subtree.respondents[:4, -1].tolist() == [5, 3, 2, 1]
 
 
 def test_favourable_shares_and_option_counts_by_hand() -> None:
-    answers = np.array([[1.0], [2], [3], [4], [NA], [5], [1]])
-    unit_of = np.array([1, 1, 1, 1, 1, 3, 2])
-    own, subtree = favourable_shares(item_scores(answers, [EXTENT5]), unit_of, TREE)
-    assert own.n[1, 0] == 4  # the missing answer is not counted
-    assert (own.favourable[1, 0], own.neutral[1, 0], own.unfavourable[1, 0]) == (0.5, 0.25, 0.25)
-    assert subtree.n[1, 0] == 5 and subtree.unfavourable[1, 0] == pytest.approx(2 / 5)
-    assert subtree.favourable[0, 0] == pytest.approx(3 / 6)
-    counts_own, counts_subtree = option_counts(answers, 0, [1, 2, 3, 4, 5], unit_of, TREE)
-    assert counts_own[1].tolist() == [1, 1, 1, 1, 0]
-    assert counts_subtree[0].tolist() == [2, 1, 1, 1, 1]
+    out = computed([[1.0], [2], [3], [4], [NA], [5], [1]], [1, 1, 1, 1, 1, 3, 2])
+    own, subtree = out.own, out.subtree
+    assert own.items.n[1, -1, 0] == 4  # the missing answer is not counted
+    shares = (own.favourable[1, -1, 0], own.neutral[1, -1, 0], own.unfavourable[1, -1, 0])
+    assert shares == (0.5, 0.25, 0.25)
+    assert subtree.items.n[1, -1, 0] == 5
+    assert subtree.unfavourable[1, -1, 0] == pytest.approx(2 / 5)
+    assert subtree.favourable[0, -1, 0] == pytest.approx(3 / 6)
+    columns = [value for _item, value in out.option_columns]
+    assert own.options[1, -1, :].tolist() == [
+        {1: 1, 2: 1, 3: 1, 4: 1, 5: 0}[value] for value in columns
+    ]
+    assert subtree.options[0, -1, :].tolist() == [
+        {1: 2, 2: 1, 3: 1, 4: 1, 5: 1}[value] for value in columns
+    ]
+
+
+def test_favourable_follows_the_scale_in_the_reference_and_the_engine() -> None:
+    """On a 0-4 scale (the short form) the top quarter is 3 and up, as in the engine."""
+    short = ItemSpec({0: 0, 1: 1, 2: 2, 3: 3, 4: 4})
+    answers: list[list[float]] = [[0.0], [1.0], [2.0], [3.0], [4.0]]
+    reference = scoring.favourable_shares([float(a[0]) for a in answers], short)
+    assert reference is not None and (reference.favourable, reference.unfavourable) == (0.4, 0.4)
+    out = computed(answers, [1] * 5, [short])
+    assert out.own.favourable[1, -1, 0] == pytest.approx(reference.favourable)
+    assert out.own.unfavourable[1, -1, 0] == pytest.approx(reference.unfavourable)
+
+
+def test_key_drivers_by_hand_in_the_live_computation() -> None:
+    """Pearson's r of each dimension with the outcome over a unit's subtree, from 30 people
+    who have both; one dimension rises with the outcome, one falls, one does not vary."""
+    rng = np.random.default_rng(3)
+    outcome = rng.integers(1, 6, size=40).astype(np.float64)
+    answers = np.column_stack([outcome, 6 - outcome, np.full(40, 3.0), outcome]).tolist()
+    answers[0][3] = NA  # the fourth dimension: one person without it
+    out = computed(answers, [1] * 20 + [3] * 20, outcome="d0")
+    r, n = out.drivers
+    assert r[1, 0] == pytest.approx(1) and r[1, 1] == pytest.approx(-1)
+    assert math.isnan(r[1, 2])  # does not vary
+    assert n[1, 3] == 39 and r[1, 3] == pytest.approx(1)
+    expected = np.corrcoef(np.array(answers)[1:, 0], np.array(answers)[1:, 3])[0, 1]
+    assert r[1, 3] == pytest.approx(expected)
+    assert math.isnan(r[3, 0])  # unit 3 alone: 20 people, fewer than 30
+    assert r[out.organisation, 1] == pytest.approx(-1)
 
 
 def test_welch_matches_scipy_on_raw_scores() -> None:
@@ -145,13 +189,31 @@ def test_engine_agrees_with_the_reference_rules(
             [scoring.item_score(v, scale, r) for v, r in zip(row, reversed_items, strict=True)]
         )
         assert (reference is None and math.isnan(got)) or got == pytest.approx(reference)
-    own, _subtree = group_moments(
-        engine[:, None], np.zeros(len(rows), dtype=np.int64), Tree.from_parents([-1])
+    # The live computation's group figure for the same people: the mean of the person
+    # scores, as the reference's group score.
+    out = computed([[NA if v is None else v for v in row] for row in rows], [1] * len(rows),
+                   specs, parents=[-1, 0])  # fmt: skip
+    persons = [None if math.isnan(s) else float(s) for s in engine]
+    expected = scoring.group_score(persons)
+    got = out.own.items.mean  # (per item) and the dimension of all four items:
+    spec4 = Spec(
+        items=[Item(f"i{c}", s, 0, False) for c, s in enumerate(specs)],
+        dimensions=[("d", "mean")],
     )
-    expected = scoring.group_score([None if math.isnan(s) else float(s) for s in engine])
-    assert (expected is None and math.isnan(own.mean[0, 0])) or own.mean[0, 0] == pytest.approx(
-        expected
-    )
+    data = Data(answers, np.ones(len(rows), np.int64), np.zeros(len(rows), np.int64), [""])
+    dimension = compute(spec4, data, with_organisation([-1, 0]), 1, 1).own.dimensions
+    assert got.shape[-1] == 4
+    mean = dimension.mean[1, -1, 0]
+    assert (expected is None and math.isnan(mean)) or mean == pytest.approx(expected)
+    # ...and each item's favourable share as the reference's, on the item's scale
+    for column, item_spec in enumerate(specs):
+        scores = [scoring.item_score(row[column], item_spec, item_spec.reverse) for row in rows]
+        shares = scoring.favourable_shares(scores, item_spec)
+        if shares is None:
+            assert out.own.items.n[1, -1, column] == 0
+        else:
+            assert out.own.favourable[1, -1, column] == pytest.approx(shares.favourable)
+            assert out.own.unfavourable[1, -1, column] == pytest.approx(shares.unfavourable)
 
 
 def test_compare_flags_like_the_scalar_test_element_wise() -> None:
@@ -177,19 +239,3 @@ def test_compare_flags_like_the_scalar_test_element_wise() -> None:
             assert result.p[i] == pytest.approx(scalar.p)
         assert bool(result.flagged[i]) == scalar.flagged
     assert result.flagged.tolist() == [True, False, False, False]
-
-
-def test_key_drivers_by_hand() -> None:
-    from trivsel.results.stats import key_drivers
-
-    outcome = np.array([10.0, 20, 30, 40, 50, NA])
-    persons = np.column_stack([
-        [1.0, 2, 3, 4, 5, 6],  # rises with the outcome: r = 1
-        [5.0, 4, 3, 2, 1, 0],  # falls: r = -1
-        [1.0, 1, 1, 1, 1, 1],  # does not vary: no r
-        [NA, NA, 3, 4, 5, 6],  # only 3 with both: fewer than min_n
-    ])  # fmt: skip
-    r, n = key_drivers(persons, outcome, min_n=4)
-    assert r[0] == pytest.approx(1) and r[1] == pytest.approx(-1)
-    assert math.isnan(r[2]) and math.isnan(r[3])
-    assert n.tolist() == [5, 5, 5, 3]

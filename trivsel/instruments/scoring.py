@@ -85,13 +85,21 @@ class Shares:
     answered: int
 
 
+FAVOURABLE_FROM, UNFAVOURABLE_TO = 75.0, 25.0  # per cent of a scale's range
+
+
 def favourable_shares(
-    item_scores: Sequence[Score], favourable_from: float = 75, unfavourable_to: float = 25
+    item_scores: Sequence[Score], scale: ScaleScoring | None = None
 ) -> Shares | None:
-    """Shares (0-1) of favourable, neutral and unfavourable answers among those answered."""
+    """Shares (0-1) of favourable, neutral and unfavourable answers among those answered:
+    favourable from three quarters of the scale's range up (the top two answers of five),
+    unfavourable up to a quarter. Without a scale, scores are 0-100."""
     answered = [score for score in item_scores if score is not None]
     if not answered:
         return None
+    low, high = (0.0, 100.0) if scale is None else (scale.lowest, scale.highest)
+    favourable_from = low + (high - low) * FAVOURABLE_FROM / 100
+    unfavourable_to = low + (high - low) * UNFAVOURABLE_TO / 100
     total = len(answered)
     favourable = sum(1 for score in answered if score >= favourable_from)
     unfavourable = sum(1 for score in answered if score <= unfavourable_to)

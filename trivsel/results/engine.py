@@ -9,9 +9,19 @@ Inputs
   rule ("mean": COPSOQ half rule; "sum": all items answered).
 - unit of each respondent (index into the Tree), and optionally a background group index.
 
-Figures per unit come twice: for the unit's own respondents and for its whole subtree.
-Everything is computed from counts, sums and sums of squares, which add up the tree.
+Figures per unit (`compute.py`) come twice: for the unit's own respondents and for its
+whole subtree, from counts, sums and sums of squares, which add up the tree.
 """
+
+__all__ = [
+    "FAVOURABLE_FROM",
+    "UNFAVOURABLE_TO",
+    "ItemSpec",
+    "Moments",
+    "item_scores",
+    "moments",
+    "person_scores",
+]
 
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,11 +29,9 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from trivsel.instruments.scoring import ScaleScoring
-from trivsel.results.tree import Tree
+from trivsel.instruments.scoring import FAVOURABLE_FROM, UNFAVOURABLE_TO, ScaleScoring
 
 Matrix = NDArray[np.float64]
-FAVOURABLE_FROM, UNFAVOURABLE_TO = 75.0, 25.0
 
 
 @dataclass(frozen=True)
@@ -95,74 +103,3 @@ def moments(n: Matrix, total: Matrix, squares: Matrix) -> Moments:
         mean = np.where(n > 0, total / n, np.nan)
         variance = np.where(n > 1, (squares - n * mean**2) / (n - 1), np.nan)
     return Moments(n, mean, np.sqrt(np.maximum(variance, 0.0)))
-
-
-def _sums(values: Matrix, unit_of: NDArray[np.int64], units: int) -> tuple[Matrix, ...]:
-    present = ~np.isnan(values)
-    filled = np.where(present, values, 0.0)
-    shape = (units, values.shape[1])
-    n, total, squares = np.zeros(shape), np.zeros(shape), np.zeros(shape)
-    np.add.at(n, unit_of, present.astype(np.float64))
-    np.add.at(total, unit_of, filled)
-    np.add.at(squares, unit_of, filled * filled)
-    return n, total, squares
-
-
-def group_moments(
-    values: Matrix, unit_of: NDArray[np.int64], tree: Tree
-) -> tuple[Moments, Moments]:
-    """Mean, sd and n of each column (person scores or item scores) per unit, for the
-    unit's own respondents and for its subtree."""
-    n, total, squares = _sums(values, unit_of, len(tree))
-    own = moments(n, total, squares)
-    subtree = moments(
-        tree.subtree_totals(n), tree.subtree_totals(total), tree.subtree_totals(squares)
-    )
-    return own, subtree
-
-
-def respondents(unit_of: NDArray[np.int64], tree: Tree) -> tuple[Matrix, Matrix]:
-    own = np.bincount(unit_of, minlength=len(tree)).astype(np.float64)
-    return own, tree.subtree_totals(own)
-
-
-@dataclass(frozen=True)
-class Shares:
-    """Per unit × item: answered n, favourable / neutral / unfavourable shares (0-1)."""
-
-    n: Matrix
-    favourable: Matrix
-    neutral: Matrix
-    unfavourable: Matrix
-
-
-def favourable_shares(
-    scores: Matrix, unit_of: NDArray[np.int64], tree: Tree
-) -> tuple[Shares, Shares]:
-    present = ~np.isnan(scores)
-    with np.errstate(invalid="ignore"):
-        good = (scores >= FAVOURABLE_FROM) & present
-        bad = (scores <= UNFAVOURABLE_TO) & present
-    counts = []
-    for flags in (present, good, bad):
-        own = np.zeros((len(tree), scores.shape[1]))
-        np.add.at(own, unit_of, flags.astype(np.float64))
-        counts.append(own)
-    result = []
-    for n, fav, unfav in (counts, [tree.subtree_totals(c) for c in counts]):
-        with np.errstate(invalid="ignore", divide="ignore"):
-            f = np.where(n > 0, fav / n, np.nan)
-            u = np.where(n > 0, unfav / n, np.nan)
-        result.append(Shares(n, f, 1 - f - u, u))
-    return result[0], result[1]
-
-
-def option_counts(
-    answers: Matrix, column: int, values: Sequence[int], unit_of: NDArray[np.int64], tree: Tree
-) -> tuple[Matrix, Matrix]:
-    """Per unit × response option: how many chose it (own and subtree)."""
-    raw = answers[:, column]
-    own = np.zeros((len(tree), len(values)))
-    for index, value in enumerate(values):
-        np.add.at(own[:, index], unit_of, (raw == value).astype(np.float64))
-    return own, tree.subtree_totals(own)

@@ -169,24 +169,3 @@ def differences_at(
 ) -> Differences:  # fmt: skip
     """Differences for the cells at flat indices (ascending); none elsewhere."""
     return Differences(shape, flat, value, p)
-
-
-def key_drivers(
-    persons: NDArray[np.float64], outcome: NDArray[np.float64], min_n: int = 30
-) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """How strongly each dimension goes with an outcome (e.g. job satisfaction): Pearson's r
-    between person scores, over the people who have both, and that n; r is nan where n is
-    below min_n (too few for a stable correlation) or a side does not vary."""
-    columns = persons.shape[1]
-    r = np.full(columns, np.nan)
-    n = np.zeros(columns)
-    for column in range(columns):
-        both = ~np.isnan(persons[:, column]) & ~np.isnan(outcome)
-        n[column] = both.sum()
-        if n[column] < max(min_n, 3):
-            continue
-        x, y = persons[both, column], outcome[both]
-        if x.std() == 0 or y.std() == 0:
-            continue
-        r[column] = float(np.corrcoef(x, y)[0, 1])
-    return r, n

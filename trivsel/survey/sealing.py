@@ -197,7 +197,13 @@ def _move_answers(pairs: list[tuple[int, int]]) -> None:
     with connection.cursor() as cursor:
         cursor.execute("CREATE TEMPORARY TABLE trivsel_seal (old_id bigint, new_id bigint)")
         try:
-            cursor.executemany("INSERT INTO trivsel_seal (old_id, new_id) VALUES (%s, %s)", pairs)
+            for start in range(0, len(pairs), 1000):  # many rows per statement
+                chunk = pairs[start : start + 1000]
+                cursor.execute(
+                    "INSERT INTO trivsel_seal (old_id, new_id) VALUES "
+                    + ", ".join(["(%s, %s)"] * len(chunk)),
+                    [value for pair in chunk for value in pair],
+                )
             cursor.execute("CREATE INDEX trivsel_seal_old ON trivsel_seal (old_id)")
             cursor.execute(
                 f"INSERT INTO {answers} (response_id, {', '.join(copied)}) "
