@@ -134,7 +134,7 @@ def test_stored_classes_and_published_figures_cannot_be_combined(
     assert len(published) >= 4 and len(classes) >= 3
     assert audit(cells, counts, k) is None
     # The oracle has teeth: the same figures beside the responses stored with their own
-    # unit and job group give a leader's answers away.
+    # unit and job group give a group of fewer than k away.
     raw = [frozenset([at[atom]]) for atom in atoms]
     found = audit(cells[: len(published)] + raw, counts, k)
     assert found is not None and found.respondents < k
