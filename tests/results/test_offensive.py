@@ -26,10 +26,10 @@ from trivsel.measurements.lifecycle import create_measurement
 from trivsel.measurements.models import Measurement
 from trivsel.organisation.models import Unit
 from trivsel.results.build import build_results, measurement_spec
+from trivsel.results.columns import engine_items
 from trivsel.results.compute import Data, Spec, compute, with_organisation
 from trivsel.results.models import Result
 from trivsel.results.rows import Units, records
-from trivsel.results.scorefile import engine_items
 from trivsel.survey.models import Answer, Response
 
 pytestmark = pytest.mark.django_db

@@ -150,7 +150,8 @@ def send_due(measurement: Measurement, now: datetime) -> list[str]:
     """For an open measurement: start the invitations if nobody has, and each scheduled
     reminder whose time has come, once. Returns what was started."""
     from trivsel.survey.models import Invitation, SendJob
-    from trivsel.survey.sending import running_job, start_send_job
+    from trivsel.survey.sending import running_job
+    from trivsel.survey.tasks import start_send_job
 
     locked = Measurement.objects.select_for_update().get(pk=measurement.pk)
     if locked.state != State.OPEN or running_job(locked) is not None:

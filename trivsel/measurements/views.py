@@ -15,7 +15,8 @@ from trivsel.measurements.models import Measurement, UnitValidation
 from trivsel.organisation.models import Unit
 from trivsel.survey.letters import needs_letter, render_letters
 from trivsel.survey.models import SendJob
-from trivsel.survey.sending import running_job, start_send_job
+from trivsel.survey.sending import running_job
+from trivsel.survey.tasks import start_send_job
 
 MANAGE = Capability.MANAGE_MEASUREMENTS
 ACTIONS: dict[str, Callable[[Measurement], object]] = {

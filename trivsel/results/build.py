@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 from trivsel.instruments.models import Dimension, Index, ItemVersion
 from trivsel.measurements.models import Measurement, Participant
 from trivsel.organisation.models import Unit
+from trivsel.results.columns import column_under, engine_items, option_values
 from trivsel.results.compute import (
     Data,
     Earlier,
@@ -29,7 +30,6 @@ from trivsel.results.compute import (
 )
 from trivsel.results.models import Built, Hidden, Result, UnitMapping
 from trivsel.results.rows import BLOCKS, ORGANISATION, Record, Units, hidden_records, records
-from trivsel.results.scorefile import column_under, engine_items, option_values
 from trivsel.results.stats import compare
 from trivsel.results.suppression import PROTECTS
 from trivsel.results.tree import Tree
@@ -435,24 +435,6 @@ def _result(measurement: Measurement, record: Record, unit_ids: dict[str, int]) 
         comparisons=comparisons or None,
         **{name: record.get(name) for name in FIGURES},
     )
-
-
-def rebuild_after_mapping_change() -> None:
-    """HR changed the unit mapping: every measurement with results is built again (in the
-    background), since any of them may compare with an earlier one through it."""
-    from trivsel.results.tasks import build_results_task
-
-    pks = list(
-        Measurement.objects.filter(
-            state__in=[Measurement.State.CLOSED, Measurement.State.RELEASED]
-        ).values_list("pk", flat=True)
-    )
-
-    def enqueue() -> None:
-        for pk in pks:
-            build_results_task.enqueue(pk)
-
-    transaction.on_commit(enqueue)
 
 
 def refresh_previous(measurement: Measurement) -> int:

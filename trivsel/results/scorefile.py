@@ -21,8 +21,8 @@ from numpy.typing import NDArray
 from trivsel.instruments.bank_format import check_document
 from trivsel.organisation.importing.files import Table, read_table
 from trivsel.organisation.importing.problems import Problem
-from trivsel.results import engine
-from trivsel.results.compute import Data, Item, Spec, compute, with_organisation
+from trivsel.results.columns import OPTION_SEPARATOR, engine_items
+from trivsel.results.compute import Data, Spec, compute, with_organisation
 from trivsel.results.rows import COLUMNS, Units, records
 
 UNIT_HEADINGS = {"code": ("code", "kode", "enhedskode"), "parent": ("parent", "overordnet"),
@@ -69,61 +69,6 @@ def load_questionnaire(data: bytes, filename: str) -> tuple[Spec | None, list[Pr
 
 # Between a multiple-choice question's key and an option's value in the key of that option's
 # column (`apv.bullying.from:3`); never part of an item key (KEY_PATTERN).
-OPTION_SEPARATOR = ":"
-NOT_EXPOSED, EXPOSED = 100.0, 0.0
-NAMED = {0: 0.0, 1: 100.0}  # a multiple-choice option's column: not named, named
-
-
-def engine_items(
-    key: str, options: Sequence[dict[str, Any]], multiple: bool, reverse: bool,
-    dimension: int, sensitive: bool,
-) -> list[Item]:  # fmt: skip
-    """The engine's columns for one question, the same rule for a bank document and for a
-    measurement's questionnaire (docs/itembank-format.md, "How answers are computed"):
-
-    - one choice from a scale with scored options: one column, scored by the scale;
-    - an exposure question (sensitive, one choice, no option scored, e.g. "have you been
-      bullied?"): one column in which the *last* option (not exposed) scores 100 and every
-      other (exposed, however often) 0, so the unfavourable share is the share exposed
-      and the option shares are kept;
-    - multiple choice: one 0/1 column per option, in the scale's order, keyed
-      `option_key(key, value)`: 1 where the respondent named the option, 0 where they
-      answered without naming it, so the mean / 100 is the share naming it.
-
-    Exposure and multiple-choice columns join no dimension (their scores are shares, not
-    a scale) and ignore `reverse`. Any other question (one choice, nothing scored, not
-    sensitive) has no column."""
-    if multiple:
-        return [
-            Item(option_key(key, value), engine.ItemSpec(NAMED), -1, sensitive)
-            for value in option_values(options)
-        ]
-    scores = {o["value"]: o["score"] for o in options if o.get("score") is not None}
-    if scores:
-        return [Item(key, engine.ItemSpec(scores, reverse=reverse), dimension, sensitive)]
-    if sensitive and len(options) >= 2:
-        *exposed, never = option_values(options)
-        scores = {value: EXPOSED for value in exposed} | {never: NOT_EXPOSED}
-        return [Item(key, engine.ItemSpec(scores), -1, sensitive)]
-    return []
-
-
-def option_values(options: Sequence[dict[str, Any]]) -> list[int]:
-    """A scale's answer values in display order: a multiple-choice question's columns."""
-    return [int(option["value"]) for option in options]
-
-
-def option_key(key: str, value: int) -> str:
-    return f"{key}{OPTION_SEPARATOR}{value}"
-
-
-def column_under(column_key: str, item_key: str) -> str:
-    """The key of the same column under another item key (the question's key in another
-    measurement): an option's column keeps its option; no key ("") stays none."""
-    _key, separator, value = column_key.partition(OPTION_SEPARATOR)
-    return f"{item_key}{separator}{value}" if item_key else ""
-
-
 @dataclass
 class Responses:
     answers: NDArray[np.float64]

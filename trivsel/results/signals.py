@@ -5,8 +5,8 @@ from typing import Any
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from trivsel.results.build import rebuild_after_mapping_change
 from trivsel.results.models import UnitMapping
+from trivsel.results.tasks import rebuild_after_mapping_change
 
 
 @receiver(post_save, sender=UnitMapping)

@@ -1,3 +1,4 @@
+from django.db import transaction
 from django_tasks import task
 
 from trivsel.measurements.models import Measurement
@@ -13,3 +14,19 @@ def build_results_task(measurement_id: int) -> int:
     rows = build_results(measurement)
     seal_after_build(measurement)
     return rows
+
+
+def rebuild_after_mapping_change() -> None:
+    """HR changed the unit mapping: every measurement with results is built again (in the
+    background), since any of them may compare with an earlier one through it."""
+    pks = list(
+        Measurement.objects.filter(
+            state__in=[Measurement.State.CLOSED, Measurement.State.RELEASED]
+        ).values_list("pk", flat=True)
+    )
+
+    def enqueue() -> None:
+        for pk in pks:
+            build_results_task.enqueue(pk)
+
+    transaction.on_commit(enqueue)

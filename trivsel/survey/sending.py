@@ -123,14 +123,6 @@ def run_send_job(job: SendJob) -> SendJob:
     return job
 
 
-def start_send_job(measurement: Measurement, kind: str) -> SendJob:
-    from trivsel.survey.tasks import send_job
-
-    job = SendJob.objects.create(measurement=measurement, kind=kind)
-    transaction.on_commit(lambda: send_job.enqueue(job.pk))
-    return job
-
-
 def running_job(measurement: Measurement) -> SendJob | None:
     """The sending job that is really under way for this measurement, if any."""
     unfinished = SendJob.objects.filter(

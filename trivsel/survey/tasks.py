@@ -1,8 +1,10 @@
 import logging
 
+from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from trivsel.measurements.models import Measurement
 from trivsel.survey.models import SendJob
 from trivsel.survey.sending import run_send_job
 
@@ -20,3 +22,10 @@ def send_job(job_id: int) -> None:
             status=SendJob.Status.FAILED, message=str(error), finished_at=timezone.now()
         )
         raise
+
+
+def start_send_job(measurement: Measurement, kind: str) -> SendJob:
+    """A sending job, queued to start once the current transaction commits."""
+    job = SendJob.objects.create(measurement=measurement, kind=kind)
+    transaction.on_commit(lambda: send_job.enqueue(job.pk))
+    return job
