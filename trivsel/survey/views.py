@@ -172,7 +172,10 @@ def page(request: HttpRequest, invitation: Invitation, place: Place) -> HttpResp
         return stop
     language = survey_language(request)
     pages = pages_of(invitation.measurement)
-    draft = draft_of(invitation)
+    posted = request.method == "POST"
+    # A POST names its page and revision, and `save_page` reads the draft under its lock:
+    # the draft and its saved answers are read here only to show a page.
+    draft = None if posted else draft_of(invitation)
     default_page = draft.page if draft else 1
     try:
         number = min(
@@ -184,50 +187,59 @@ def page(request: HttpRequest, invitation: Invitation, place: Place) -> HttpResp
     if number > len(pages):
         return redirect(place.submit_url)
     versions = pages[number - 1]
-    revision = draft.revision if draft else 0
-    shown = _questions_with_answers(draft, versions, language)
-    if request.method == "POST":
-        answers = parse_page(versions, dict(request.POST.lists()))
-        if answers.errors:
-            unknown = [
-                name for name in answers.errors if name not in {field_name(v) for v in versions}
-            ]
-            if unknown:
-                return render_survey(
-                    request,
-                    "survey/refused.html",
-                    {"message": answers.errors[unknown[0]], "measurement": invitation.measurement},
-                    status=400,
-                    place=place,
-                )
-            shown = questions(versions, language)
-            for question in shown:
-                question.chosen = set(request.POST.getlist(question.field_name))
-                question.text_value = request.POST.get(question.field_name, "")
-                question.error = answers.errors.get(question.field_name, "")
-            return render_survey(
-                request,
-                "survey/page.html",
-                _page_context(invitation, shown, number, len(pages), revision),
-                status=400,
-                place=place,
-            )
-        step = -1 if "previous" in request.POST else 1
-        try:
-            save_page(
-                invitation, versions, answers, int(request.POST.get("revision", -1)),
-                number + step, language,
-            )  # fmt: skip
-        except SurveyRefused as refused:
-            messages.warning(request, str(refused))
-            return redirect(f"{place.page_url}?page={number}")
-        return redirect(f"{place.page_url}?page={number + step}")
+    if posted:
+        return _save(request, invitation, place, versions, number, len(pages), language)
     return render_survey(
         request,
         "survey/page.html",
-        _page_context(invitation, shown, number, len(pages), revision),
+        _page_context(
+            invitation, _questions_with_answers(draft, versions, language), number, len(pages),
+            draft.revision if draft else 0,
+        ),
         place=place,
-    )
+    )  # fmt: skip
+
+
+def _save(
+    request: HttpRequest, invitation: Invitation, place: Place, versions: list[ItemVersion],
+    number: int, count: int, language: str,
+) -> HttpResponse:  # fmt: skip
+    """A posted page: saved and on to the next (or previous), or shown again with what is
+    wrong, or refused."""
+    answers = parse_page(versions, dict(request.POST.lists()))
+    if answers.errors:
+        unknown = [name for name in answers.errors if name not in {field_name(v) for v in versions}]
+        if unknown:
+            return render_survey(
+                request,
+                "survey/refused.html",
+                {"message": answers.errors[unknown[0]], "measurement": invitation.measurement},
+                status=400,
+                place=place,
+            )
+        shown = questions(versions, language)
+        for question in shown:
+            question.chosen = set(request.POST.getlist(question.field_name))
+            question.text_value = request.POST.get(question.field_name, "")
+            question.error = answers.errors.get(question.field_name, "")
+        draft = draft_of(invitation)
+        return render_survey(
+            request,
+            "survey/page.html",
+            _page_context(invitation, shown, number, count, draft.revision if draft else 0),
+            status=400,
+            place=place,
+        )
+    step = -1 if "previous" in request.POST else 1
+    try:
+        save_page(
+            invitation, versions, answers, int(request.POST.get("revision", -1)), number + step,
+            language,
+        )  # fmt: skip
+    except SurveyRefused as refused:
+        messages.warning(request, str(refused))
+        return redirect(f"{place.page_url}?page={number}")
+    return redirect(f"{place.page_url}?page={number + step}")
 
 
 def _page_context(
@@ -248,16 +260,16 @@ def submit_page(request: HttpRequest, invitation: Invitation, place: Place) -> H
     stop = ended(request, invitation, place)
     if stop is not None:
         return stop
-    pages = pages_of(invitation.measurement)
-    draft = draft_of(invitation)
-    revision = draft.revision if draft else 0
-    if request.method == "POST":
+    if request.method == "POST":  # `submit` reads the draft under its lock
         try:
             submit(invitation, int(request.POST.get("revision", -1)), survey_language(request))
         except SurveyRefused as refused:
             messages.warning(request, str(refused))
             return redirect(place.submit_url)
         return redirect(place.page_url)
+    pages = pages_of(invitation.measurement)
+    draft = draft_of(invitation)
+    revision = draft.revision if draft else 0
     answered = Answer.objects.filter(response=draft).count() if draft else 0
     total = sum(len(versions) for versions in pages)
     context = {
