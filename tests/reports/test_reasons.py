@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 
 from trivsel.measurements.models import Measurement
 from trivsel.organisation.models import Unit
-from trivsel.results.models import Built, Hidden, Result
+from trivsel.results.models import Build, Hidden, Result
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,7 @@ def test_the_stored_reasons_are_the_true_ones(released: Measurement) -> None:
     assert hidden[("SO-N", "respondents")] == "protects"
     assert ("SO-S", "respondents") not in hidden  # fewer than 5: nothing stored about it
     assert not Result.objects.filter(unit__code__in=["SO-N", "SO-S"]).exists()
-    assert Built.objects.get(measurement=released).rows == Result.objects.count()
+    assert Build.objects.get(measurement=released).rows == Result.objects.count()
 
 
 def test_the_report_page_says_each_true_reason(
@@ -71,7 +71,7 @@ def test_a_hidden_unit_names_the_unit_with_nearly_the_same_people(
 def test_results_not_built_yet_say_so(released: Measurement, clients: dict[str, Client]) -> None:
     Result.objects.filter(measurement=released).delete()
     Hidden.objects.filter(measurement=released).delete()
-    Built.objects.filter(measurement=released).delete()
+    Build.objects.filter(measurement=released).delete()
     department = page(clients["hr"], released, "SO")
     assert "The results have not been built yet" in department
     assert "fewer than 5" not in department

@@ -25,7 +25,7 @@ from trivsel.instruments.models import ItemVersion
 from trivsel.measurements.lifecycle import create_measurement
 from trivsel.measurements.models import Measurement
 from trivsel.organisation.models import Unit
-from trivsel.results.build import build_results, measurement_spec
+from trivsel.results.build import Questions, build_results
 from trivsel.results.columns import engine_items
 from trivsel.results.compute import Data, Spec, compute, with_organisation
 from trivsel.results.models import Result
@@ -158,7 +158,8 @@ def test_one_column_per_source_and_last_times_figure_for_the_same_source(
     answer(last, org["U3"], [1] * 12 + [NO] * 18, [[1]] * 6 + [[3]] * 6)
     build_results(last)
     measurement = apv_measurement("APV 2026", 1)
-    spec, versions = measurement_spec(measurement)
+    questions = Questions.load(measurement)
+    spec, versions = questions.spec, questions.columns
     assert [item.key for item in spec.items] == [EXPOSURE] + [f"{FROM}:{s}" for s in range(1, 5)]
     assert [v.item.key for v in versions] == [EXPOSURE] + [FROM] * 4
     assert all(item.sensitive and item.dimension == -1 for item in spec.items)

@@ -22,8 +22,9 @@ from trivsel.measurements.lifecycle import advance_by_clock, close_measurement
 from trivsel.measurements.models import AnswersPerDay, Measurement, Participant, Turnout
 from trivsel.organisation.models import Unit
 from trivsel.results.audit import audit
-from trivsel.results.build import build_results, published_units
+from trivsel.results.build import build_results
 from trivsel.results.models import Result
+from trivsel.results.read import units_shown
 from trivsel.survey.models import Answer, Invitation, Response, ResumeKey
 from trivsel.survey.sealing import generalise
 
@@ -67,7 +68,7 @@ def test_every_stored_combination_matches_at_least_k_participants(
     # The attacker knows the code: where each atom's people are stored (the population and
     # the published results are in the database).
     where = generalise(atoms, dict(Unit.objects.values_list("pk", "parent_id")),
-                       published_units(measurement), k)  # fmt: skip
+                       units_shown(measurement), k)  # fmt: skip
     participants: Counter[tuple[int, str]] = Counter()
     for atom, people in atoms.items():
         participants[where[atom]] += people
@@ -126,7 +127,7 @@ def test_stored_classes_and_published_figures_cannot_be_combined(
         Participant.objects.filter(measurement=measurement).values_list("unit_id", "job_group")
     )
     where = generalise(population, dict(Unit.objects.values_list("pk", "parent_id")),
-                       published_units(measurement), k)  # fmt: skip
+                       units_shown(measurement), k)  # fmt: skip
     classes: dict[tuple[int, str], set[int]] = defaultdict(set)
     for atom in atoms:
         classes[where[atom]].add(at[atom])

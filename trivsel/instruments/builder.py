@@ -1,6 +1,8 @@
 """Building a questionnaire: service functions, each one transaction. A locked
 questionnaire (a measurement using it has started) refuses every change."""
 
+from datetime import datetime
+
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Max
@@ -118,6 +120,20 @@ def lock_questionnaire(questionnaire: Questionnaire) -> None:
     Questionnaire.objects.filter(pk=questionnaire.pk, locked_at=None).update(
         locked_at=timezone.now()
     )
+
+
+_LOCKED_PAGES: dict[tuple[int, datetime], list[list[ItemVersion]]] = {}
+
+
+def pages_of(questionnaire: Questionnaire) -> list[list[ItemVersion]]:
+    """The questions page by page. A locked questionnaire never changes, so each process
+    reads it once (every survey request needs it, every results build and report too)."""
+    if questionnaire.locked_at is None:
+        return [versions for _page, versions in questionnaire_pages(questionnaire)]
+    key = (questionnaire.pk, questionnaire.locked_at)
+    if key not in _LOCKED_PAGES:
+        _LOCKED_PAGES[key] = [versions for _page, versions in questionnaire_pages(questionnaire)]
+    return _LOCKED_PAGES[key]
 
 
 def questionnaire_pages(

@@ -106,11 +106,11 @@ def open_measurement(measurement: Measurement) -> int:
 def close_measurement(measurement: Measurement) -> None:
     """Close: unfinished drafts, the resume key and the invitations are deleted (counts
     kept), then the results are built in the background and the responses sealed."""
-    from trivsel.results.tasks import build_results_task
+    from trivsel.results.tasks import start_build
 
     _move(measurement, State.CLOSED)
     end_collection(measurement)
-    transaction.on_commit(lambda: build_results_task.enqueue(measurement.pk))
+    start_build(measurement)
 
 
 @transaction.atomic
@@ -190,7 +190,9 @@ def advance_by_clock(now: datetime | None = None) -> list[tuple[Measurement, str
     from trivsel.results.build import seal_after_build
 
     unsealed = Measurement.objects.filter(
-        state__in=[State.CLOSED, State.RELEASED], sealed_at=None, results_built__isnull=False
+        state__in=[State.CLOSED, State.RELEASED],
+        sealed_at=None,
+        results_build__built_at__isnull=False,
     )
     for measurement in unsealed:
         if seal_after_build(measurement):

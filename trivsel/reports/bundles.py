@@ -20,7 +20,7 @@ from trivsel.reports.charts import item_bars
 from trivsel.reports.content import unit_report
 from trivsel.reports.models import PdfBundle
 from trivsel.reports.pdf import unit_report_pdf
-from trivsel.results.models import Result
+from trivsel.results.read import units_shown
 
 BATCH = 8  # PDFs per progress update
 
@@ -43,11 +43,7 @@ def pdf_renderer() -> Iterator[Callable[[list[str]], Iterator[bytes]]]:
 
 
 def units_with_results(bundle: PdfBundle) -> list[Unit]:
-    ids = Result.objects.filter(
-        measurement=bundle.measurement, scope="subtree", group="", kind="respondents",
-        unit__isnull=False,
-    ).values_list("unit_id", flat=True)  # fmt: skip
-    return list(Unit.objects.filter(pk__in=ids).order_by("path"))
+    return list(Unit.objects.filter(pk__in=units_shown(bundle.measurement)).order_by("path"))
 
 
 def make_bundle(bundle: PdfBundle) -> None:

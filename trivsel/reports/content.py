@@ -9,17 +9,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Q
 
+from trivsel.instruments.builder import pages_of
 from trivsel.instruments.models import Dimension, Index, ItemVersion, localised
 from trivsel.measurements.models import Measurement
 from trivsel.organisation.models import Unit
 from trivsel.reports.hidden import Reasons, Why
-from trivsel.results.models import Result
+from trivsel.results.models import Build, Kind
+from trivsel.results.read import COMPARISONS, Figures, figures, history
+from trivsel.results.read import Figure as Stored
 from trivsel.results.stats import shown
-from trivsel.survey.answering import pages_of
 
-COMPARISONS = ("previous", "parent", "organisation", "reference")
 STRONGEST = 3
 COMMENTS_SHOWN = 100  # on the page and in the PDF; the Excel file has them all
 
@@ -95,6 +95,7 @@ class UnitReport:
     index_names: list[str] = field(default_factory=list)
     trend_measurements: list[Measurement] = field(default_factory=list)
     trend: list[tuple[str, list[Decimal | None]]] = field(default_factory=list)
+    build: Build | None = None  # the measurement's results build (None: not started)
     min_group: int = settings.RESULTS_MIN_GROUP
     min_group_sensitive: int = settings.RESULTS_MIN_GROUP_SENSITIVE
     min_group_comments: int = settings.RESULTS_MIN_GROUP_COMMENTS
@@ -135,50 +136,47 @@ class UnitReport:
 
 def unit_report(measurement: Measurement, unit: Unit) -> UnitReport:
     report = UnitReport(measurement, unit)
-    rows = list(
-        Result.objects.filter(measurement=measurement, unit=unit, scope="subtree", group="")
-    )
+    found = figures(measurement, [unit])
     children = list(unit.children.order_by("code"))
-    reasons = Reasons.load(measurement, Q(unit__in=[unit, *children]))
-    versions = [v for page in pages_of(measurement) for v in page]
+    reasons = Reasons.load(measurement, [unit, *children])
+    report.build = reasons.build
+    versions = [v for page in pages_of(measurement.questionnaire) for v in page]
     report.offensive_asked = any(v.sensitive for v in versions)
     report.comments_asked = any(v.kind == ItemVersion.Kind.FREE_TEXT for v in versions)
-    by_kind: dict[str, dict[str, Result]] = {}
-    for row in rows:
-        by_kind.setdefault(row.kind, {})[row.metric] = row
+    by_kind = {kind: found.of_kind(unit.pk, kind) for kind in Kind}
 
     def why(kind: str, metric: str, k: int = report.min_group) -> Why:
         return reasons.why(unit.pk, kind, metric, k)
 
-    people = by_kind.get("respondents", {}).get("")
+    people = found.get(unit.pk, Kind.RESPONDENTS)
     if people is not None:
         report.respondents, report.invited = people.n, people.invited
     else:
-        report.why = why("respondents", "")
+        report.why = why(Kind.RESPONDENTS, "")
     dimension_order = [v.dimension.key for v in versions if v.dimension is not None]
     dimensions = {
         d.key: d for d in Dimension.objects.filter(key__in=dimension_order).exclude(rule="none")
     }
     indices = {x.key: x for x in Index.objects.all()}
     asked_indices = [x for x in indices.values() if any(p in dimensions for p in x.parts)]
-    found_indices = by_kind.get("index", {})
+    found_indices = by_kind[Kind.INDEX]
     for index in sorted(asked_indices, key=lambda x: x.key):
         name = localised(index.names)
-        found = found_indices.get(index.key)
-        if found is None:
-            report.indices.append(_hidden(index.key, name, why("index", index.key)))
+        stored = found_indices.get(index.key)
+        if stored is None:
+            report.indices.append(_hidden(index.key, name, why(Kind.INDEX, index.key)))
         else:
-            report.indices.append(_figure(found, name, True))
-    found_dimensions = by_kind.get("dimension", {})
+            report.indices.append(_figure(stored, name, True))
+    found_dimensions = by_kind[Kind.DIMENSION]
     for key in sorted(dimensions, key=_order(dimension_order)):
         dimension = dimensions[key]
         name = localised(dimension.names)
-        found = found_dimensions.get(key)
+        stored = found_dimensions.get(key)
         report.dimensions.append(
-            _figure(found, name, dimension.higher_is_better)
-            if found else _hidden(key, name, why("dimension", key))
+            _figure(stored, name, dimension.higher_is_better)
+            if stored else _hidden(key, name, why(Kind.DIMENSION, key))
         )  # fmt: skip
-    items = by_kind.get("item", {})
+    items = by_kind[Kind.ITEM]
     for version in versions:
         if version.scale is None or version.kind != ItemVersion.Kind.SCALE:
             continue
@@ -188,22 +186,21 @@ def unit_report(measurement: Measurement, unit: Unit) -> UnitReport:
                 continue  # multiple choice is counted only for offensive behaviour
             line = _sources_line(version, items, k, why)
         elif any(o.get("score") is not None for o in version.scale.options) or version.sensitive:
-            found = items.get(version.item.key)
+            stored = items.get(version.item.key)
             line = (
-                _item_line(found, version) if found
-                else _hidden_line(version, why("item", version.item.key, k))
+                _item_line(stored, version) if stored
+                else _hidden_line(version, why(Kind.ITEM, version.item.key, k))
             )  # fmt: skip
         else:
             continue
         if line is not None:
             (report.offensive if version.sensitive else report.items).append(line)
-    comments = by_kind.get("comments", {})
+    comments = by_kind[Kind.COMMENTS]
     if comments:
-        report.comments = [text for row in comments.values()
-                           for text in (row.options or {}).get("texts", [])]  # fmt: skip
+        report.comments = [text for figure in comments.values() for text in figure.texts]
     elif report.comments_asked:
         keys = [v.item.key for v in versions if v.kind == ItemVersion.Kind.FREE_TEXT]
-        report.comments_why = why("comments", keys[0], report.min_group_comments)
+        report.comments_why = why(Kind.COMMENTS, keys[0], report.min_group_comments)
     report.index_names = [figure.name for figure in report.indices]
     report.subunits = _subunits(
         measurement, children, [f.key for f in report.indices], reasons, report.min_group
@@ -217,24 +214,17 @@ def _trend(
 ) -> tuple[list[Measurement], list[tuple[str, list[Decimal | None]]]]:
     """The unit's indices and dimensions in every measurement with results up to this one
     (the same unit code; stored, suppressed figures only), oldest first."""
-    rows = list(
-        Result.objects.filter(
-            unit=unit, scope="subtree", group="", kind__in=["index", "dimension"],
-            measurement__closes_at__lte=measurement.closes_at,
-            measurement__state__in=[Measurement.State.CLOSED, Measurement.State.RELEASED],
-        ).select_related("measurement")
-    )  # fmt: skip
-    measurements = sorted({row.measurement for row in rows}, key=lambda m: m.closes_at)
-    if len(measurements) < 2:
+    over_time = history(unit, measurement, [Kind.INDEX, Kind.DIMENSION])
+    if len(over_time) < 2:
         return [], []
-    at = {m.pk: number for number, m in enumerate(measurements)}
-    scores: dict[tuple[str, str], list[Decimal | None]] = {}
-    for row in rows:
-        line = scores.setdefault((row.kind, row.metric), [None] * len(measurements))
-        line[at[row.measurement_id]] = _score(row.score)
-    lines = [(f.name, scores.get(("index", f.key), [])) for f in report.indices]
-    lines += [(f.name, scores.get(("dimension", f.key), [])) for f in report.dimensions]
-    return measurements, [(name, values) for name, values in lines if values]
+
+    def line(kind: str, key: str) -> list[Decimal | None]:
+        values = [_shown_score(found.get(unit.pk, kind, key)) for _m, found in over_time]
+        return values if any(value is not None for value in values) else []
+
+    lines = [(f.name, line(Kind.INDEX, f.key)) for f in report.indices]
+    lines += [(f.name, line(Kind.DIMENSION, f.key)) for f in report.dimensions]
+    return [m for m, _found in over_time], [(name, values) for name, values in lines if values]
 
 
 def _order(keys: list[str]) -> Callable[[str], tuple[int, str]]:
@@ -243,15 +233,15 @@ def _order(keys: list[str]) -> Callable[[str], tuple[int, str]]:
     return lambda key: (position.get(key, len(position)), key)
 
 
-def _figure(row: Result, name: str, higher_is_better: bool) -> Figure:
+def _figure(stored: Stored, name: str, higher_is_better: bool) -> Figure:
     comparisons = {}
-    for kind, values in (row.comparisons or {}).items():
-        difference, _p, flagged = values
-        rounded = shown(difference)
+    for kind, versus in stored.versus.items():
+        rounded = shown(versus.difference)
         if rounded is not None and rounded.is_zero():
             rounded = abs(rounded)  # not "-0"
-        comparisons[kind] = Comparison(rounded, bool(flagged))
-    return Figure(row.metric, name, row.n, _score(row.score), higher_is_better, comparisons)
+        comparisons[kind] = Comparison(rounded, versus.flagged)
+    return Figure(stored.metric, name, stored.n, _score(stored.score), higher_is_better,
+                  comparisons)  # fmt: skip
 
 
 def _hidden(key: str, name: str, why: Why) -> Figure:
@@ -264,7 +254,7 @@ def _hidden_line(version: ItemVersion, why: Why) -> ItemLine:
 
 
 def _sources_line(
-    version: ItemVersion, items: dict[str, Result], k: int, why: Callable[[str, str, int], Why]
+    version: ItemVersion, items: dict[str, Stored], k: int, why: Callable[[str, str, int], Why]
 ) -> ItemLine | None:
     """A multiple-choice question (e.g. from whom): the share naming each option, from one
     stored figure per option (`key:value`). None if the question has no options."""
@@ -276,7 +266,7 @@ def _sources_line(
     found = [items.get(key) for key in keys]
     first = next((row for row in found if row is not None), None)
     if first is None:
-        return _hidden_line(version, why("item", keys[0], k))
+        return _hidden_line(version, why(Kind.ITEM, keys[0], k))
     shares = [
         Share(localised(option.get("labels")), None if row is None else _score(row.score))
         for option, row in zip(options, found, strict=True)
@@ -290,6 +280,10 @@ def _score(value: float | None) -> Decimal | None:
     return None if value is None else shown(value)
 
 
+def _shown_score(figure: Stored | None) -> Decimal | None:
+    return None if figure is None else _score(figure.score)
+
+
 def _percent(value: float | None) -> Decimal | None:
     if value is None:
         return None
@@ -297,9 +291,9 @@ def _percent(value: float | None) -> Decimal | None:
     return abs(rounded) if rounded is not None and rounded.is_zero() else rounded  # not "-0"
 
 
-def _item_line(row: Result, version: ItemVersion) -> ItemLine:
+def _item_line(row: Stored, version: ItemVersion) -> ItemLine:
     assert version.scale is not None
-    shares = row.options or {}
+    shares = row.options
     scored = any(option.get("score") is not None for option in version.scale.options)
     options = [
         Share(localised(option.get("labels")), _percent(shares.get(str(option["value"]))))
@@ -319,28 +313,17 @@ def _subunits(
     measurement: Measurement, children: list[Unit], index_keys: list[str], reasons: Reasons,
     k: int,
 ) -> list[SubUnit]:  # fmt: skip
-    rows = Result.objects.filter(
-        measurement=measurement, unit__in=children, scope="subtree", group="",
-        kind__in=["respondents", "index"],
-    )  # fmt: skip
-    found: dict[tuple[int, str, str], Result] = {
-        (row.unit_id or 0, row.kind, row.metric): row for row in rows
-    }
+    found: Figures = figures(measurement, children, [Kind.RESPONDENTS, Kind.INDEX])
     result = []
     for child in children:
-        people = found.get((child.pk, "respondents", ""))
+        people = found.get(child.pk, Kind.RESPONDENTS)
         result.append(
             SubUnit(
                 child,
                 None if people is None else people.n,
                 None if people is None else people.invited,
-                [
-                    _score(found[(child.pk, "index", key)].score)
-                    if (child.pk, "index", key) in found
-                    else None
-                    for key in index_keys
-                ],
-                None if people is not None else reasons.why(child.pk, "respondents", "", k),
+                [_shown_score(found.get(child.pk, Kind.INDEX, key)) for key in index_keys],
+                None if people is not None else reasons.why(child.pk, Kind.RESPONDENTS, "", k),
             )
         )
     return result

@@ -2,14 +2,15 @@
 protect a smaller group (naming, where there is one, the shown unit that holds nearly the
 same people), or the results have not been built yet. Reports say the true reason."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from trivsel.measurements.models import Measurement
 from trivsel.organisation.models import Unit
-from trivsel.results.models import Built, Hidden
+from trivsel.results.models import Build
+from trivsel.results.read import build_of, protected
 
 TOO_FEW, PROTECTS, NOT_BUILT = "too_few", "protects", "not_built"
 Key = tuple[int | None, str, str]  # unit id (None: the organisation), kind, metric
@@ -47,18 +48,18 @@ class Why:
 
 @dataclass(frozen=True)
 class Reasons:
-    """The hidden figures of some units of one measurement (two queries)."""
+    """The hidden figures of some units of one measurement, and its build (two queries)."""
 
-    built: bool
+    build: Build | None
     protected: dict[Key, Unit | None]
 
     @classmethod
-    def load(cls, measurement: Measurement, units: Q | None = None) -> "Reasons":
-        built = Built.objects.filter(measurement=measurement).exists()
-        rows = Hidden.objects.filter(measurement=measurement, group="").select_related("partner")
-        if units is not None:
-            rows = rows.filter(units | Q(unit__isnull=True))
-        return cls(built, {(row.unit_id, row.kind, row.metric): row.partner for row in rows})
+    def load(cls, measurement: Measurement, units: Iterable[Unit | int] | None = None) -> "Reasons":
+        return cls(build_of(measurement), protected(measurement, units))
+
+    @property
+    def built(self) -> bool:
+        return self.build is not None and self.build.built
 
     def why(self, unit_id: int | None, kind: str, metric: str, k: int) -> Why:
         """The reason for a figure that has no stored result."""

@@ -13,7 +13,8 @@ from trivsel.instruments.models import Dimension, Index, localised
 from trivsel.measurements.models import Measurement
 from trivsel.organisation.models import Unit
 from trivsel.reports.hidden import Reasons, Why
-from trivsel.results.models import Result
+from trivsel.results.models import Build, Kind
+from trivsel.results.read import Figure, figures
 from trivsel.results.stats import shown
 
 # Difference from the whole organisation -> a shade; the number is always printed too.
@@ -70,6 +71,7 @@ class Overview:
     changes: list[Change]
     organisation_rate: Decimal | None
     min_group: int = settings.RESULTS_MIN_GROUP
+    build: Build | None = None  # the measurement's results build (None: not started)
 
 
 def _shade(difference: float | None, higher_is_better: bool) -> str:
@@ -84,58 +86,52 @@ def _shade(difference: float | None, higher_is_better: bool) -> str:
 
 def overview(measurement: Measurement, units_q: Q, max_depth: int, sort: str = "") -> Overview:
     units = list(Unit.objects.filter(units_q, depth__lte=max_depth).order_by("path"))
-    rows = list(
-        Result.objects.filter(
-            Q(unit__in=units) | Q(unit__isnull=True),
-            measurement=measurement,
-            scope__in=["subtree", "all"],
-            group="",
-            kind__in=["respondents", "dimension", "index"],
-        )
+    found = figures(
+        measurement, units, [Kind.RESPONDENTS, Kind.DIMENSION, Kind.INDEX], organisation=True
     )
-    found = {(row.unit_id, row.kind, row.metric): row for row in rows}
-    reasons = Reasons.load(measurement, Q(unit__in=units))
+    reasons = Reasons.load(measurement, units)
     k = settings.RESULTS_MIN_GROUP
-    dimension_keys = sorted({row.metric for row in rows if row.kind == "dimension"})
-    index_keys = sorted({row.metric for row in rows if row.kind == "index"})
+    dimension_keys = sorted(found.metrics(Kind.DIMENSION))
+    index_keys = sorted(found.metrics(Kind.INDEX))
     dimensions = {d.key: d for d in Dimension.objects.filter(key__in=dimension_keys)}
     indices = {x.key: x for x in Index.objects.filter(key__in=index_keys)}
     columns = [
         Column(key, localised(indices[key].names), "index", True,
-               _score(found.get((None, "index", key))))
+               _score(found.get(None, Kind.INDEX, key)))
         for key in index_keys
     ] + [
         Column(key, localised(dimensions[key].names), "dimension",
-               dimensions[key].higher_is_better, _score(found.get((None, "dimension", key))))
+               dimensions[key].higher_is_better, _score(found.get(None, Kind.DIMENSION, key)))
         for key in dimension_keys
     ]  # fmt: skip
     table = []
     changes = []
     for unit in units:
-        people = found.get((unit.pk, "respondents", ""))
+        people = found.get(unit.pk, Kind.RESPONDENTS)
         row = Row(unit, None if people is None else people.n,
                   None if people is None else people.invited,
-                  why=None if people else reasons.why(unit.pk, "respondents", "", k))  # fmt: skip
+                  why=None if people else
+                  reasons.why(unit.pk, Kind.RESPONDENTS, "", k))  # fmt: skip
         for column in columns:
-            result = found.get((unit.pk, column.kind, column.key))
-            against = (result.comparisons or {}) if result else {}
-            versus = against.get("organisation")
+            result = found.get(unit.pk, column.kind, column.key)
+            versus = result.versus.get("organisation") if result else None
             flagged = 0
-            if versus and versus[2]:
-                better = (versus[0] > 0) == column.higher_is_better
+            if versus and versus.flagged:
+                better = (versus.difference > 0) == column.higher_is_better
                 flagged = 1 if better else -1
             row.cells.append(
                 Cell(
                     _score(result),
-                    _shade(versus[0] if versus else None, column.higher_is_better),
+                    _shade(versus.difference if versus else None, column.higher_is_better),
                     flagged,
                     None if result else reasons.why(unit.pk, column.kind, column.key, k),
                 )
             )
-            previous = against.get("previous")
-            if result is not None and previous and previous[2]:
-                changes.append(Change(unit, column, _score(result), shown(previous[0]),
-                                      (previous[0] > 0) == column.higher_is_better))  # fmt: skip
+            previous = result.versus.get("previous") if result else None
+            if result is not None and previous and previous.flagged:
+                better = (previous.difference > 0) == column.higher_is_better
+                changes.append(Change(unit, column, _score(result), shown(previous.difference),
+                                      better))  # fmt: skip
         table.append(row)
     if sort:
         at = next((i for i, c in enumerate(columns) if c.key == sort), None)
@@ -144,12 +140,12 @@ def overview(measurement: Measurement, units_q: Q, max_depth: int, sort: str = "
         elif sort == "rate":
             table.sort(key=lambda r: (r.rate is None, r.rate or 0))
     changes.sort(key=lambda c: -abs(c.difference or Decimal(0)))
-    organisation = found.get((None, "respondents", ""))
+    organisation = found.get(None, Kind.RESPONDENTS)
     rate = None
     if organisation is not None and organisation.invited:
         rate = shown(100 * organisation.n / organisation.invited)
-    return Overview(measurement, columns, table, changes[:LARGEST], rate)
+    return Overview(measurement, columns, table, changes[:LARGEST], rate, build=reasons.build)
 
 
-def _score(result: Result | None) -> Decimal | None:
+def _score(result: Figure | None) -> Decimal | None:
     return None if result is None or result.score is None else shown(result.score)

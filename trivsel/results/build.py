@@ -1,9 +1,12 @@
-"""Building a measurement's stored results: load a compact response matrix, run the pure
+"""Building a measurement's stored results, in steps (`build_results` reads top to bottom):
+read the questionnaire once (`Questions`), load a compact response matrix, run the pure
 computation (`compute`, the same as `score_file`), compare with the previous measurement
-through HR's unit mapping, and replace the measurement's Result rows in one transaction.
-Idempotent: building twice gives the same rows. Reports read Result rows, never answers."""
+through HR's unit mapping, list the comments, and replace the measurement's rows in one
+transaction. Idempotent: building twice gives the same rows. Reports read the stored
+results (`results.read`), never answers. The background job around it: `results.tasks`."""
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -14,6 +17,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from numpy.typing import NDArray
 
+from trivsel.instruments.builder import pages_of
 from trivsel.instruments.models import Dimension, Index, ItemVersion
 from trivsel.measurements.models import Measurement, Participant
 from trivsel.organisation.models import Unit
@@ -28,55 +32,75 @@ from trivsel.results.compute import (
     compute,
     with_organisation,
 )
-from trivsel.results.models import Built, Hidden, Result, UnitMapping
+from trivsel.results.models import Build, Hidden, Result, UnitMapping
+from trivsel.results.read import every_figure, units_shown
 from trivsel.results.rows import BLOCKS, ORGANISATION, Record, Units, hidden_records, records
 from trivsel.results.stats import compare
 from trivsel.results.suppression import PROTECTS
 from trivsel.results.tree import Tree
-from trivsel.survey.answering import pages_of
 from trivsel.survey.models import Answer, Response
 from trivsel.survey.sealing import seal
 
 FIGURES = ("score", "sd", "favourable", "neutral", "unfavourable")
 
 
-def measurement_spec(measurement: Measurement) -> tuple[Spec, list[ItemVersion]]:
-    """The engine's columns for the measurement's questionnaire (`engine_items`: scored
-    questions, exposure questions, one column per option of a multiple-choice question)
-    and each column's version (a multiple-choice question's version once per option, in
-    the scale's order); its dimensions, the composite indices made of them, reference
-    values."""
-    versions = [v for page in pages_of(measurement) for v in page]
-    candidates = [v for v in versions if v.kind == ItemVersion.Kind.SCALE and v.scale]
-    dimension_ids = sorted({v.dimension_id for v in candidates if v.dimension_id is not None})
-    dimensions = {d.pk: d for d in Dimension.objects.filter(pk__in=dimension_ids)}
-    used = [pk for pk in dimension_ids if dimensions[pk].rule != "none"]
-    keys = [dimensions[pk].key for pk in used]
-    indices = [
-        (index.key, [keys.index(part) for part in index.parts if part in keys])
-        for index in Index.objects.order_by("key")
-        if any(part in keys for part in index.parts)
-    ]
-    entries = [(d.key, d.references) for d in (dimensions[pk] for pk in used)]
-    entries += [(index.key, index.references) for index in Index.objects.all()]
-    references = {key: float(refs[0]["value"]) for key, refs in entries if refs}
-    spec = Spec(
-        dimensions=[(dimensions[pk].key, dimensions[pk].rule) for pk in used],
-        indices=indices,
-        references=references,
-        outcome=settings.RESULTS_DRIVER_OUTCOME,
-    )
-    columns = []
-    for version in candidates:
-        assert version.scale is not None
-        items = engine_items(
-            version.item.key, version.scale.options, version.scale.multiple, version.reverse,
-            used.index(version.dimension_id) if version.dimension_id in used else -1,
-            version.sensitive,
+@dataclass(frozen=True)
+class Questions:
+    """A measurement's questionnaire as the build needs it, read once: the engine's columns
+    (`engine_items`: scored questions, exposure questions, one column per option of a
+    multiple-choice question) and each column's version (a multiple-choice question's
+    version once per option, in the scale's order); its dimensions, the composite indices
+    made of them, reference values; the comment questions; each question's comparison key
+    (what makes it comparable with an earlier measurement's question)."""
+
+    spec: Spec
+    columns: list[ItemVersion]
+    free_text: list[ItemVersion]
+    comparison_keys: dict[str, str]
+
+    @classmethod
+    def load(cls, measurement: Measurement) -> "Questions":
+        versions = [v for page in pages_of(measurement.questionnaire) for v in page]
+        candidates = [v for v in versions if v.kind == ItemVersion.Kind.SCALE and v.scale]
+        dimension_ids = sorted({v.dimension_id for v in candidates if v.dimension_id is not None})
+        dimensions = {d.pk: d for d in Dimension.objects.filter(pk__in=dimension_ids)}
+        used = [pk for pk in dimension_ids if dimensions[pk].rule != "none"]
+        keys = [dimensions[pk].key for pk in used]
+        all_indices = list(Index.objects.order_by("key"))
+        indices = [
+            (index.key, [keys.index(part) for part in index.parts if part in keys])
+            for index in all_indices
+            if any(part in keys for part in index.parts)
+        ]
+        entries = [(d.key, d.references) for d in (dimensions[pk] for pk in used)]
+        entries += [(index.key, index.references) for index in all_indices]
+        references = {key: float(refs[0]["value"]) for key, refs in entries if refs}
+        spec = Spec(
+            dimensions=[(dimensions[pk].key, dimensions[pk].rule) for pk in used],
+            indices=indices,
+            references=references,
+            outcome=settings.RESULTS_DRIVER_OUTCOME,
+        )
+        columns = []
+        for version in candidates:
+            assert version.scale is not None
+            items = engine_items(
+                version.item.key, version.scale.options, version.scale.multiple,
+                version.reverse,
+                used.index(version.dimension_id) if version.dimension_id in used else -1,
+                version.sensitive,
+            )  # fmt: skip
+            spec.items += items
+            columns += [version] * len(items)
+        return cls(
+            spec, columns, [v for v in versions if v.kind == ItemVersion.Kind.FREE_TEXT],
+            comparison_keys(versions),
         )  # fmt: skip
-        spec.items += items
-        columns += [version] * len(items)
-    return spec, columns
+
+
+def comparison_keys(versions: list[ItemVersion]) -> dict[str, str]:
+    """Item key -> comparison key for the scale questions among `versions`."""
+    return {v.item.key: v.comparison_key() for v in versions if v.kind == ItemVersion.Kind.SCALE}
 
 
 @dataclass(frozen=True)
@@ -184,15 +208,12 @@ def alphabetical(text: str) -> tuple[str, str]:
 
 
 def comment_records(
-    measurement: Measurement, data: Data, response_ids: list[int], tree: Tree,
-    register: Register,
+    measurement: Measurement, questions: list[ItemVersion], data: Data,
+    response_ids: list[int], tree: Tree, register: Register,
 ) -> tuple[list[Record], list[Record]]:  # fmt: skip
-    """Comment lists for the cells where they may be shown (k for comments, and the
-    differencing rules); each list sorted by text, undated, without any link to a person.
-    And the lists hidden to protect a smaller group."""
-    questions = [
-        v for page in pages_of(measurement) for v in page if v.kind == ItemVersion.Kind.FREE_TEXT
-    ]
+    """Comment lists (of the free-text `questions`) for the cells where they may be shown (k
+    for comments, and the differencing rules); each list sorted by text, undated, without
+    any link to a person. And the lists hidden to protect a smaller group."""
     if not questions:
         return [], []
     row = {pk: number for number, pk in enumerate(response_ids)}
@@ -269,22 +290,12 @@ def previous_measurement(measurement: Measurement) -> Measurement | None:
     )
 
 
-def comparison_keys(measurement: Measurement) -> dict[str, str]:
-    """Item key -> comparison key for the measurement's questions (ItemVersion)."""
-    return {
-        v.item.key: v.comparison_key()
-        for page in pages_of(measurement)
-        for v in page
-        if v.kind == ItemVersion.Kind.SCALE
-    }
-
-
 def previous_figures(
-    measurement: Measurement, previous: Measurement, spec: Spec, slices: list[str],
-    register: Register, versions: list[ItemVersion],
-) -> dict[tuple[int, str], Earlier]:  # fmt: skip
+    questions: Questions, previous: Measurement, slices: list[str], register: Register
+) -> dict[tuple[int, str], Earlier]:
     """Last time's stored figures (n, mean, sd), pooled onto this time's units through the
     unit mapping, per (scope part, block); `slices`: this time's job groups, in order."""
+    spec = questions.spec
     codes = register.units.codes
     code_at = {code: number for number, code in enumerate(codes)}
     top = len(codes)
@@ -300,8 +311,9 @@ def previous_figures(
             rows.append(unit)
             cols.append(source)
     parts = sparse.csr_array((np.ones(len(rows)), (rows, cols)), shape=(top + 1, top + 1))
-    now_keys = comparison_keys(measurement)
-    then_keys = {v: k for k, v in comparison_keys(previous).items()}
+    now_keys = questions.comparison_keys
+    then_versions = [v for page in pages_of(previous.questionnaire) for v in page]
+    then_keys = {v: k for k, v in comparison_keys(then_versions).items()}
     metrics = {
         "dimension": [key for key, _rule in spec.dimensions],
         "index": [key for key, _parts in spec.indices],
@@ -309,7 +321,7 @@ def previous_figures(
         # (a multiple-choice option's column keeps its option: `apv.bullying.from:3`)
         "item": [
             column_under(item.key, then_keys.get(now_keys.get(v.item.key, ""), ""))
-            for item, v in zip(spec.items, versions, strict=True)
+            for item, v in zip(spec.items, questions.columns, strict=True)
         ],
     }
     groups = {group: number for number, group in enumerate(slices)}
@@ -320,16 +332,17 @@ def previous_figures(
         for part in (0, 1)
         for _block, kind in BLOCKS
     }
-    stored = Result.objects.filter(
-        measurement=previous, kind__in=list(metrics), score__isnull=False
-    ).values_list("scope", "unit__code", "group", "kind", "metric", "n", "score", "sd")
-    for scope, code, group, kind, metric, n, score, sd in stored.iterator(chunk_size=20_000):
-        figures = earlier[(0 if scope == "own" else 1, kind)]
-        found_at = top if scope == "all" else code_at.get(code or "")
-        if found_at is None or metric not in figures.index or group not in groups:
+    code_of = dict(zip(register.ids, codes, strict=True))
+    for figure in every_figure(previous, kinds=list(metrics)):
+        if figure.score is None:
             continue
-        at = (found_at, groups[group], figures.index[metric])
-        figures.n[at], figures.mean[at], figures.sd[at] = n, score, sd or 0.0
+        figures = earlier[(0 if figure.scope == "own" else 1, figure.kind)]
+        code = None if figure.unit_id is None else code_of.get(figure.unit_id)
+        found_at = top if figure.scope == "all" else code_at.get(code or "")
+        if found_at is None or figure.metric not in figures.index or figure.group not in groups:
+            continue
+        at = (found_at, groups[figure.group], figures.index[figure.metric])
+        figures.n[at], figures.mean[at], figures.sd[at] = figure.n, figure.score, figure.sd or 0.0
     return {
         (part, next(name for name, k in BLOCKS if k == kind)): combine_previous(
             figures.n, figures.mean, figures.sd, parts
@@ -355,36 +368,59 @@ class _Earlier:
         )  # fmt: skip
 
 
-def build_results(measurement: Measurement) -> int:
+Step = Build.Step
+
+
+def build_results(
+    measurement: Measurement, on_step: Callable[[str], None] = lambda step: None
+) -> int:
     """Rebuild the stored results of a closed measurement; returns the number of rows.
-    Once the responses are sealed (generalised, trivsel/survey/sealing.py) the figures stay
-    as they were computed from the full data; only the comparison with an earlier
-    measurement, which HR's unit mapping changes, is recomputed (`refresh_previous`)."""
+    `on_step` hears each step as it starts (the job shows it). Once the responses are
+    sealed (generalised, trivsel/survey/sealing.py) the figures stay as they were computed
+    from the full data; only the comparison with an earlier measurement, which HR's unit
+    mapping changes, is recomputed (`refresh_previous`)."""
     if measurement.sealed_at is not None:
+        on_step(Step.COMPARE)
         return refresh_previous(measurement)
-    spec, versions = measurement_spec(measurement)
+    on_step(Step.LOAD)
+    questions = Questions.load(measurement)
     register = Register.load()
-    loaded = load_data(measurement, versions, register)
+    loaded = load_data(measurement, questions.columns, register)
     found: list[Record] = []
     hidden: list[Record] = []
     if loaded is not None:
         data, response_ids = loaded
         tree: Tree = with_organisation(register.parents)
+        on_step(Step.COMPUTE)
         outcome = compute(
-            spec, data, tree, settings.RESULTS_MIN_GROUP, settings.RESULTS_MIN_GROUP_SENSITIVE
-        )
+            questions.spec, data, tree, settings.RESULTS_MIN_GROUP,
+            settings.RESULTS_MIN_GROUP_SENSITIVE,
+        )  # fmt: skip
+        on_step(Step.COMPARE)
         previous = previous_measurement(measurement)
         earlier = (
-            previous_figures(measurement, previous, spec, outcome.slices, register, versions)
+            previous_figures(questions, previous, outcome.slices, register)
             if previous is not None
             else None
         )
-        comparisons = all_comparisons(outcome, spec, earlier)
-        found = list(records(outcome, spec, register.units, comparisons))
-        hidden = list(hidden_records(outcome, spec, register.units))
-        comments, hidden_comments = comment_records(measurement, data, response_ids, tree, register)
+        comparisons = all_comparisons(outcome, questions.spec, earlier)
+        found = list(records(outcome, questions.spec, register.units, comparisons))
+        hidden = list(hidden_records(outcome, questions.spec, register.units))
+        on_step(Step.COMMENTS)
+        comments, hidden_comments = comment_records(
+            measurement, questions.free_text, data, response_ids, tree, register
+        )
         found += comments
         hidden += hidden_comments
+    on_step(Step.STORE)
+    store(measurement, found, hidden, register)
+    return len(found)
+
+
+def store(
+    measurement: Measurement, found: list[Record], hidden: list[Record], register: Register
+) -> None:
+    """Replace the measurement's stored results in one transaction and mark it built."""
     unit_ids = dict(zip(register.units.codes, register.ids, strict=True))
     with transaction.atomic():
         Result.objects.filter(measurement=measurement).delete()
@@ -395,10 +431,16 @@ def build_results(measurement: Measurement) -> int:
         Hidden.objects.bulk_create(
             (_hidden(measurement, record, unit_ids) for record in hidden), batch_size=5000
         )
-        Built.objects.update_or_create(
-            measurement=measurement, defaults={"built_at": timezone.now(), "rows": len(found)}
-        )
-    return len(found)
+        _mark_built(measurement, len(found))
+
+
+def _mark_built(measurement: Measurement, rows: int) -> None:
+    now = timezone.now()
+    Build.objects.update_or_create(
+        measurement=measurement,
+        defaults={"status": Build.Status.DONE, "step": "", "error": "", "built_at": now,
+                  "finished_at": now, "rows": rows},
+    )  # fmt: skip
 
 
 def _cell(measurement: Measurement, record: Record, unit_ids: dict[str, int]) -> dict[str, object]:
@@ -442,7 +484,8 @@ def refresh_previous(measurement: Measurement) -> int:
     stored figures alone (n, mean, sd on both sides, through the unit mapping): what a
     rebuild of a sealed measurement does. Nothing else changes, so a rebuild shows nothing
     that was not shown before. Returns the number of rows."""
-    spec, versions = measurement_spec(measurement)
+    questions = Questions.load(measurement)
+    spec = questions.spec
     register = Register.load()
     rows = list(
         Result.objects.filter(
@@ -453,7 +496,7 @@ def refresh_previous(measurement: Measurement) -> int:
     previous = previous_measurement(measurement)
     slices = sorted({row.group for row in rows} - {""})
     earlier = (
-        previous_figures(measurement, previous, spec, slices, register, versions)
+        previous_figures(questions, previous, slices, register)
         if previous is not None and rows
         else None
     )
@@ -491,25 +534,13 @@ def refresh_previous(measurement: Measurement) -> int:
     with transaction.atomic():
         Result.objects.bulk_update(rows, ["comparisons"], batch_size=2000)
         count = Result.objects.filter(measurement=measurement).count()
-        Built.objects.update_or_create(
-            measurement=measurement, defaults={"built_at": timezone.now(), "rows": count}
-        )
+        _mark_built(measurement, count)
     return count
-
-
-def published_units(measurement: Measurement) -> set[int]:
-    """The units whose number of respondents, with everything below, is shown."""
-    return set(
-        Result.objects.filter(
-            measurement=measurement, kind="respondents", scope="subtree", group="",
-            unit__isnull=False,
-        ).values_list("unit_id", flat=True)
-    )  # fmt: skip
 
 
 def seal_after_build(measurement: Measurement) -> bool:
     """Seal a closed measurement's responses along what its built results publish
     (trivsel/survey/sealing.py); False if there is nothing to do."""
-    if not Built.objects.filter(measurement=measurement).exists():
+    if not Build.objects.filter(measurement=measurement, built_at__isnull=False).exists():
         return False
-    return seal(measurement, published_units(measurement))
+    return seal(measurement, units_shown(measurement))

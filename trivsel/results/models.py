@@ -12,21 +12,37 @@ from trivsel.organisation.models import Unit
 
 
 class Scope(models.TextChoices):
+    """Whose answers a figure counts: a unit's own people, the unit with everything below
+    it, or the whole organisation (unit None)."""
+
     OWN = "own"
     SUBTREE = "subtree"
     ALL = "all"
 
 
+class Kind(models.TextChoices):
+    """What a figure is. `metric` names which one: the dimension, index or item key (an
+    option's column of a multiple-choice question: `key:value`), a comment question's key,
+    the dimension of an alpha or a driver; "" for respondents."""
+
+    RESPONDENTS = "respondents"
+    DIMENSION = "dimension"
+    INDEX = "index"
+    ITEM = "item"
+    COMMENTS = "comments"
+    ALPHA = "alpha"  # Cronbach's alpha of a dimension
+    DRIVER = "driver"  # a dimension's relation to the outcome index
+
+
 class Cell(models.Model):
     """Which figure: a measurement's unit (None: the whole organisation), scope, background
-    group ("" = everyone), kind (respondents, dimension, index, item, comments, alpha,
-    driver) and metric (the dimension, index or item key)."""
+    group ("" = everyone), kind and metric (see `Kind`). Read through `results.read`."""
 
     measurement = models.ForeignKey(Measurement, on_delete=models.CASCADE, related_name="+")
     unit = models.ForeignKey(Unit, null=True, on_delete=models.CASCADE, related_name="+")
     scope = models.CharField(max_length=10, choices=Scope.choices)
     group = models.CharField(max_length=100, blank=True)
-    kind = models.CharField(max_length=20)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
     metric = models.CharField(max_length=100, blank=True)
 
     class Meta:
@@ -35,8 +51,6 @@ class Cell(models.Model):
 
 
 class Result(Cell):
-    Scope = Scope
-
     n = models.PositiveIntegerField()
     score = models.FloatField(null=True)
     sd = models.FloatField(null=True)
@@ -85,17 +99,47 @@ class Hidden(Cell):
         return f"{self.measurement_id} {self.unit_id} {self.kind} {self.metric}: {self.reason}"
 
 
-class Built(models.Model):
-    """When a measurement's results were last built (no row: not built yet)."""
+class Build(models.Model):
+    """A measurement's results build, a tracked background job: queued when the measurement
+    closes or HR asks for a rebuild, running (with the step it is on), done or failed (with
+    the error). `built_at`: when the stored results were last built in full (None: never;
+    a failed rebuild keeps the results of the last build that succeeded)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Being built")
+        DONE = "done", _("Built")
+        FAILED = "failed", _("Failed")
+
+    class Step(models.TextChoices):
+        LOAD = "load", _("Reading the answers")
+        COMPUTE = "compute", _("Computing the figures")
+        COMPARE = "compare", _("Comparing with the previous measurement")
+        COMMENTS = "comments", _("Sorting the comments")
+        STORE = "store", _("Storing the results")
 
     measurement = models.OneToOneField(
-        Measurement, on_delete=models.CASCADE, related_name="results_built"
+        Measurement, on_delete=models.CASCADE, related_name="results_build"
     )
-    built_at = models.DateTimeField()
-    rows = models.PositiveIntegerField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    step = models.CharField(max_length=10, choices=Step.choices, blank=True)
+    error = models.TextField(blank=True)
+    queued_at = models.DateTimeField(null=True)
+    started_at = models.DateTimeField(null=True)
+    finished_at = models.DateTimeField(null=True)
+    built_at = models.DateTimeField(null=True)
+    rows = models.PositiveIntegerField(default=0)
 
     def __str__(self) -> str:
-        return f"{self.measurement_id} built {self.built_at:%Y-%m-%d %H:%M}"
+        return f"{self.measurement_id} build {self.status}"
+
+    @property
+    def built(self) -> bool:
+        return self.built_at is not None
+
+    @property
+    def pending(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
 
 
 class UnitMapping(models.Model):

@@ -1,32 +1,75 @@
+"""The results build as a tracked background job (`models.Build`): queued when a measurement
+closes, when HR asks for a rebuild or when the unit mapping changes; running with the step
+it is on; done, or failed with the error (a failed rebuild keeps the last good results)."""
+
+import logging
+
 from django.db import transaction
+from django.utils import timezone
 from django_tasks import task
 
 from trivsel.measurements.models import Measurement
 from trivsel.results.build import build_results, seal_after_build
+from trivsel.results.models import Build
+
+logger = logging.getLogger(__name__)
+ERROR_LENGTH = 2000
+
+
+def start_build(measurement: Measurement) -> Build:
+    """Queue a build of a closed (or released) measurement's results; if one is already
+    waiting, that one will do (a running build may have read the data before a change, so
+    a new one is queued behind it)."""
+    with transaction.atomic():
+        build, _created = Build.objects.select_for_update().get_or_create(measurement=measurement)
+        if build.status == Build.Status.QUEUED and build.queued_at is not None:
+            return build
+        build.status, build.step, build.error = Build.Status.QUEUED, "", ""
+        build.queued_at = timezone.now()
+        build.save(update_fields=["status", "step", "error", "queued_at"])
+        transaction.on_commit(lambda: build_results_task.enqueue(measurement.pk))
+    return build
 
 
 @task()
 def build_results_task(measurement_id: int) -> int:
-    """Build a measurement's stored results (after close; safe to run again), then seal its
-    responses if that has not been done (trivsel/survey/sealing.py): the figures are
-    computed from the full attributes, which the seal then generalises."""
-    measurement = Measurement.objects.get(pk=measurement_id)
-    rows = build_results(measurement)
-    seal_after_build(measurement)
+    """Build a measurement's stored results (safe to run again), then seal its responses if
+    that has not been done (trivsel/survey/sealing.py): the figures are computed from the
+    full attributes, which the seal then generalises. A failure is recorded on the build
+    (and logged), not raised: the measurement's page says so and HR can start it again."""
+    measurement = Measurement.objects.filter(pk=measurement_id).first()
+    if measurement is None:
+        return 0
+    builds = Build.objects.filter(measurement=measurement)
+
+    def on_step(step: str) -> None:
+        builds.update(step=step)
+
+    Build.objects.update_or_create(
+        measurement=measurement,
+        defaults={"status": Build.Status.RUNNING, "step": "", "error": "",
+                  "started_at": timezone.now(), "finished_at": None},
+    )  # fmt: skip
+    try:
+        rows = build_results(measurement, on_step)
+    except Exception as error:
+        logger.exception("Building the results of measurement %s failed", measurement_id)
+        builds.update(
+            status=Build.Status.FAILED, step="", finished_at=timezone.now(),
+            error=f"{type(error).__name__}: {error}"[:ERROR_LENGTH],
+        )  # fmt: skip
+        return 0
+    try:
+        seal_after_build(measurement)
+    except Exception:  # the results are readable; the clock seals later (lifecycle)
+        logger.exception("Sealing the responses of measurement %s failed", measurement_id)
     return rows
 
 
 def rebuild_after_mapping_change() -> None:
     """HR changed the unit mapping: every measurement with results is built again (in the
     background), since any of them may compare with an earlier one through it."""
-    pks = list(
-        Measurement.objects.filter(
-            state__in=[Measurement.State.CLOSED, Measurement.State.RELEASED]
-        ).values_list("pk", flat=True)
-    )
-
-    def enqueue() -> None:
-        for pk in pks:
-            build_results_task.enqueue(pk)
-
-    transaction.on_commit(enqueue)
+    for measurement in Measurement.objects.filter(
+        state__in=[Measurement.State.CLOSED, Measurement.State.RELEASED]
+    ):
+        start_build(measurement)

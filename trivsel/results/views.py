@@ -1,15 +1,21 @@
 """HR's unit mapping: which earlier unit(s) each unit's results are compared with. Every
-change rebuilds the stored results of closed measurements (see signals)."""
+change rebuilds the stored results of closed measurements (see signals). And HR's button
+that builds a measurement's results again."""
 
+from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from trivsel.core.access import Capability, org_view
+from trivsel.measurements.models import Measurement
 from trivsel.organisation.models import Unit
 from trivsel.results.forms import MappingForm
 from trivsel.results.models import UnitMapping
+from trivsel.results.tasks import start_build
 
 
 @org_view(Capability.MANAGE_MEASUREMENTS)
@@ -39,3 +45,20 @@ def mapping_remove(request: HttpRequest, pk: int) -> HttpResponse:
     with transaction.atomic():
         get_object_or_404(UnitMapping, pk=pk).delete()
     return redirect("results:mapping")
+
+
+@require_POST
+@org_view(Capability.MANAGE_MEASUREMENTS)
+def rebuild(request: HttpRequest, pk: int) -> HttpResponse:
+    """Build a closed measurement's results again (in the background); back to the page
+    the button was on."""
+    measurement = get_object_or_404(Measurement, pk=pk)
+    if measurement.state in (Measurement.State.CLOSED, Measurement.State.RELEASED):
+        start_build(measurement)
+        messages.success(request, _("The results are being built again."))
+    else:
+        messages.error(request, _("Results are built only for a closed measurement."))
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return redirect(target)
+    return redirect("reports:overview", pk=measurement.pk)

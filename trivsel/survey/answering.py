@@ -4,7 +4,7 @@ tab, a replay) is refused and changes nothing."""
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import TypeVar
 
 from django.db import transaction
@@ -12,7 +12,7 @@ from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from trivsel.instruments.builder import questionnaire_pages
+from trivsel.instruments.builder import pages_of as questionnaire_questions
 from trivsel.instruments.models import ItemVersion
 from trivsel.measurements.models import Measurement
 from trivsel.survey.models import Answer, Invitation, Response, ResumeKey
@@ -73,19 +73,9 @@ def parse_page(versions: Sequence[ItemVersion], data: Mapping[str, list[str]]) -
     return result
 
 
-_LOCKED_PAGES: dict[tuple[int, datetime], list[list[ItemVersion]]] = {}
-
-
 def pages_of(measurement: Measurement) -> list[list[ItemVersion]]:
-    """The questions page by page. A locked questionnaire never changes, so each process
-    reads it once (every survey request needs it)."""
-    questionnaire = measurement.questionnaire
-    if questionnaire.locked_at is None:
-        return [versions for _page, versions in questionnaire_pages(questionnaire)]
-    key = (questionnaire.pk, questionnaire.locked_at)
-    if key not in _LOCKED_PAGES:
-        _LOCKED_PAGES[key] = [versions for _page, versions in questionnaire_pages(questionnaire)]
-    return _LOCKED_PAGES[key]
+    """The measurement's questions page by page (read once per process once locked)."""
+    return questionnaire_questions(measurement.questionnaire)
 
 
 def draft_of(invitation: Invitation) -> Response | None:

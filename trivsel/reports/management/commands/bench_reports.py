@@ -24,7 +24,6 @@ from trivsel.reports.charts import item_bars
 from trivsel.reports.content import unit_report
 from trivsel.reports.models import PdfBundle
 from trivsel.reports.pdf import unit_report_pdf
-from trivsel.results.models import Result
 
 
 def median_seconds(action: Callable[[], object], runs: int) -> tuple[float, list[float]]:
@@ -50,7 +49,7 @@ class Command(BaseCommand):
         measurement = (
             Measurement.objects.filter(
                 state__in=[Measurement.State.RELEASED, Measurement.State.CLOSED],
-                pk__in=Result.objects.values("measurement"),
+                results_build__built_at__isnull=False,
             )
             .order_by("-closes_at")
             .first()

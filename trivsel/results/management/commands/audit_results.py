@@ -16,11 +16,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from trivsel.instruments.models import ItemVersion
 from trivsel.measurements.models import Measurement
 from trivsel.results.audit import Finding, TooLarge, audit
-from trivsel.results.build import Register, load_data, measurement_spec
+from trivsel.results.build import Questions, Register, load_data
 from trivsel.results.compute import figure_values
-from trivsel.results.models import Result
+from trivsel.results.read import every_figure
 from trivsel.results.rows import ORGANISATION
-from trivsel.survey.answering import pages_of
 from trivsel.survey.models import Answer
 
 MAX_WORK = 4_000_000  # cells × classes² beyond which the exact elimination is not tried
@@ -45,9 +44,10 @@ class Command(BaseCommand):
                 "can no longer be matched to atoms. The audit runs on a measurement that is not "
                 "sealed yet (tests and the audit in CI do it right after the build)."
             )
-        spec, versions = measurement_spec(measurement)
+        questions = Questions.load(measurement)
+        spec = questions.spec
         register = Register.load()
-        loaded = load_data(measurement, versions, register)
+        loaded = load_data(measurement, questions.columns, register)
         if loaded is None:
             self.stdout.write("No answers: nothing is shown, nothing to audit.")
             return
@@ -66,16 +66,19 @@ class Command(BaseCommand):
         for block, matrix in values.items():
             for column, key in enumerate(keys[block]):
                 present[(KINDS[block], key)] = ~np.isnan(matrix[:, column])
-        present |= _comment_writers(measurement, response_ids)
+        present |= _comment_writers(measurement, questions.free_text, response_ids)
         k_of = {item.key: settings.RESULTS_MIN_GROUP_SENSITIVE for item in spec.items
                 if item.sensitive}  # fmt: skip
         below = _descendants(register.parents)
         code_at = {code: number for number, code in enumerate(register.units.codes)}
         group_at = {name: number for number, name in enumerate(data.slices)}
         cells: dict[tuple[str, str], list[tuple[frozenset[int], str]]] = defaultdict(list)
-        shown = Result.objects.filter(measurement=measurement).values_list(
-            "kind", "metric", "unit__code", "scope", "group"
-        )
+        code_of = dict(zip(register.ids, register.units.codes, strict=True))
+        shown = (
+            (str(f.kind), f.metric, None if f.unit_id is None else code_of[f.unit_id], f.scope,
+             f.group)
+            for f in every_figure(measurement)
+        )  # fmt: skip
         for kind, metric, code, scope, group in shown:
             if (kind, metric) not in present or (group and group not in group_at):
                 continue
@@ -129,10 +132,8 @@ def _descendants(parents: list[int]) -> list[list[int]]:
 
 
 def _comment_writers(
-    measurement: Measurement, response_ids: list[int]
+    measurement: Measurement, questions: list[ItemVersion], response_ids: list[int]
 ) -> dict[tuple[str, str], np.ndarray]:
-    questions = [v for page in pages_of(measurement) for v in page
-                 if v.kind == ItemVersion.Kind.FREE_TEXT]  # fmt: skip
     row = {pk: number for number, pk in enumerate(response_ids)}
     written = {("comments", v.item.key): np.zeros(len(response_ids), dtype=bool)
                for v in questions}  # fmt: skip

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from trivsel.measurements.models import Measurement
-from trivsel.results.build import Register, load_data, measurement_spec
+from trivsel.results.build import Questions, Register, load_data
 from trivsel.results.compute import Data, Outcome, Spec, compute, with_organisation
 from trivsel.results.management.commands.bench_results import (
     organisation,
@@ -51,9 +51,10 @@ class Command(BaseCommand):
             if measurement is None:
                 self.stdout.write("No closed measurement in the database (run `make demo`).")
             else:
-                spec, versions = measurement_spec(measurement)
+                questions = Questions.load(measurement)
+                spec = questions.spec
                 register = Register.load()
-                loaded = load_data(measurement, versions, register)
+                loaded = load_data(measurement, questions.columns, register)
                 if loaded is None:
                     raise CommandError("The measurement has no answers.")
                 names = [*register.units.names, "Hele organisationen"]

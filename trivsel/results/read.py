@@ -1,0 +1,176 @@
+"""The one way to read stored results. Every report, the overview, the bulk PDFs, the audit
+and every later app read here; nothing else filters the results tables. What comes back
+is typed: a `Figure` per shown figure (with its comparisons as `Versus`), the figures
+hidden to protect a smaller group, and the state of the measurement's build. A figure
+that is not returned was not shown (fewer than k answered, or hidden: see `protected`).
+
+Figures are the whole subtree of a unit (or the organisation) for everyone unless asked
+otherwise: that is what every page shows."""
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from trivsel.measurements.models import Measurement
+from trivsel.organisation.models import Unit
+from trivsel.results.models import Build, Hidden, Kind, Result, Scope
+
+COMPARISONS = ("previous", "parent", "organisation", "reference")
+Key = tuple[int | None, str, str]  # unit id (None: the organisation), kind, metric
+
+
+@dataclass(frozen=True)
+class Versus:
+    """A figure against something (see COMPARISONS): the unrounded difference, Welch's p
+    where it could be computed, and whether the difference is flagged (significant and at
+    least the settings' minimum)."""
+
+    difference: float
+    p: float | None
+    flagged: bool
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One shown figure: whose (unit None: the whole organisation), what, and its values.
+    `options`: an item's share of each answer value; `texts`: a comment list."""
+
+    unit_id: int | None
+    kind: Kind
+    metric: str
+    n: int
+    score: float | None = None
+    sd: float | None = None
+    favourable: float | None = None
+    neutral: float | None = None
+    unfavourable: float | None = None
+    invited: int | None = None
+    options: dict[str, float] = field(default_factory=dict)
+    texts: list[str] = field(default_factory=list)
+    versus: dict[str, Versus] = field(default_factory=dict)
+    scope: Scope = Scope.SUBTREE
+    group: str = ""
+
+    @property
+    def key(self) -> Key:
+        return (self.unit_id, self.kind, self.metric)
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Some shown figures of one measurement, found by (unit id, kind, metric)."""
+
+    found: dict[Key, Figure]
+
+    def get(self, unit_id: int | None, kind: str, metric: str = "") -> Figure | None:
+        return self.found.get((unit_id, kind, metric))
+
+    def of_kind(self, unit_id: int | None, kind: str) -> dict[str, Figure]:
+        """The unit's figures of a kind, by metric."""
+        return {m: f for (u, k, m), f in self.found.items() if u == unit_id and k == kind}
+
+    def metrics(self, kind: str) -> set[str]:
+        return {metric for (_u, k, metric) in self.found if k == kind}
+
+    def __iter__(self) -> Iterator[Figure]:
+        return iter(self.found.values())
+
+    def __len__(self) -> int:
+        return len(self.found)
+
+
+def _figure(row: Result) -> Figure:
+    options = row.options or {}
+    return Figure(
+        unit_id=row.unit_id, kind=Kind(row.kind), metric=row.metric, n=row.n, score=row.score,
+        sd=row.sd, favourable=row.favourable, neutral=row.neutral,
+        unfavourable=row.unfavourable, invited=row.invited,
+        options={} if row.kind == Kind.COMMENTS else options,
+        texts=list(options.get("texts", [])) if row.kind == Kind.COMMENTS else [],
+        versus={
+            name: Versus(float(difference), None if p is None else float(p), bool(flagged))
+            for name, (difference, p, flagged) in (row.comparisons or {}).items()
+        },
+        scope=Scope(row.scope), group=row.group,
+    )  # fmt: skip
+
+
+def _units(units: Iterable[Unit | int]) -> list[int]:
+    return [unit.pk if isinstance(unit, Unit) else unit for unit in units]
+
+
+def figures(
+    measurement: Measurement,
+    units: Iterable[Unit | int] | None = None,
+    kinds: Iterable[str] | None = None,
+    organisation: bool = False,
+) -> Figures:
+    """The shown figures of the given units' subtrees (None: every unit), for everyone,
+    of the given kinds (None: all); `organisation`: the whole organisation's too."""
+    rows = Result.objects.filter(measurement=measurement, group="")
+    where = Q(scope=Scope.SUBTREE)
+    if units is not None:
+        where &= Q(unit_id__in=_units(units))
+    if organisation:
+        where |= Q(scope=Scope.ALL, unit__isnull=True)
+    rows = rows.filter(where)
+    if kinds is not None:
+        rows = rows.filter(kind__in=list(kinds))
+    return Figures({figure.key: figure for figure in map(_figure, rows)})
+
+
+def every_figure(measurement: Measurement, kinds: Iterable[str] | None = None) -> Iterator[Figure]:
+    """Every shown figure of a measurement: every scope and background group (the audit,
+    the comparison with a later measurement)."""
+    rows = Result.objects.filter(measurement=measurement)
+    if kinds is not None:
+        rows = rows.filter(kind__in=list(kinds))
+    return map(_figure, rows.iterator(chunk_size=20_000))
+
+
+def history(
+    unit: Unit, up_to: Measurement, kinds: Iterable[str]
+) -> list[tuple[Measurement, Figures]]:
+    """The unit's shown subtree figures in every closed or released measurement up to this
+    one (by closing date), oldest first; only measurements where something is shown."""
+    rows = Result.objects.filter(
+        unit=unit, scope=Scope.SUBTREE, group="", kind__in=list(kinds),
+        measurement__closes_at__lte=up_to.closes_at,
+        measurement__state__in=[Measurement.State.CLOSED, Measurement.State.RELEASED],
+    ).select_related("measurement")  # fmt: skip
+    found: dict[int, tuple[Measurement, dict[Key, Figure]]] = {}
+    for row in rows:
+        found.setdefault(row.measurement_id, (row.measurement, {}))[1][
+            (row.unit_id, row.kind, row.metric)
+        ] = _figure(row)
+    ordered = sorted(found.values(), key=lambda pair: pair[0].closes_at)
+    return [(measurement, Figures(figs)) for measurement, figs in ordered]
+
+
+def units_shown(measurement: Measurement) -> set[int]:
+    """The units whose number of respondents (with everything below) is shown: the units
+    that have a report with figures."""
+    return set(
+        Result.objects.filter(
+            measurement=measurement, kind=Kind.RESPONDENTS, scope=Scope.SUBTREE, group="",
+            unit__isnull=False,
+        ).values_list("unit_id", flat=True)
+    )  # fmt: skip
+
+
+def protected(
+    measurement: Measurement, units: Iterable[Unit | int] | None = None
+) -> dict[Key, Unit | None]:
+    """The figures (for everyone) hidden to protect a smaller group although at least k
+    answered, of the given units and the organisation, each with its partner: a shown unit
+    that holds all but fewer than k of the same people, where there is one."""
+    rows = Hidden.objects.filter(measurement=measurement, group="").select_related("partner")
+    if units is not None:
+        rows = rows.filter(Q(unit_id__in=_units(units)) | Q(unit__isnull=True))
+    return {(row.unit_id, row.kind, row.metric): row.partner for row in rows}
+
+
+def build_of(measurement: Measurement) -> Build | None:
+    """The measurement's results build (None: never started)."""
+    return Build.objects.filter(measurement=measurement).first()
