@@ -7,10 +7,10 @@ from django.test import Client
 from django.utils import timezone
 
 from tests.factories import import_csv
+from trivsel.cycle.lifecycle import create_measurement
 from trivsel.instruments.bank import load_bundled
 from trivsel.instruments.builder import add_instrument, create_questionnaire
 from trivsel.instruments.models import Instrument, Questionnaire
-from trivsel.measurements.lifecycle import create_measurement
 from trivsel.measurements.models import Measurement
 from trivsel.organisation.models import Employee, Role, RoleGrant, Unit
 

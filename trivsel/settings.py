@@ -34,7 +34,10 @@ INSTALLED_APPS = [
     "trivsel.measurements",
     "trivsel.survey",
     "trivsel.results",
+    "trivsel.cycle",
     "trivsel.reports",
+    "trivsel.demo",
+    "trivsel.bench",
 ]
 
 MIDDLEWARE = [
@@ -63,7 +66,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "trivsel.core.context_processors.access",
+                "trivsel.organisation.context_processors.access",
             ],
         },
     },

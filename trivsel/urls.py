@@ -2,16 +2,16 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from trivsel.core import views as core_views
+from trivsel.reports import views as reports_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", reports_views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("organisation/", include("trivsel.organisation.urls")),
     path("instruments/", include("trivsel.instruments.urls")),
-    path("measurements/", include("trivsel.measurements.urls")),
+    path("measurements/", include("trivsel.cycle.urls")),
     path("s/", include("trivsel.survey.urls")),
     path("kiosk/", include("trivsel.survey.kiosk_urls")),
     path("results/", include("trivsel.results.urls")),

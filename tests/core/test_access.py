@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from trivsel.core.access import Access, Capability
+from trivsel.organisation.access import Access, Capability
 from trivsel.organisation.models import ImportJob, Unit
 
 pytestmark = pytest.mark.django_db

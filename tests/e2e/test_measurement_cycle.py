@@ -14,8 +14,8 @@ from django.core.management import call_command
 from tests.anonymity import assert_no_link_from_responses_to_people
 from tests.e2e.conftest import axe_violations, log_in, screenshot
 from tests.e2e.survey_steps import answer_by_keyboard, answer_on_phone
+from trivsel.demo.management.commands.seed_demo import DEMO_QUESTIONNAIRE
 from trivsel.measurements.models import Measurement
-from trivsel.organisation.management.commands.seed_demo import DEMO_QUESTIONNAIRE
 from trivsel.organisation.models import Employee, Unit
 from trivsel.survey.models import Invitation, Response
 

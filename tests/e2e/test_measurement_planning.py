@@ -8,8 +8,8 @@ import pytest
 from django.core.management import call_command
 
 from tests.e2e.conftest import axe_violations, log_in, screenshot
+from trivsel.demo.management.commands.seed_demo import DEMO_QUESTIONNAIRE
 from trivsel.measurements.models import Measurement, UnitValidation
-from trivsel.organisation.management.commands.seed_demo import DEMO_QUESTIONNAIRE
 from trivsel.organisation.models import Unit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -7,8 +7,8 @@ import pytest
 from django.contrib.auth.models import User
 
 from tests.e2e.conftest import axe_violations, screenshot
+from trivsel.demo.management.commands.seed_demo import DEMO_QUESTIONNAIRE
 from trivsel.instruments.bank import load_bundled
-from trivsel.organisation.management.commands.seed_demo import DEMO_QUESTIONNAIRE
 from trivsel.organisation.models import Role, RoleGrant, Unit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from tests.e2e.conftest import CHROMIUM_ARGS, axe_violations, screenshot
 from tests.e2e.survey_steps import answer_by_keyboard, answer_on_phone
+from trivsel.cycle.lifecycle import create_measurement, open_measurement
+from trivsel.demo.management.commands.seed_demo import DEMO_QUESTIONNAIRE
 from trivsel.instruments.models import Questionnaire
-from trivsel.measurements.lifecycle import create_measurement, open_measurement
-from trivsel.organisation.management.commands.seed_demo import DEMO_QUESTIONNAIRE
 from trivsel.organisation.models import Unit
 from trivsel.survey.models import Invitation, Response
 

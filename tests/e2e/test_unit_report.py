@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 
 from tests.e2e.conftest import ARTIFACTS, axe_violations, log_in, screenshot
 from tests.results.test_build import answer_all
-from trivsel.measurements.lifecycle import close_measurement, open_measurement, release_results
+from trivsel.cycle.lifecycle import close_measurement, open_measurement, release_results
 from trivsel.measurements.models import Measurement
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -1,4 +1,4 @@
-from trivsel.organisation import demo
+from trivsel.demo import organisation as demo
 from trivsel.organisation.importing.files import read_table
 from trivsel.organisation.importing.records import parse_employees, parse_units
 

@@ -6,7 +6,7 @@ import pytest
 from openpyxl import Workbook
 
 from tests.factories import EMPLOYEES_CSV, UNITS_CSV, import_csv
-from trivsel.organisation import demo
+from trivsel.demo import organisation as demo
 from trivsel.organisation.importing.service import UploadedFile, apply_import, prepare_import
 from trivsel.organisation.models import Employee, TrioMember, Unit
 

@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 
 from tests.results.test_build import answer_all
-from trivsel.measurements.lifecycle import close_measurement, open_measurement, release_results
+from trivsel.cycle.lifecycle import close_measurement, open_measurement, release_results
 from trivsel.measurements.models import Measurement
 
 

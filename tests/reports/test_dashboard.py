@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.results.test_build import answer_all
-from trivsel.measurements.lifecycle import (
+from trivsel.cycle.lifecycle import (
     close_measurement,
     open_measurement,
     release_results,

@@ -126,7 +126,7 @@ def test_the_excel_file_says_each_reason(released: Measurement, clients: dict[st
 def test_the_rates_page_shows_the_same_units_as_the_reports(released: Measurement) -> None:
     """After close, the rates page's counts are the reports' respondents: the same rule on
     the same counts must show the same units, or the two could be subtracted."""
-    from trivsel.measurements.rates import unit_rates
+    from trivsel.survey.rates import unit_rates
 
     rates = {unit.code for unit, _own, subtree in unit_rates(released, Unit.objects.all())
              if subtree.answered is not None}  # fmt: skip

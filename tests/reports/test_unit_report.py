@@ -15,10 +15,10 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from tests.results.test_build import answer_all
-from trivsel.measurements.lifecycle import close_measurement, open_measurement, release_results
+from trivsel.cycle.lifecycle import close_measurement, open_measurement, release_results
+from trivsel.engine.stats import shown
 from trivsel.measurements.models import Measurement
 from trivsel.results.models import Result
-from trivsel.results.stats import shown
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from tests.results.test_build import answer_all
-from trivsel.measurements.lifecycle import close_measurement, open_measurement
+from trivsel.cycle.lifecycle import close_measurement, open_measurement
 from trivsel.measurements.models import Measurement
 from trivsel.organisation.models import Unit
 from trivsel.results.build import build_results

@@ -5,9 +5,9 @@ from typing import Any
 
 import pytest
 
+from trivsel.cycle.lifecycle import close_measurement, open_measurement
 from trivsel.instruments.builder import add_free_text
 from trivsel.instruments.models import ItemVersion
-from trivsel.measurements.lifecycle import close_measurement, open_measurement
 from trivsel.measurements.models import Measurement
 from trivsel.results.build import alphabetical, build_results
 from trivsel.results.models import Result

@@ -16,11 +16,11 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.results.test_build import answer_all
+from trivsel.cycle.lifecycle import close_measurement, open_measurement
+from trivsel.engine.compute import combine_previous
 from trivsel.instruments.bank import export_bank, load_bundled
-from trivsel.measurements.lifecycle import close_measurement, open_measurement
 from trivsel.measurements.models import Measurement
 from trivsel.organisation.models import Unit
-from trivsel.results.compute import combine_previous
 from trivsel.results.models import Result, UnitMapping
 from trivsel.survey.models import Answer, Response
 

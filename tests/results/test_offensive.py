@@ -19,17 +19,17 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from trivsel.cycle.lifecycle import create_measurement
+from trivsel.engine.columns import engine_items
+from trivsel.engine.compute import Data, Spec, compute, with_organisation
+from trivsel.engine.rows import Units, records
 from trivsel.instruments.bank import export_bank, load_bundled
 from trivsel.instruments.builder import add_item, create_questionnaire
 from trivsel.instruments.models import ItemVersion
-from trivsel.measurements.lifecycle import create_measurement
 from trivsel.measurements.models import Measurement
 from trivsel.organisation.models import Unit
 from trivsel.results.build import Questions, build_results
-from trivsel.results.columns import engine_items
-from trivsel.results.compute import Data, Spec, compute, with_organisation
 from trivsel.results.models import Result
-from trivsel.results.rows import Units, records
 from trivsel.survey.models import Answer, Response
 
 pytestmark = pytest.mark.django_db

@@ -16,10 +16,10 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from tests.factories import import_csv
+from trivsel.cycle.lifecycle import close_measurement, create_measurement, open_measurement
 from trivsel.instruments.bank import load_bundled
 from trivsel.instruments.builder import add_instrument, create_questionnaire
 from trivsel.instruments.models import Instrument, ItemVersion
-from trivsel.measurements.lifecycle import close_measurement, create_measurement, open_measurement
 from trivsel.measurements.models import Measurement
 from trivsel.organisation.models import Unit
 from trivsel.survey.answering import PageAnswers, draft_of, pages_of, save_page, submit

@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.anonymity import assert_no_link_from_responses_to_people
+from trivsel.cycle.lifecycle import close_measurement, create_measurement, open_measurement
 from trivsel.instruments.builder import add_instrument, add_page
 from trivsel.instruments.models import Instrument, ItemVersion
-from trivsel.measurements.lifecycle import close_measurement, create_measurement, open_measurement
 from trivsel.measurements.models import Measurement
 from trivsel.survey.answering import draft_of, submit
 from trivsel.survey.models import Answer, Invitation, Response

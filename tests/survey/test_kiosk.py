@@ -8,8 +8,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from trivsel.cycle.lifecycle import close_measurement, open_measurement
 from trivsel.instruments.models import ItemVersion
-from trivsel.measurements.lifecycle import close_measurement, open_measurement
 from trivsel.measurements.models import Measurement
 from trivsel.survey import kiosk
 from trivsel.survey.answering import draft_of, submit

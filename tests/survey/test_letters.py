@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from trivsel.measurements.lifecycle import open_measurement
+from trivsel.cycle.lifecycle import open_measurement
 from trivsel.measurements.models import Measurement
 from trivsel.organisation.models import Employee
 from trivsel.survey.answering import submit

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from trivsel.measurements.lifecycle import advance_by_clock, open_measurement
+from trivsel.cycle.lifecycle import advance_by_clock, open_measurement
 from trivsel.measurements.models import Measurement
 from trivsel.survey import sending
 from trivsel.survey.answering import submit

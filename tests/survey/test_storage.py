@@ -18,10 +18,10 @@ from django.db import connection
 
 from tests.anonymity import assert_no_link_from_responses_to_people
 from tests.survey.storage_scenario import Scenario, collect
-from trivsel.measurements.lifecycle import advance_by_clock, close_measurement
+from trivsel.cycle.lifecycle import advance_by_clock, close_measurement
+from trivsel.engine.audit import audit
 from trivsel.measurements.models import AnswersPerDay, Measurement, Participant, Turnout
 from trivsel.organisation.models import Unit
-from trivsel.results.audit import audit
 from trivsel.results.build import build_results
 from trivsel.results.models import Result
 from trivsel.results.read import units_shown

@@ -10,7 +10,7 @@ class CoreConfig(AppConfig):
         from django.contrib import admin
 
         # The admin site is for superusers only; everyone else works through the app's
-        # own views, which all go through trivsel.core.access.
+        # own views, which all go through trivsel.organisation.access.
         admin.site.has_permission = lambda request: bool(  # type: ignore[method-assign]
             request.user.is_active and request.user.is_superuser
         )

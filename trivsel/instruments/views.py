@@ -6,7 +6,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 from django.views.decorators.http import require_POST
 
-from trivsel.core.access import Capability, org_view
 from trivsel.instruments import builder
 from trivsel.instruments.bank import (
     BankRejected,
@@ -30,6 +29,7 @@ from trivsel.instruments.models import (
     localised,
 )
 from trivsel.instruments.preview import questions
+from trivsel.organisation.access import Capability, org_view
 
 MANAGE = Capability.MANAGE_INSTRUMENTS
 

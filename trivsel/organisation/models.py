@@ -127,7 +127,7 @@ class RoleGrant(models.Model):
     """A role given to a login on a unit by HR, beyond what the register implies.
 
     Leaders and TRIO members get their roles from the register itself (see
-    trivsel.core.access); grants are for HR administrators and for anyone who needs
+    trivsel.organisation.access); grants are for HR administrators and for anyone who needs
     access without being registered as the unit's leader (a deputy, a consultant).
     """
 

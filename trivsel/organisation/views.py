@@ -7,15 +7,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from trivsel.core.access import Capability, get_access, org_view, unit_view
-from trivsel.measurements.queries import open_measurements_with_rate, open_validations
+from trivsel.organisation.access import Capability, get_access, org_view, unit_view
 from trivsel.organisation.browse import tree_items
 from trivsel.organisation.forms import ImportForm
 from trivsel.organisation.importing.display import SECTION_TITLES, describe
 from trivsel.organisation.importing.plan import Plan
 from trivsel.organisation.models import Employee, ImportJob, TrioMember, Unit
+from trivsel.organisation.panels import unit_parts
 from trivsel.organisation.tasks import apply_import_job, check_import_job
-from trivsel.reports.views import reports_for
 
 PLAN_DETAIL_LIMIT = 200
 
@@ -66,11 +65,7 @@ def unit_detail(request: HttpRequest, unit: Unit) -> HttpResponse:
             "employee_count": page.paginator.count,
             "show_contacts": access.can(Capability.VIEW_CONTACTS, unit),
             "role": access.role_on(unit),
-            "validations": open_validations(unit)
-            if access.can(Capability.VALIDATE_LIST, unit)
-            else [],
-            "open_measurements": open_measurements_with_rate(unit),
-            "reports": reports_for(request, unit),
+            **unit_parts(request, unit),  # open measurements, validations, reports
         },
     )
 

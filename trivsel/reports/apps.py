@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class ReportsConfig(AppConfig):
     name = "trivsel.reports"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from trivsel.organisation.panels import add_unit_part
+        from trivsel.reports.seeing import unit_part
+
+        add_unit_part(unit_part)

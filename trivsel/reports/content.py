@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.conf import settings
 
+from trivsel.engine.stats import shown
 from trivsel.instruments.builder import pages_of
 from trivsel.instruments.models import Dimension, Index, ItemVersion, localised
 from trivsel.measurements.models import Measurement
@@ -18,7 +19,6 @@ from trivsel.reports.hidden import Reasons, Why
 from trivsel.results.models import Build, Kind
 from trivsel.results.read import COMPARISONS, Figures, figures, history
 from trivsel.results.read import Figure as Stored
-from trivsel.results.stats import shown
 
 STRONGEST = 3
 COMMENTS_SHOWN = 100  # on the page and in the PDF; the Excel file has them all

@@ -11,12 +11,12 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from trivsel.core.access import Capability, get_access
+from trivsel.cycle.queries import open_measurements_with_rate, open_validations
 from trivsel.measurements.models import Measurement, ScopeUnit, UnitValidation
-from trivsel.measurements.queries import open_measurements_with_rate, open_validations
-from trivsel.measurements.rates import Rate
+from trivsel.organisation.access import Capability, get_access
 from trivsel.organisation.models import Unit
-from trivsel.reports.views import reports_for
+from trivsel.reports.seeing import reports_for
+from trivsel.survey.rates import Rate
 
 EVENTS = (
     ("validation_starts", _("Validation of the lists starts")),

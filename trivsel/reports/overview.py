@@ -9,13 +9,13 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import Q
 
+from trivsel.engine.stats import shown
 from trivsel.instruments.models import Dimension, Index, localised
 from trivsel.measurements.models import Measurement
 from trivsel.organisation.models import Unit
 from trivsel.reports.hidden import Reasons, Why
 from trivsel.results.models import Build, Kind
 from trivsel.results.read import Figure, figures
-from trivsel.results.stats import shown
 
 # Difference from the whole organisation -> a shade; the number is always printed too.
 SHADES = ((-10.0, "much-lower"), (-5.0, "lower"), (5.0, "same"), (10.0, "higher"))

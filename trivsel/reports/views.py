@@ -1,49 +1,27 @@
 from django.db import transaction
-from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
 
-from trivsel.core.access import Capability, get_access, org_view, unit_view
-from trivsel.measurements.models import Measurement, Participant
+from trivsel.measurements.models import Measurement
+from trivsel.organisation.access import Capability, get_access, org_view, unit_view
 from trivsel.organisation.models import Unit
 from trivsel.reports.bundles import make_bundle_task
 from trivsel.reports.charts import item_bars
 from trivsel.reports.content import unit_report
+from trivsel.reports.dashboard import panels
 from trivsel.reports.models import PdfBundle
 from trivsel.reports.overview import overview
 from trivsel.reports.pdf import unit_report_pdf
+from trivsel.reports.seeing import may_see_results
 from trivsel.reports.xlsx import unit_report_xlsx
-from trivsel.survey.models import Response
 
 
-def may_see_results(request: HttpRequest, measurement: Measurement) -> bool:
-    """Results are for everyone in scope once released; HR sees them from the close."""
-    if measurement.state == Measurement.State.RELEASED:
-        return True
-    return measurement.state == Measurement.State.CLOSED and get_access(request).can_org_wide(
-        Capability.MANAGE_MEASUREMENTS
-    )
-
-
-def reports_for(request: HttpRequest, unit: Unit) -> list[Measurement]:
-    """The measurements that asked people in the unit or below and whose results this
-    person may see, newest first (the report says so plainly where everything is hidden).
-    From the frozen population, not the responses: a sealed response may sit at an
-    ancestor (trivsel/survey/sealing.py)."""
-    states = [Measurement.State.RELEASED]
-    if get_access(request).can_org_wide(Capability.MANAGE_MEASUREMENTS):
-        states.append(Measurement.State.CLOSED)
-    asked = Participant.objects.filter(measurement=OuterRef("pk"), unit__path__startswith=unit.path)
-    imported = Response.objects.filter(  # an imported earlier measurement has no population
-        measurement=OuterRef("pk"), unit__path__startswith=unit.path
-    )
-    return list(
-        Measurement.objects.filter(Exists(asked) | Exists(imported), state__in=states).order_by(
-            "-closes_at"
-        )
-    )
+@org_view(None)
+def home(request: HttpRequest) -> HttpResponse:
+    """The dashboard: the person's units and what is happening in them."""
+    return render(request, "reports/dashboard.html", {"panels": panels(request)})
 
 
 def _report_context(request: HttpRequest, unit: Unit, pk: int) -> dict[str, object]:

@@ -17,12 +17,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from numpy.typing import NDArray
 
-from trivsel.instruments.builder import pages_of
-from trivsel.instruments.models import Dimension, Index, ItemVersion
-from trivsel.measurements.models import Measurement, Participant
-from trivsel.organisation.models import Unit
-from trivsel.results.columns import column_under, engine_items, option_values
-from trivsel.results.compute import (
+from trivsel.engine.columns import column_under, engine_items, option_values
+from trivsel.engine.compute import (
     Data,
     Earlier,
     Spec,
@@ -32,12 +28,16 @@ from trivsel.results.compute import (
     compute,
     with_organisation,
 )
+from trivsel.engine.rows import BLOCKS, ORGANISATION, Record, Units, hidden_records, records
+from trivsel.engine.stats import compare
+from trivsel.engine.suppression import PROTECTS
+from trivsel.engine.tree import Tree
+from trivsel.instruments.builder import pages_of
+from trivsel.instruments.models import Dimension, Index, ItemVersion
+from trivsel.measurements.models import Measurement, Participant
+from trivsel.organisation.models import Unit
 from trivsel.results.models import Build, Hidden, Result, UnitMapping
 from trivsel.results.read import every_figure, units_shown
-from trivsel.results.rows import BLOCKS, ORGANISATION, Record, Units, hidden_records, records
-from trivsel.results.stats import compare
-from trivsel.results.suppression import PROTECTS
-from trivsel.results.tree import Tree
 from trivsel.survey.models import Answer, Response
 from trivsel.survey.sealing import seal
 

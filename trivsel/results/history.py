@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from trivsel.engine.compute import Spec
 from trivsel.instruments import builder
 from trivsel.instruments.bank import BankRejected, import_document, parse_json
 from trivsel.instruments.models import ItemVersion, Questionnaire
@@ -27,7 +28,6 @@ from trivsel.organisation.importing.files import Table
 from trivsel.organisation.importing.problems import Problem
 from trivsel.organisation.models import Unit
 from trivsel.results import scorefile
-from trivsel.results.compute import Spec
 from trivsel.survey.models import Answer, Response
 
 

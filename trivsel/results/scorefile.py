@@ -18,12 +18,12 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from numpy.typing import NDArray
 
+from trivsel.engine.columns import OPTION_SEPARATOR, engine_items
+from trivsel.engine.compute import Data, Spec, compute, with_organisation
+from trivsel.engine.rows import COLUMNS, Units, records
 from trivsel.instruments.bank_format import check_document
 from trivsel.organisation.importing.files import Table, read_table
 from trivsel.organisation.importing.problems import Problem
-from trivsel.results.columns import OPTION_SEPARATOR, engine_items
-from trivsel.results.compute import Data, Spec, compute, with_organisation
-from trivsel.results.rows import COLUMNS, Units, records
 
 UNIT_HEADINGS = {"code": ("code", "kode", "enhedskode"), "parent": ("parent", "overordnet"),
                  "name": ("name", "navn")}  # fmt: skip

@@ -10,8 +10,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from trivsel.core.access import Capability, org_view
 from trivsel.measurements.models import Measurement
+from trivsel.organisation.access import Capability, org_view
 from trivsel.organisation.models import Unit
 from trivsel.results.forms import MappingForm
 from trivsel.results.models import UnitMapping

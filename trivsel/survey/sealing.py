@@ -28,9 +28,9 @@ from django.db.models import Count
 from django.utils import timezone
 
 from trivsel.measurements.models import AnswersPerDay, Measurement, Participant, Turnout
-from trivsel.measurements.rates import kept_at_close
 from trivsel.organisation.models import Unit
 from trivsel.survey.models import Answer, Invitation, Response, ResumeKey
+from trivsel.survey.rates import kept_at_close
 
 logger = logging.getLogger(__name__)
 

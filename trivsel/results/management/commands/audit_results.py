@@ -13,13 +13,13 @@ import numpy as np
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from trivsel.engine.audit import Finding, TooLarge, audit
+from trivsel.engine.compute import figure_values
+from trivsel.engine.rows import ORGANISATION
 from trivsel.instruments.models import ItemVersion
 from trivsel.measurements.models import Measurement
-from trivsel.results.audit import Finding, TooLarge, audit
 from trivsel.results.build import Questions, Register, load_data
-from trivsel.results.compute import figure_values
 from trivsel.results.read import every_figure
-from trivsel.results.rows import ORGANISATION
 from trivsel.survey.models import Answer
 
 MAX_WORK = 4_000_000  # cells × classes² beyond which the exact elimination is not tried

@@ -1,0 +1,101 @@
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from trivsel.cycle.lifecycle import open_measurement
+from trivsel.measurements.models import Measurement
+from trivsel.survey.answering import submit
+from trivsel.survey.models import Invitation
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def answered(measurement: Measurement) -> Measurement:
+    open_measurement(measurement)
+    # Two of U1's three people and Sara in U3 submit.
+    for number in ("1003", "1004", "1009"):
+        submit(Invitation.objects.get(participant__employee__number=number), 0)
+    return measurement
+
+
+def rows(client: Client, measurement: Measurement) -> dict[str, list[str]]:
+    import re
+
+    html = client.get(reverse("measurements:rates", args=[measurement.pk])).content.decode()
+    result = {}
+    for row in re.findall(r"<tr><th scope=\"row\">.*?</tr>", html, re.S):
+        code = re.search(r'class="meta">([^<]+)<', row)
+        if code is not None:  # a unit's row (not a day's)
+            result[code.group(1)] = re.findall(r'class="num">([^<]*)<', row)
+    return result
+
+
+def test_hr_sees_every_unit_leader_their_subtree(
+    clients: dict[str, Client], answered: Measurement
+) -> None:
+    # Three have answered (two in U1, one in U3): fewer than 5 anywhere, so no count of
+    # those who answered is shown, not even for Sundhed og Omsorg; who was invited is.
+    hr = rows(clients["hr"], answered)
+    assert set(hr) == {"K", "SO", "SO-N", "SO-S", "U1", "U1-T1", "U2", "U3"}
+    assert hr["SO"] == ["0", "–", "–", "8", "–", "–"]
+    assert hr["U1"] == ["3", "–", "–", "4", "–", "–"]
+    assert all(row[1:3] == row[4:6] == ["–", "–"] for row in hr.values())
+    leader = rows(clients["unit_leader"], answered)
+    assert set(leader) == {"U1", "U1-T1"}
+    chief = rows(clients["area_chief"], answered)
+    assert set(chief) == {"SO-N", "U1", "U1-T1", "U2"} and chief["SO-N"][3:] == ["7", "–", "–"]
+
+
+def test_rates_follow_the_anonymity_rules(
+    clients: dict[str, Client], settings: Any, answered: Measurement
+) -> None:
+    """The results' rule on the answered counts. With k = 3: Sundhed og Omsorg (3 answered)
+    and the municipality above it (the same 3) are shown; U1's "2 of 4" and U3's "1 of 1"
+    are not, nor is Område Nord (2)."""
+    settings.RESULTS_MIN_GROUP = 3
+    hr = rows(clients["hr"], answered)
+    assert hr["SO"] == ["0", "–", "–", "8", "3", "38 %"]  # not its own: it has units below
+    assert all(hr[code][4] == "–" for code in ("SO-N", "SO-S", "U1", "U1-T1", "U2", "U3"))
+    # Everyone in U1 and its team answers: U1 4, Område Nord the same 4, SO 5: beside
+    # Nord, SO would give Syd's one (Sara) away. Nord holds exactly U1's people, so hiding
+    # it resolves nothing: SO is not shown, nor the municipality (the same 5).
+    for number in ("1005", "1006"):
+        submit(Invitation.objects.get(participant__employee__number=number), 0)
+    hr = rows(clients["hr"], answered)
+    assert hr["U1"] == ["3", "–", "–", "4", "4", "100 %"]  # not its own: it has a team
+    assert hr["SO-N"][3:] == ["7", "4", "57 %"]
+    assert hr["SO"][3:] == hr["K"][3:] == ["8", "–", "–"]
+
+
+@pytest.mark.parametrize("persona", ["outsider"])
+def test_someone_with_no_unit_in_the_population_gets_404(
+    clients: dict[str, Client], answered: Measurement, persona: str
+) -> None:
+    assert (
+        clients[persona].get(reverse("measurements:rates", args=[answered.pk])).status_code == 404
+    )
+
+
+def test_rates_page_never_shows_who_answered(
+    clients: dict[str, Client], answered: Measurement
+) -> None:
+    html = clients["hr"].get(reverse("measurements:rates", args=[answered.pk])).content.decode()
+    assert "Lise" not in html and "Anna" not in html and "1003" not in html
+
+
+def test_unit_page_shows_the_rate_so_far(clients: dict[str, Client], answered: Measurement) -> None:
+    html = clients["unit_leader"].get(reverse("organisation:unit", args=["U1"])).content.decode()
+    assert "4 people are invited in this unit and below. How many have answered" in html
+    assert "2 of 4" not in html
+    html = clients["hr"].get(reverse("organisation:unit", args=["SO"])).content.decode()
+    assert "8 people are invited in this unit and below. How many" in html  # 3 answered
+
+
+def test_rates_query_count_does_not_grow_with_units(
+    clients: dict[str, Client], answered: Measurement, django_assert_max_num_queries: Any
+) -> None:
+    with django_assert_max_num_queries(11):  # with the answers per day
+        clients["hr"].get(reverse("measurements:rates", args=[answered.pk]))

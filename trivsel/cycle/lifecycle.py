@@ -1,0 +1,197 @@
+"""Moving a measurement through its states. Each step is one transaction and refuses a
+move the state machine does not allow, so HR's buttons and the clock cannot race into an
+impossible state."""
+
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from trivsel.instruments.builder import lock_questionnaire, questionnaire_pages
+from trivsel.measurements.models import Measurement, Participant, ScopeUnit, UnitValidation
+from trivsel.organisation.models import Employee, Unit
+from trivsel.results.build import seal_after_build
+from trivsel.results.tasks import start_build
+from trivsel.survey.answering import create_invitations
+from trivsel.survey.models import Invitation, SendJob
+from trivsel.survey.sealing import end_collection
+from trivsel.survey.sending import running_job
+from trivsel.survey.tasks import start_send_job
+
+State = Measurement.State
+ALLOWED = {
+    State.DRAFT: {State.VALIDATION, State.OPEN},
+    State.VALIDATION: {State.OPEN},
+    State.OPEN: {State.CLOSED},
+    State.CLOSED: {State.RELEASED},
+    State.RELEASED: set(),
+}
+
+
+class TransitionRefused(Exception):
+    pass
+
+
+def population_units(measurement: Measurement) -> QuerySet[Unit]:
+    condition = Q(pk__in=[])
+    for scope in measurement.scope.select_related("unit"):
+        if scope.include_subtree:
+            condition |= Q(path__startswith=scope.unit.path)
+        else:
+            condition |= Q(pk=scope.unit_id)
+    return Unit.objects.filter(condition, valid_to=None)
+
+
+def population(measurement: Measurement) -> QuerySet[Employee]:
+    """Who would be asked if the measurement opened now."""
+    people = Employee.objects.filter(is_active=True, unit__in=population_units(measurement))
+    return people.filter(is_leader=True) if measurement.leaders_only else people
+
+
+def _move(measurement: Measurement, target: str) -> Measurement:
+    locked = Measurement.objects.select_for_update().get(pk=measurement.pk)
+    if target not in ALLOWED[State(locked.state)]:
+        raise TransitionRefused(
+            _("A measurement that is %(state)s cannot become %(target)s.")
+            % {"state": locked.get_state_display(), "target": State(target).label}
+        )
+    locked.state = target
+    locked.save(update_fields=["state"])
+    measurement.state = target
+    return locked
+
+
+@transaction.atomic
+def create_measurement(
+    *, units: list[Unit], include_subtree: bool = True, **fields: object
+) -> Measurement:
+    measurement = Measurement.objects.create(**fields)  # type: ignore[arg-type]
+    ScopeUnit.objects.bulk_create(
+        ScopeUnit(measurement=measurement, unit=unit, include_subtree=include_subtree)
+        for unit in units
+    )
+    return measurement
+
+
+@transaction.atomic
+def start_validation(measurement: Measurement) -> None:
+    """Every unit with people in the population gets a list for its leader to check."""
+    _move(measurement, State.VALIDATION)
+    unit_ids = set(population(measurement).values_list("unit_id", flat=True))
+    UnitValidation.objects.bulk_create(
+        [UnitValidation(measurement=measurement, unit_id=unit_id) for unit_id in unit_ids],
+        ignore_conflicts=True,
+    )
+
+
+@transaction.atomic
+def open_measurement(measurement: Measurement) -> int:
+    """Freeze the population and the questionnaire; returns the number of participants."""
+    if not any(versions for _page, versions in questionnaire_pages(measurement.questionnaire)):
+        raise TransitionRefused(_("The questionnaire has no questions."))
+    people = list(population(measurement).values_list("pk", "unit_id", "job_group"))
+    if not people:
+        raise TransitionRefused(_("Nobody is in the population."))
+    _move(measurement, State.OPEN)
+    Participant.objects.bulk_create(
+        [
+            Participant(measurement=measurement, employee_id=pk, unit_id=unit_id, job_group=group)
+            for pk, unit_id, group in people
+        ],
+        batch_size=2000,
+    )
+    lock_questionnaire(measurement.questionnaire)
+    create_invitations(measurement)
+    return len(people)
+
+
+@transaction.atomic
+def close_measurement(measurement: Measurement) -> None:
+    """Close: unfinished drafts, the resume key and the invitations are deleted (counts
+    kept), then the results are built in the background and the responses sealed."""
+    _move(measurement, State.CLOSED)
+    end_collection(measurement)
+    start_build(measurement)
+
+
+@transaction.atomic
+def release_results(measurement: Measurement) -> None:
+    _move(measurement, State.RELEASED)
+
+
+@transaction.atomic
+def answer_validation(validation: UnitValidation, user: object, corrections: str) -> UnitValidation:
+    """A leader confirms the list (no corrections) or reports what is wrong."""
+    measurement = Measurement.objects.select_for_update().get(pk=validation.measurement_id)
+    if measurement.state != State.VALIDATION:
+        raise TransitionRefused(_("The validation phase is over."))
+    validation.corrections = corrections.strip()
+    validation.status = (
+        UnitValidation.Status.CORRECTIONS
+        if validation.corrections
+        else UnitValidation.Status.CONFIRMED
+    )
+    validation.handled = not validation.corrections
+    validation.answered_by = user  # type: ignore[assignment]
+    validation.answered_at = timezone.now()
+    validation.save()
+    return validation
+
+
+CLOCK_STEPS = [
+    (State.DRAFT, "validation_starts", start_validation),
+    (State.VALIDATION, "opens_at", open_measurement),
+    (State.OPEN, "closes_at", close_measurement),
+    (State.CLOSED, "results_release_at", release_results),
+]
+
+
+@transaction.atomic
+def send_due(measurement: Measurement, now: datetime) -> list[str]:
+    """For an open measurement: start the invitations if nobody has, and each scheduled
+    reminder whose time has come, once. Returns what was started."""
+    locked = Measurement.objects.select_for_update().get(pk=measurement.pk)
+    if locked.state != State.OPEN or running_job(locked) is not None:
+        return []  # one job at a time; the clock comes back
+    # Nobody invited yet, or a job whose worker died left people uninvited.
+    if Invitation.objects.filter(measurement=locked, invited_at=None).exists():
+        start_send_job(locked, SendJob.Kind.INVITATIONS)
+        return ["invitations"]
+    due = sum(1 for at in locked.reminder_times if at <= now)
+    if due > locked.reminders_started:
+        start_send_job(locked, SendJob.Kind.REMINDERS)
+        locked.reminders_started = due
+        locked.save(update_fields=["reminders_started"])
+        return ["reminders"]
+    return []
+
+
+def advance_by_clock(now: datetime | None = None) -> list[tuple[Measurement, str]]:
+    """Apply every transition whose date has come, oldest first, then send what is due for
+    open measurements (invitations, scheduled reminders); returns what happened.
+    A measurement that cannot open (e.g. empty questionnaire) stays and is reported."""
+    now = now or timezone.now()
+    moved: list[tuple[Measurement, str]] = []
+    for state, field, step in CLOCK_STEPS:
+        due = Measurement.objects.filter(state=state, **{f"{field}__lte": now})
+        for measurement in due.order_by(field):
+            try:
+                step(measurement)
+            except TransitionRefused as refused:
+                moved.append((measurement, f"refused: {refused}"))
+            else:
+                moved.append((measurement, measurement.state))
+    for measurement in Measurement.objects.filter(state=State.OPEN):
+        moved += [(measurement, f"sending {what}") for what in send_due(measurement, now)]
+    # Results built but the responses not sealed (the build's worker stopped in between).
+    unsealed = Measurement.objects.filter(
+        state__in=[State.CLOSED, State.RELEASED],
+        sealed_at=None,
+        results_build__built_at__isnull=False,
+    )
+    for measurement in unsealed:
+        if seal_after_build(measurement):
+            moved.append((measurement, "sealed"))
+    return moved

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from trivsel.cycle import views
+
+app_name = "measurements"
+urlpatterns = [
+    path("", views.measurement_list, name="list"),
+    path("<int:pk>/", views.measurement_detail, name="detail"),
+    path("<int:pk>/do/<str:action>/", views.measurement_action, name="action"),
+    path(
+        "<int:pk>/corrections/<int:validation>/handled/", views.correction_handled, name="handled"
+    ),
+    path("<int:pk>/units/<str:code>/validate/", views.validate_unit, name="validate"),
+    path("<int:pk>/rates/", views.response_rates, name="rates"),
+    path("<int:pk>/send/<str:kind>/", views.send_messages, name="send"),
+    path("<int:pk>/letters.pdf", views.letters, name="letters"),
+]

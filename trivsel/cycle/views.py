@@ -1,0 +1,210 @@
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.models import User
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from trivsel.cycle import lifecycle
+from trivsel.cycle.forms import MeasurementForm, ValidationForm
+from trivsel.measurements.models import Measurement, UnitValidation
+from trivsel.organisation.access import Capability, get_access, org_view, unit_view
+from trivsel.organisation.models import Unit
+from trivsel.survey import rates
+from trivsel.survey.letters import needs_letter, render_letters
+from trivsel.survey.models import SendJob
+from trivsel.survey.sending import running_job
+from trivsel.survey.tasks import start_send_job
+
+MANAGE = Capability.MANAGE_MEASUREMENTS
+ACTIONS: dict[str, Callable[[Measurement], object]] = {
+    "start_validation": lifecycle.start_validation,
+    "open": lifecycle.open_measurement,
+    "close": lifecycle.close_measurement,
+    "release": lifecycle.release_results,
+}
+
+
+@org_view(MANAGE)
+def measurement_list(request: HttpRequest) -> HttpResponse:
+    form = MeasurementForm(request.POST) if request.method == "POST" else MeasurementForm()
+    if form.is_bound and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "units"}
+        user = request.user if isinstance(request.user, User) else None
+        measurement = lifecycle.create_measurement(
+            units=form.cleaned_data["units"], created_by=user, **fields
+        )
+        return redirect("measurements:detail", pk=measurement.pk)
+    measurements = Measurement.objects.select_related("questionnaire")
+    return render(request, "measurements/list.html", {"form": form, "measurements": measurements})
+
+
+@org_view(MANAGE)
+def measurement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    measurement = get_object_or_404(Measurement.objects.select_related("questionnaire"), pk=pk)
+    validations = UnitValidation.objects.filter(measurement=measurement).select_related(
+        "unit", "answered_by"
+    )
+    counts = validations.aggregate(
+        total=Count("pk"),
+        confirmed=Count("pk", filter=Q(status=UnitValidation.Status.CONFIRMED)),
+        corrections=Count("pk", filter=Q(status=UnitValidation.Status.CORRECTIONS)),
+    )
+    return render(
+        request,
+        "measurements/detail.html",
+        {
+            "measurement": measurement,
+            "scope": measurement.scope.select_related("unit"),
+            "population": lifecycle.population(measurement).count()
+            if measurement.state in (Measurement.State.DRAFT, Measurement.State.VALIDATION)
+            else measurement.participants.count(),
+            "counts": counts,
+            "pending": validations.filter(status=UnitValidation.Status.PENDING).order_by(
+                "unit__path"
+            ),
+            "corrections": validations.filter(status=UnitValidation.Status.CORRECTIONS).order_by(
+                "handled", "unit__path"
+            ),
+            "actions": [a for a in ACTIONS if _allowed(measurement, a)],
+            "send_jobs": SendJob.objects.filter(measurement=measurement)[:10],
+            "need_letters": needs_letter(measurement).count()
+            if measurement.state == Measurement.State.OPEN
+            else 0,
+        },
+    )
+
+
+def _allowed(measurement: Measurement, action: str) -> bool:
+    targets = {
+        "start_validation": "validation",
+        "open": "open",
+        "close": "closed",
+        "release": "released",
+    }
+    return targets[action] in lifecycle.ALLOWED[Measurement.State(measurement.state)]
+
+
+@require_POST
+@org_view(MANAGE)
+def measurement_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    measurement = get_object_or_404(Measurement, pk=pk)
+    if action not in ACTIONS:
+        raise Http404
+    try:
+        ACTIONS[action](measurement)
+    except lifecycle.TransitionRefused as refused:
+        messages.error(request, str(refused))
+    return redirect("measurements:detail", pk=pk)
+
+
+@require_POST
+@org_view(MANAGE)
+def correction_handled(request: HttpRequest, pk: int, validation: int) -> HttpResponse:
+    UnitValidation.objects.filter(pk=validation, measurement_id=pk).update(handled=True)
+    return redirect("measurements:detail", pk=pk)
+
+
+@unit_view(Capability.VALIDATE_LIST)
+def validate_unit(request: HttpRequest, unit: Unit, pk: int) -> HttpResponse:
+    validation = get_object_or_404(
+        UnitValidation.objects.select_related("measurement"), measurement_id=pk, unit=unit
+    )
+    form = ValidationForm(request.POST) if request.method == "POST" else ValidationForm()
+    if form.is_bound and form.is_valid():
+        corrections = "" if "confirm" in request.POST else form.cleaned_data["corrections"]
+        if "confirm" not in request.POST and not corrections.strip():
+            form.add_error("corrections", ValidationForm.base_fields["corrections"].help_text)
+        else:
+            try:
+                lifecycle.answer_validation(validation, request.user, corrections)
+            except lifecycle.TransitionRefused as refused:
+                messages.error(request, str(refused))
+            return redirect("organisation:unit", code=unit.code)
+    return render(
+        request,
+        "measurements/validate.html",
+        {
+            "unit": unit,
+            "validation": validation,
+            "employees": unit.employees.filter(is_active=True),
+            "form": form,
+            "show_contacts": get_access(request).can(Capability.VIEW_CONTACTS, unit),
+        },
+    )
+
+
+@org_view(None)
+def response_rates(request: HttpRequest, pk: int) -> HttpResponse:
+    """Counts only, for the units the person may see. 404 when they see none of them."""
+    measurement = get_object_or_404(Measurement, pk=pk)
+    if measurement.state in (Measurement.State.DRAFT, Measurement.State.VALIDATION):
+        raise Http404
+    access = get_access(request)
+    in_population = Unit.objects.filter(
+        pk__in=measurement.participants.values("unit_id")
+    ).values_list("path", flat=True)
+    prefixes = {
+        path[: i + 1] for path in in_population for i, char in enumerate(path) if char == "/"
+    }
+    visible = [
+        u
+        for u in access.visible_units().only("id", "code", "name", "path", "parent_id")
+        if u.path in prefixes
+    ]
+    if not visible:
+        raise Http404
+    rows = rates.unit_rates(measurement, visible)
+    curve = rates.answers_per_day(measurement) if access.can_org_wide(MANAGE) else []
+    return render(
+        request, "measurements/rates.html",
+        {"measurement": measurement, "rows": rows, "curve": curve},
+    )  # fmt: skip
+
+
+@require_POST
+@org_view(MANAGE)
+def send_messages(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    measurement = get_object_or_404(Measurement, pk=pk)
+    if kind not in SendJob.Kind.values:
+        raise Http404
+    if measurement.state != Measurement.State.OPEN:
+        messages.error(request, _("Invitations and reminders are sent only while it is open."))
+    elif running_job(measurement) is not None:
+        messages.warning(request, _("A sending job is already running."))
+    else:
+        start_send_job(measurement, kind)
+    return redirect("measurements:detail", pk=pk)
+
+
+@org_view(MANAGE)
+def letters(request: HttpRequest, pk: int) -> HttpResponse:
+    """A PDF with one letter per person who has neither e-mail nor mobile (answered or not:
+    the letters must not tell who has answered); optionally only for one unit and
+    everything below it."""
+    measurement = get_object_or_404(Measurement, pk=pk)
+    if measurement.state != Measurement.State.OPEN:
+        messages.error(request, _("Letters are printed only while the measurement is open."))
+        return redirect("measurements:detail", pk=pk)
+    invitations = needs_letter(measurement)
+    code = request.GET.get("unit", "").strip()
+    if code:
+        unit = Unit.objects.filter(code=code).first()
+        if unit is None:
+            messages.error(
+                request, _("There is no unit with the code “%(code)s”.") % {"code": code}
+            )
+            return redirect("measurements:detail", pk=pk)
+        invitations = invitations.filter(participant__unit__path__startswith=unit.path)
+    if not invitations.exists():
+        messages.info(request, _("Nobody here needs a letter."))
+        return redirect("measurements:detail", pk=pk)
+    suffix = f"-{code}" if code else ""
+    return HttpResponse(
+        render_letters(measurement, invitations),
+        content_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="letters-{pk}{suffix}.pdf"'},
+    )
