@@ -8,17 +8,17 @@ from typing import Any
 
 import pytest
 from django.db import connection
-from django.db.models import Q
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from tests.results.figures import one, stored
 from tests.results.test_build import answer_all
 from trivsel.cycle.lifecycle import close_measurement, open_measurement, release_results
 from trivsel.engine.stats import shown
 from trivsel.measurements.models import Measurement
-from trivsel.results.models import Result
+from trivsel.organisation.models import Unit
 
 pytestmark = pytest.mark.django_db
 
@@ -69,8 +69,8 @@ def test_the_report_shows_what_may_be_shown_and_says_what_is_hidden(
 ) -> None:
     release_results(closed)
     page = clients["hr"].get(url(closed, "SO")).content.decode()
-    shown = Result.objects.get(measurement=closed, unit__code="SO", scope="subtree", group="",
-                               kind="dimension", metric="sc_short")  # fmt: skip
+    shown = one(closed, code="SO", scope="subtree", group="", kind="dimension",
+                metric="sc_short")  # fmt: skip
     assert "Results for Sundhed og Omsorg" in page
     assert ">8<" in page  # answered
     assert shown.score is not None
@@ -103,9 +103,8 @@ def visible_numbers(measurement: Measurement, code: str) -> set[float]:
     """Every number the stored (visible) results allow a report on the unit to show:
     counts, rounded scores, shares and differences, the response rate."""
     allowed: set[float] = set()
-    rows = Result.objects.filter(measurement=measurement, scope="subtree", group="").filter(
-        Q(unit__code=code) | Q(unit__parent__code=code)
-    )
+    codes = {code, *Unit.objects.filter(parent__code=code).values_list("code", flat=True)}
+    rows = stored(measurement, scope="subtree", group="", code__in=codes)
     for row in rows:
         allowed.add(float(row.n))
         if row.invited:
@@ -118,8 +117,8 @@ def visible_numbers(measurement: Measurement, code: str) -> set[float]:
         for share in (row.favourable, row.neutral, row.unfavourable):
             if share is not None:
                 allowed.add(float(shown(100 * share) or 0))
-        for difference, _p, _flag in (row.comparisons or {}).values():
-            allowed.add(float(shown(difference) or 0))
+        for versus in row.versus.values():
+            allowed.add(float(shown(versus.difference) or 0))
     return allowed
 
 

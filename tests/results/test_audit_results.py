@@ -6,12 +6,12 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
+from tests.results.figures import plant
 from tests.results.test_build import answer_all
 from trivsel.cycle.lifecycle import close_measurement, open_measurement
 from trivsel.measurements.models import Measurement
 from trivsel.organisation.models import Unit
 from trivsel.results.build import build_results
-from trivsel.results.models import Result
 
 pytestmark = pytest.mark.django_db
 
@@ -36,10 +36,7 @@ def test_what_the_suppression_stored_has_nothing_derivable(closed: Measurement) 
 
 def test_a_planted_leak_is_found_with_the_figures_that_give_it(closed: Measurement) -> None:
     # Showing Område Nord (7) beside Sundhed og Omsorg (8) gives Område Syd's one away.
-    Result.objects.create(
-        measurement=closed, unit=Unit.objects.get(code="SO-N"), scope="subtree", group="",
-        kind="respondents", metric="", n=7,
-    )  # fmt: skip
+    plant(closed, Unit.objects.get(code="SO-N"), "respondents", "", n=7)
     out = io.StringIO()
     with pytest.raises(CommandError):
         call_command("audit_results", closed.pk, stdout=out)

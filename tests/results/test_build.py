@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 
+from tests.results.figures import one, stored
 from trivsel.cycle.lifecycle import close_measurement, open_measurement
 from trivsel.instruments.builder import add_free_text
 from trivsel.instruments.models import ItemVersion
@@ -41,22 +42,20 @@ def test_close_builds_suppressed_results(
     answer_all(measurement, [4, 3, 2, 4, 1, 0, 3, 3])
     with django_capture_on_commit_callbacks(execute=True):
         close_measurement(measurement)
-    counted = Result.objects.filter(kind="respondents", group="")
-    shown = {(code, scope, group): n for code, scope, group, n in
-             counted.values_list("unit__code", "scope", "group", "n")}  # fmt: skip
+    counted = stored(kind="respondents", group="")
+    shown = {(f.code, f.scope, f.group): f.n for f in counted}
     # Only the whole department (8) and the municipality (the same 8) may be shown: Område
     # Nord's 7 would give away Område Syd's single respondent.
     assert shown == {("SO", "subtree", ""): 8, ("K", "subtree", ""): 8, (None, "all", ""): 8}
-    short = Result.objects.get(unit__code="SO", scope="subtree", group="", kind="dimension",
-                               metric="sc_short")  # fmt: skip
+    short = one(code="SO", scope="subtree", group="", kind="dimension", metric="sc_short")
     assert short.n == 8 and short.score == pytest.approx(4 * sum([4, 3, 2, 4, 1, 0, 3, 3]) / 8)
-    assert not Result.objects.filter(unit__code__in=["U1", "U2", "U3", "SO-N", "SO-S"]).exists()
+    assert not stored(code__in=["U1", "U2", "U3", "SO-N", "SO-S"])
     measurement.refresh_from_db()
     assert measurement.sealed_at is not None  # after the build, the responses were sealed
     fields = ("unit_id", "scope", "group", "kind", "metric", "n", "score")
-    before = sorted(Result.objects.values_list(*fields), key=str)
-    assert build_results(measurement) == len(before)  # again: the same rows
-    after = sorted(Result.objects.values_list(*fields), key=str)
+    before = sorted((tuple(getattr(f, name) for name in fields) for f in stored()), key=str)
+    assert build_results(measurement) == len(before)  # again: the same figures
+    after = sorted((tuple(getattr(f, name) for name in fields) for f in stored()), key=str)
     assert after == before
 
 
@@ -91,13 +90,7 @@ def test_comment_lists_need_their_own_k_and_the_differencing_rules(
         Answer.objects.create(response=response, item_version=question, text=written[-1])
     with django_capture_on_commit_callbacks(execute=True):
         close_measurement(measurement)
-    lists = {
-        (code, scope): (result.options or {})["texts"]
-        for code, scope, result in (
-            (r.unit.code if r.unit else "*", r.scope, r)
-            for r in Result.objects.filter(kind="comments", group="").select_related("unit")
-        )
-    }
+    lists = {(f.code or "*", f.scope): f.texts for f in stored(kind="comments", group="")}
     # U1's subtree (4) would be SO-N's 6 minus 2: hidden; SO-N, SO, K and the organisation
     # hold the same six people and are shown.
     assert set(lists) == {("SO-N", "subtree"), ("SO", "subtree"), ("K", "subtree"), ("*", "all")}
@@ -107,7 +100,7 @@ def test_comment_lists_need_their_own_k_and_the_differencing_rules(
     for texts in lists.values():
         assert texts == sorted(texts, key=alphabetical)
     assert all(len(texts) == 6 for texts in lists.values())
-    assert Result.objects.get(kind="comments", unit__code="SO", scope="subtree", group="").n == 6
+    assert one(kind="comments", code="SO", scope="subtree", group="").n == 6
 
 
 def test_the_order_of_a_comment_list_cannot_be_predicted_from_stored_or_public_values(
@@ -130,9 +123,10 @@ def test_the_order_of_a_comment_list_cannot_be_predicted_from_stored_or_public_v
             Answer.objects.create(response=response, item_version=question, text=text)
         build_results(measurement)
         row = Result.objects.get(kind="comments", unit__code="SO", scope="subtree", group="")
-        seen.append((row.options or {})["texts"])
+        seen.append(row.figures[question.item.key]["texts"])
         # Nothing else is stored with the list: no dates, ids, units or groups.
-        assert set(row.options or {}) == {"texts"}
+        assert set(row.figures) == {question.item.key}
+        assert set(row.figures[question.item.key]) == {"n", "texts"}
     assert seen[0] == seen[1] == seen[2]
     assert seen[0] == ["arbejdspres", "Bedre ledelse", "God stemning", "kaffe", "Mere tid",
                        "Zoneterapi", "Æblerne er gode", "Ønsker mere tid"]  # fmt: skip

@@ -15,13 +15,14 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
+from tests.results.figures import Stored, one, stored
 from tests.results.test_build import answer_all
 from trivsel.cycle.lifecycle import close_measurement, open_measurement
 from trivsel.engine.compute import combine_previous
 from trivsel.instruments.bank import export_bank, load_bundled
 from trivsel.measurements.models import Measurement
 from trivsel.organisation.models import Unit
-from trivsel.results.models import Result, UnitMapping
+from trivsel.results.models import UnitMapping
 from trivsel.survey.models import Answer, Response
 
 pytestmark = pytest.mark.django_db
@@ -65,15 +66,13 @@ def last_year(org: dict[str, Unit], bank_file: Path, tmp_path: Path) -> Measurem
 
 def previous(measurement: Measurement, code: str) -> float | None:
     """The SO-style subtree row's difference with last year, or None without one."""
-    comparisons = short_row(measurement, code).comparisons or {}
-    return comparisons["previous"][0] if "previous" in comparisons else None
+    versus = short_row(measurement, code).versus
+    return versus["previous"].difference if "previous" in versus else None
 
 
-def short_row(measurement: Measurement, code: str) -> Result:
-    return Result.objects.get(
-        measurement=measurement, unit__code=code, scope="subtree", group="", kind="dimension",
-        metric="sc_short",
-    )  # fmt: skip
+def short_row(measurement: Measurement, code: str) -> Stored:
+    return one(measurement, code=code, scope="subtree", group="", kind="dimension",
+               metric="sc_short")  # fmt: skip
 
 
 def test_history_becomes_a_closed_measurement_with_results(last_year: Measurement) -> None:
@@ -82,11 +81,7 @@ def test_history_becomes_a_closed_measurement_with_results(last_year: Measuremen
     assert Response.objects.filter(measurement=last_year, submitted=True).count() == 20
     assert short_row(last_year, "SO").score == pytest.approx(8)
     assert short_row(last_year, "SO-N").score == pytest.approx(12)
-    groups = set(
-        Result.objects.filter(measurement=last_year, kind="respondents").values_list(
-            "group", flat=True
-        )
-    )
+    groups = {figure.group for figure in stored(last_year, kind="respondents")}
     assert groups == {"", "nurse", "helper"}
 
 

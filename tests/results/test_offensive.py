@@ -19,6 +19,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from tests.results.figures import Stored, one, remove, stored
 from trivsel.cycle.lifecycle import create_measurement
 from trivsel.engine.columns import engine_items
 from trivsel.engine.compute import Data, Spec, compute, with_organisation
@@ -29,7 +30,6 @@ from trivsel.instruments.models import ItemVersion
 from trivsel.measurements.models import Measurement
 from trivsel.organisation.models import Unit
 from trivsel.results.build import Questions, build_results
-from trivsel.results.models import Result
 from trivsel.survey.models import Answer, Response
 
 pytestmark = pytest.mark.django_db
@@ -72,12 +72,10 @@ def answer(
             )
 
 
-def rows(measurement: Measurement, code: str) -> dict[str, Result]:
+def rows(measurement: Measurement, code: str) -> dict[str, Stored]:
     return {
         row.metric: row
-        for row in Result.objects.filter(
-            measurement=measurement, unit__code=code, scope="subtree", group="", kind="item"
-        )
+        for row in stored(measurement, code=code, scope="subtree", group="", kind="item")
     }
 
 
@@ -107,7 +105,7 @@ def test_the_share_exposed_and_each_answers_share_are_shown_the_sources_of_three
     for code in ("SO-S", "SO", "K"):
         assert rows(measurement, code)[EXPOSURE].n == 12
     # Three named a source: fewer than 10, so nothing about where it came from is stored.
-    assert not Result.objects.filter(measurement=measurement, metric__startswith=FROM).exists()
+    assert not stored(measurement, metric__startswith=FROM)
 
 
 def test_the_share_naming_each_source_among_those_who_answered(
@@ -131,12 +129,10 @@ def test_the_share_naming_each_source_among_those_who_answered(
         assert row.favourable == pytest.approx(share)  # named it
         assert row.options == pytest.approx({"0": 1 - share, "1": share})
     assert set(found) == {EXPOSURE, *(f"{FROM}:{source}" for source in SHARES)}
-    organisation = Result.objects.get(
-        measurement=measurement, scope="all", group="", kind="item", metric=f"{FROM}:{CITIZEN}"
-    )
+    organisation = one(measurement, scope="all", group="", kind="item", metric=f"{FROM}:{CITIZEN}")
     assert organisation.n == 12 and organisation.score == pytest.approx(100 * 8 / 12)
     # In no dimension: offensive behaviour is reported per question only.
-    assert not Result.objects.filter(measurement=measurement, kind="dimension").exists()
+    assert not stored(measurement, kind="dimension")
 
 
 def test_nine_answers_to_an_exposure_question_are_not_shown(
@@ -145,10 +141,9 @@ def test_nine_answers_to_an_exposure_question_are_not_shown(
     # 12 respond (enough to show the unit), 9 of them answer the question (not enough).
     answer(measurement, org["U3"], [1] + [NO] * 8 + [None] * 3, [])
     build_results(measurement)
-    shown = Result.objects.get(measurement=measurement, unit__code="U3", scope="subtree",
-                               group="", kind="respondents")  # fmt: skip
+    shown = one(measurement, code="U3", scope="subtree", group="", kind="respondents")
     assert shown.n == 12
-    assert not Result.objects.filter(measurement=measurement, kind="item").exists()
+    assert not stored(measurement, kind="item")
 
 
 def test_one_column_per_source_and_last_times_figure_for_the_same_source(
@@ -170,7 +165,7 @@ def test_one_column_per_source_and_last_times_figure_for_the_same_source(
     found = rows(measurement, "U3")
 
     def against_last_time(metric: str) -> Any:
-        return (found[metric].comparisons or {})["previous"][0]
+        return found[metric].versus["previous"].difference
 
     # colleague 50 % now, 50 % last time; citizen 8/12 now, 6/12 then
     assert against_last_time(f"{FROM}:{COLLEAGUE}") == pytest.approx(0)
@@ -303,6 +298,6 @@ def test_the_report_shows_the_share_exposed_and_each_source(
     bullying = next(row for row in values if str(row[0]).startswith("In the last 12 months"))
     assert bullying[1] == 30 and bullying[2] == pytest.approx(43)
     # With only 9 naming a source elsewhere the list is hidden, with its reason.
-    Result.objects.filter(measurement=measurement, metric__startswith=FROM).delete()
+    remove(measurement, FROM)
     page = clients["hr"].get(reverse("reports:unit", args=[measurement.pk, "U3"])).content.decode()
     assert "Not shown: fewer than 10 answered" in page

@@ -6,7 +6,7 @@ transaction. Idempotent: building twice gives the same rows. Reports read the st
 results (`results.read`), never answers. The background job around it: `results.tasks`."""
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,12 +36,10 @@ from trivsel.instruments.builder import pages_of
 from trivsel.instruments.models import Dimension, Index, ItemVersion
 from trivsel.measurements.models import Measurement, Participant
 from trivsel.organisation.models import Unit
-from trivsel.results.models import Build, Hidden, Result, UnitMapping
+from trivsel.results.models import Build, Hidden, Kind, Result, UnitMapping
 from trivsel.results.read import every_figure, units_shown
 from trivsel.survey.models import Answer, Response
 from trivsel.survey.sealing import seal
-
-FIGURES = ("score", "sd", "favourable", "neutral", "unfavourable")
 
 
 @dataclass(frozen=True)
@@ -413,25 +411,64 @@ def build_results(
         found += comments
         hidden += hidden_comments
     on_step(Step.STORE)
-    store(measurement, found, hidden, register)
-    return len(found)
+    return store(measurement, found, hidden, register)
 
 
 def store(
-    measurement: Measurement, found: list[Record], hidden: list[Record], register: Register
-) -> None:
-    """Replace the measurement's stored results in one transaction and mark it built."""
+    measurement: Measurement, found: Iterable[Record], hidden: Iterable[Record],
+    register: Register,
+) -> int:  # fmt: skip
+    """Replace the measurement's stored results in one transaction and mark it built: the
+    figures of each cell (unit, scope, group) and kind together in one row (`Result`);
+    returns the number of figures."""
     unit_ids = dict(zip(register.units.codes, register.ids, strict=True))
+    cells: dict[tuple[int | None, str, str, str], dict[str, Figure]] = defaultdict(dict)
+    count = 0
+    for record in found:
+        unit = str(record["unit"])
+        where = (None if unit == ORGANISATION else unit_ids[unit], str(record["scope"]),
+                 str(record["group"]), str(record["kind"]))  # fmt: skip
+        cells[where][str(record["metric"])] = figure_of(record)
+        count += 1
     with transaction.atomic():
         Result.objects.filter(measurement=measurement).delete()
         Hidden.objects.filter(measurement=measurement).delete()
         Result.objects.bulk_create(
-            (_result(measurement, record, unit_ids) for record in found), batch_size=5000
-        )
+            (
+                Result(measurement=measurement, unit_id=unit, scope=scope, group=group,
+                       kind=kind, figures=figures)
+                for (unit, scope, group, kind), figures in cells.items()
+            ),
+            batch_size=1000,
+        )  # fmt: skip
         Hidden.objects.bulk_create(
             (_hidden(measurement, record, unit_ids) for record in hidden), batch_size=5000
         )
-        _mark_built(measurement, len(found))
+        _mark_built(measurement, count)
+    return count
+
+
+Figure = dict[str, object]
+VALUES = ("n", "score", "sd", "favourable", "neutral", "unfavourable", "invited")
+VERSUS = ("parent", "organisation", "reference", "previous")
+
+
+def figure_of(record: Record) -> Figure:
+    """A record's values as stored (`Result.figures`): only those it has."""
+    figure: Figure = {name: record[name] for name in VALUES if record.get(name) is not None}
+    options = record.get("options")
+    if record["kind"] == Kind.COMMENTS:
+        figure["texts"] = list(options["texts"]) if isinstance(options, dict) else []
+    elif options:
+        figure["options"] = options
+    versus = {
+        name: [record[f"vs_{name}"], record.get(f"p_{name}"), record[f"flag_{name}"]]
+        for name in VERSUS
+        if f"vs_{name}" in record
+    }
+    if versus:
+        figure["versus"] = versus
+    return figure
 
 
 def _mark_built(measurement: Measurement, rows: int) -> None:
@@ -443,39 +480,14 @@ def _mark_built(measurement: Measurement, rows: int) -> None:
     )  # fmt: skip
 
 
-def _cell(measurement: Measurement, record: Record, unit_ids: dict[str, int]) -> dict[str, object]:
-    """Which figure a record is (the fields of `models.Cell`)."""
-    unit = str(record["unit"])
-    return {
-        "measurement": measurement,
-        "unit_id": None if unit == ORGANISATION else unit_ids[unit],
-        **{name: str(record[name]) for name in ("scope", "group", "kind", "metric")},
-    }
-
-
 def _hidden(measurement: Measurement, record: Record, unit_ids: dict[str, int]) -> Hidden:
-    partner = str(record.get("partner") or "")
+    unit, partner = str(record["unit"]), str(record.get("partner") or "")
     return Hidden(
-        **_cell(measurement, record, unit_ids),
+        measurement=measurement,
+        unit_id=None if unit == ORGANISATION else unit_ids[unit],
+        **{name: str(record[name]) for name in ("scope", "group", "kind", "metric")},
         reason=str(record["reason"]),
         partner_id=unit_ids[partner] if partner else None,
-    )
-
-
-def _result(measurement: Measurement, record: Record, unit_ids: dict[str, int]) -> Result:
-    comparisons = {
-        name: [record[f"vs_{name}"], record.get(f"p_{name}"), record[f"flag_{name}"]]
-        for name in ("parent", "organisation", "reference", "previous")
-        if f"vs_{name}" in record
-    }
-    invited = record.get("invited")
-    return Result(
-        **_cell(measurement, record, unit_ids),
-        n=int(str(record["n"])),
-        invited=None if invited is None else int(str(invited)),
-        options=record.get("options"),
-        comparisons=comparisons or None,
-        **{name: record.get(name) for name in FIGURES},
     )
 
 
@@ -483,21 +495,23 @@ def refresh_previous(measurement: Measurement) -> int:
     """Recompute every stored figure's comparison with the previous measurement from the
     stored figures alone (n, mean, sd on both sides, through the unit mapping): what a
     rebuild of a sealed measurement does. Nothing else changes, so a rebuild shows nothing
-    that was not shown before. Returns the number of rows."""
+    that was not shown before. Returns the number of figures."""
     questions = Questions.load(measurement)
     spec = questions.spec
     register = Register.load()
-    rows = list(
-        Result.objects.filter(
-            measurement=measurement, kind__in=[kind for _block, kind in BLOCKS],
-            score__isnull=False,
-        ).select_related("unit")
-    )  # fmt: skip
+    cells = list(Result.objects.filter(measurement=measurement))
+    blocks = [cell for cell in cells if cell.kind in {kind for _block, kind in BLOCKS}]
+    scored = [
+        (cell, metric, figure)
+        for cell in blocks
+        for metric, figure in cell.figures.items()
+        if figure.get("score") is not None
+    ]
     previous = previous_measurement(measurement)
-    slices = sorted({row.group for row in rows} - {""})
+    slices = sorted({cell.group for cell in blocks} - {""})
     earlier = (
         previous_figures(questions, previous, slices, register)
-        if previous is not None and rows
+        if previous is not None and scored
         else None
     )
     top = len(register.ids)
@@ -509,31 +523,36 @@ def refresh_previous(measurement: Measurement) -> int:
         "index": {key: number for number, (key, _parts) in enumerate(spec.indices)},
         "item": {item.key: number for number, item in enumerate(spec.items)},
     }
-    then = np.zeros((len(rows), 3))  # n, mean, sd last time (n = 0: none)
-    for number, row in enumerate(rows):
-        metric = metric_at[row.kind].get(row.metric)
+    then = np.zeros((len(scored), 3))  # n, mean, sd last time (n = 0: none)
+    for number, (cell, key, _figure) in enumerate(scored):
+        metric = metric_at[cell.kind].get(key)
         if earlier is None or metric is None:
             continue
-        n, mean, sd = earlier[(0 if row.scope == "own" else 1, block_of[row.kind])]
-        unit = top if row.unit_id is None else at[row.unit_id]
-        then[number] = n[unit, groups[row.group], metric], mean[unit, groups[row.group], metric], \
-            sd[unit, groups[row.group], metric]  # fmt: skip
-    now = np.array([[row.n, row.score, row.sd or 0.0] for row in rows]).reshape(-1, 3)
+        n, mean, sd = earlier[(0 if cell.scope == "own" else 1, block_of[cell.kind])]
+        unit = top if cell.unit_id is None else at[cell.unit_id]
+        where = (unit, groups[cell.group], metric)
+        then[number] = n[where], mean[where], sd[where]
+    now = np.array(
+        [[f["n"], f["score"], f.get("sd") or 0.0] for _c, _k, f in scored], dtype=float
+    ).reshape(-1, 3)
     differences = compare(
         now[:, 1], now[:, 2], now[:, 0], then[:, 1], then[:, 2], then[:, 0],
         where=then[:, 0] > 0,
     )  # fmt: skip
     value, p, flagged = differences.value, differences.p, differences.flagged
-    for number, row in enumerate(rows):
-        comparisons = dict(row.comparisons or {})
-        comparisons.pop("previous", None)
+    for number, (_cell, _key, figure) in enumerate(scored):
+        versus = dict(figure.get("versus") or {})
+        versus.pop("previous", None)
         if not np.isnan(value[number]):
             p_value = None if np.isnan(p[number]) else float(p[number])
-            comparisons["previous"] = [float(value[number]), p_value, bool(flagged[number])]
-        row.comparisons = comparisons or None
+            versus["previous"] = [float(value[number]), p_value, bool(flagged[number])]
+        if versus:
+            figure["versus"] = versus
+        else:
+            figure.pop("versus", None)
     with transaction.atomic():
-        Result.objects.bulk_update(rows, ["comparisons"], batch_size=2000)
-        count = Result.objects.filter(measurement=measurement).count()
+        Result.objects.bulk_update(blocks, ["figures"], batch_size=500)
+        count = sum(len(cell.figures) for cell in cells)
         _mark_built(measurement, count)
     return count
 

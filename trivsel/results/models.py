@@ -35,15 +35,14 @@ class Kind(models.TextChoices):
 
 
 class Cell(models.Model):
-    """Which figure: a measurement's unit (None: the whole organisation), scope, background
-    group ("" = everyone), kind and metric (see `Kind`). Read through `results.read`."""
+    """Whose figures: a measurement's unit (None: the whole organisation), scope, background
+    group ("" = everyone) and kind (see `Kind`). Read through `results.read`."""
 
     measurement = models.ForeignKey(Measurement, on_delete=models.CASCADE, related_name="+")
     unit = models.ForeignKey(Unit, null=True, on_delete=models.CASCADE, related_name="+")
     scope = models.CharField(max_length=10, choices=Scope.choices)
     group = models.CharField(max_length=100, blank=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    metric = models.CharField(max_length=100, blank=True)
 
     class Meta:
         abstract = True
@@ -51,27 +50,24 @@ class Cell(models.Model):
 
 
 class Result(Cell):
-    n = models.PositiveIntegerField()
-    score = models.FloatField(null=True)
-    sd = models.FloatField(null=True)
-    favourable = models.FloatField(null=True)
-    neutral = models.FloatField(null=True)
-    unfavourable = models.FloatField(null=True)
-    invited = models.PositiveIntegerField(null=True)  # respondents rows
-    options = models.JSONField(null=True)  # item rows: answer value -> share of n
-    # name (parent, organisation, reference, previous) -> [difference, p, flagged]
-    comparisons = models.JSONField(null=True)
+    """A cell's shown figures of one kind, together (what a report reads at once: one row
+    per unit and kind rather than one per question). `figures`: metric -> the figure's
+    values, only those it has: n, score, sd, favourable, neutral, unfavourable (shares of
+    n), invited (respondents), options (an item's answer value -> share of n), texts (a
+    comment list), versus (name -> [difference, p, flagged]; names: parent, organisation,
+    reference, previous). Unrounded. A metric that is not there was not shown."""
+
+    figures = models.JSONField(default=dict)
 
     class Meta(Cell.Meta):
         constraints = [
             models.UniqueConstraint(
-                fields=["measurement", "unit", "scope", "group", "kind", "metric"],
-                name="unique_result",
+                fields=["measurement", "unit", "scope", "group", "kind"], name="unique_result"
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.measurement_id} {self.unit_id} {self.scope} {self.kind} {self.metric}"
+        return f"{self.measurement_id} {self.unit_id} {self.scope} {self.group} {self.kind}"
 
 
 class Hidden(Cell):
@@ -84,6 +80,7 @@ class Hidden(Cell):
     class Reason(models.TextChoices):
         PROTECTS = "protects", _("hidden to protect a smaller group")
 
+    metric = models.CharField(max_length=100, blank=True)
     reason = models.CharField(max_length=20, choices=Reason.choices, default=Reason.PROTECTS)
     partner = models.ForeignKey(Unit, null=True, on_delete=models.SET_NULL, related_name="+")
 
@@ -128,7 +125,7 @@ class Build(models.Model):
     started_at = models.DateTimeField(null=True)
     finished_at = models.DateTimeField(null=True)
     built_at = models.DateTimeField(null=True)
-    rows = models.PositiveIntegerField(default=0)
+    rows = models.PositiveIntegerField(default=0)  # the number of shown figures
 
     def __str__(self) -> str:
         return f"{self.measurement_id} build {self.status}"

@@ -80,20 +80,22 @@ class Figures:
         return len(self.found)
 
 
-def _figure(row: Result) -> Figure:
-    options = row.options or {}
-    return Figure(
-        unit_id=row.unit_id, kind=Kind(row.kind), metric=row.metric, n=row.n, score=row.score,
-        sd=row.sd, favourable=row.favourable, neutral=row.neutral,
-        unfavourable=row.unfavourable, invited=row.invited,
-        options={} if row.kind == Kind.COMMENTS else options,
-        texts=list(options.get("texts", [])) if row.kind == Kind.COMMENTS else [],
-        versus={
-            name: Versus(float(difference), None if p is None else float(p), bool(flagged))
-            for name, (difference, p, flagged) in (row.comparisons or {}).items()
-        },
-        scope=Scope(row.scope), group=row.group,
-    )  # fmt: skip
+def _figures(row: Result) -> Iterator[Figure]:
+    """The figures of a stored row (one cell and kind, every metric)."""
+    kind, scope = Kind(row.kind), Scope(row.scope)
+    for metric, values in row.figures.items():
+        yield Figure(
+            unit_id=row.unit_id, kind=kind, metric=metric, n=values["n"],
+            score=values.get("score"), sd=values.get("sd"),
+            favourable=values.get("favourable"), neutral=values.get("neutral"),
+            unfavourable=values.get("unfavourable"), invited=values.get("invited"),
+            options=values.get("options") or {}, texts=values.get("texts") or [],
+            versus={
+                name: Versus(float(difference), None if p is None else float(p), bool(flagged))
+                for name, (difference, p, flagged) in (values.get("versus") or {}).items()
+            },
+            scope=scope, group=row.group,
+        )  # fmt: skip
 
 
 def _units(units: Iterable[Unit | int]) -> list[int]:
@@ -117,7 +119,7 @@ def figures(
     rows = rows.filter(where)
     if kinds is not None:
         rows = rows.filter(kind__in=list(kinds))
-    return Figures({figure.key: figure for figure in map(_figure, rows)})
+    return Figures({figure.key: figure for row in rows for figure in _figures(row)})
 
 
 def every_figure(measurement: Measurement, kinds: Iterable[str] | None = None) -> Iterator[Figure]:
@@ -126,7 +128,7 @@ def every_figure(measurement: Measurement, kinds: Iterable[str] | None = None) -
     rows = Result.objects.filter(measurement=measurement)
     if kinds is not None:
         rows = rows.filter(kind__in=list(kinds))
-    return map(_figure, rows.iterator(chunk_size=20_000))
+    return (figure for row in rows.iterator(chunk_size=2000) for figure in _figures(row))
 
 
 def history(
@@ -141,9 +143,8 @@ def history(
     ).select_related("measurement")  # fmt: skip
     found: dict[int, tuple[Measurement, dict[Key, Figure]]] = {}
     for row in rows:
-        found.setdefault(row.measurement_id, (row.measurement, {}))[1][
-            (row.unit_id, row.kind, row.metric)
-        ] = _figure(row)
+        figures = found.setdefault(row.measurement_id, (row.measurement, {}))[1]
+        figures |= {figure.key: figure for figure in _figures(row)}
     ordered = sorted(found.values(), key=lambda pair: pair[0].closes_at)
     return [(measurement, Figures(figs)) for measurement, figs in ordered]
 

@@ -10,9 +10,12 @@ subtree by path prefix: count and mean per question), timed on a sample of units
 scaled to every unit. Target (issue 12): under 30 s end to end and under 1.5 GB.
 Needs `seed_demo --no-measurements` (an organisation and the demo questionnaire)."""
 
-import resource
+import os
 import statistics
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -29,6 +32,33 @@ from trivsel.results.models import Result
 from trivsel.survey.models import Answer, Response
 
 TARGET_SECONDS, TARGET_GB = 30.0, 1.5
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def rss() -> int:
+    """This process's resident memory now, in bytes (Linux)."""
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * PAGE
+
+
+@contextmanager
+def peak_memory(every: float = 0.01) -> Iterator[list[int]]:
+    """The process's highest resident memory while the block runs (sampled), in bytes."""
+    peak = [rss()]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(every):
+            peak[0] = max(peak[0], rss())
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        yield peak
+    finally:
+        done.set()
+        sampler.join()
+        peak[0] = max(peak[0], rss())
 
 
 class Command(BaseCommand):
@@ -58,7 +88,7 @@ class Command(BaseCommand):
             f"Results build on {connection.vendor}: {len(people)} responses, {units} units, "
             f"{len(scale)} scale questions; median of {options['runs']} runs"
         )
-        totals, steps_seen, rows = [], [], 0
+        totals, steps_seen, peaks, rows = [], [], [], 0
         baseline = None
         for run in range(options["runs"]):
             measurement = self._measurement(questionnaire, people, scale)
@@ -70,8 +100,10 @@ class Command(BaseCommand):
                 marks.append((step, time.perf_counter()))
 
             start = time.perf_counter()
-            rows = build_results(measurement, mark)
+            with peak_memory() as peak:
+                rows = build_results(measurement, mark)
             end = time.perf_counter()
+            peaks.append(peak[0] / 1024**3)
             totals.append(end - start)
             steps = {
                 step: (marks[i + 1][1] if i + 1 < len(marks) else end) - at
@@ -79,27 +111,27 @@ class Command(BaseCommand):
             }
             steps_seen.append(steps)
             self.stdout.write(
-                f"  run {run + 1}: {totals[-1]:6.1f} s, {rows} rows ("
+                f"  run {run + 1}: {totals[-1]:6.1f} s, {peaks[-1]:.2f} GB, {rows} figures ("
                 + ", ".join(f"{step} {seconds:.1f} s" for step, seconds in steps.items())
                 + ")"
             )
             self._delete(measurement)
         median = statistics.median(totals)
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024  # KiB -> GiB
+        highest = max(peaks)
         per_step = {
             step: statistics.median(s.get(step, 0.0) for s in steps_seen) for step in steps_seen[0]
         }
         self.stdout.write(
             "Median: "
             + ", ".join(f"{step} {seconds:.1f} s" for step, seconds in per_step.items())
-            + f"; total {median:.1f} s; peak memory of the process {peak:.2f} GB"
+            + f"; total {median:.1f} s; peak memory of the process during a build {highest:.2f} GB"
         )
         assert baseline is not None
         self.stdout.write(
             f"Baseline (per-unit SQL, {options['baseline_units']} units timed, scaled to "
             f"{units}): {baseline:.1f} s; the build is {baseline / median:.1f}x faster"
         )
-        met = median < TARGET_SECONDS and peak < TARGET_GB
+        met = median < TARGET_SECONDS and highest < TARGET_GB
         self.stdout.write(
             f"Target: under {TARGET_SECONDS:.0f} s and under {TARGET_GB} GB: "
             + ("met" if met else "NOT met")
