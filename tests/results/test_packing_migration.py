@@ -34,7 +34,7 @@ def test_figures_stored_one_per_row_are_packed_and_read_the_same(
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
     executor.migrate(executor.loader.graph.leaf_nodes())
-    figures = {(f.unit_id, f.kind, f.metric): f for f in every_figure(measurement)}
+    figures = {(f.unit_id, str(f.kind), f.metric): f for f in every_figure(measurement)}
     assert len(figures) == 4
     people = figures[(so, "respondents", "")]
     assert (people.n, people.invited, people.score) == (8, 9, None)

@@ -5,6 +5,7 @@ through HR's unit mapping, list the comments, and replace the measurement's rows
 transaction. Idempotent: building twice gives the same rows. Reports read the stored
 results (`results.read`), never answers. The background job around it: `results.tasks`."""
 
+import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sparse
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from numpy.typing import NDArray
@@ -433,14 +434,7 @@ def store(
     with transaction.atomic():
         Result.objects.filter(measurement=measurement).delete()
         Hidden.objects.filter(measurement=measurement).delete()
-        Result.objects.bulk_create(
-            (
-                Result(measurement=measurement, unit_id=unit, scope=scope, group=group,
-                       kind=kind, figures=figures)
-                for (unit, scope, group, kind), figures in cells.items()
-            ),
-            batch_size=1000,
-        )  # fmt: skip
+        _write(measurement, cells)
         Hidden.objects.bulk_create(
             (_hidden(measurement, record, unit_ids) for record in hidden), batch_size=5000
         )
@@ -449,6 +443,31 @@ def store(
 
 
 Figure = dict[str, object]
+
+
+def _write(
+    measurement: Measurement, cells: dict[tuple[int | None, str, str, str], dict[str, Figure]]
+) -> None:
+    """Write the rows: COPY on PostgreSQL (bulk loading, no statement per batch), batched
+    inserts elsewhere."""
+    if connection.vendor != "postgresql":
+        Result.objects.bulk_create(
+            (
+                Result(measurement=measurement, unit_id=unit, scope=scope, group=group,
+                       kind=kind, figures=figures)
+                for (unit, scope, group, kind), figures in cells.items()
+            ),
+            batch_size=1000,
+        )  # fmt: skip
+        return
+    table = connection.ops.quote_name(Result._meta.db_table)
+    names = ("measurement_id", "unit_id", "scope", "group", "kind", "figures")
+    columns = ", ".join(connection.ops.quote_name(name) for name in names)
+    with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for (unit, scope, group, kind), figures in cells.items():
+            copy.write_row((measurement.pk, unit, scope, group, kind, json.dumps(figures)))
+
+
 VALUES = ("n", "score", "sd", "favourable", "neutral", "unfavourable", "invited")
 VERSUS = ("parent", "organisation", "reference", "previous")
 

@@ -45,14 +45,4 @@ class Migration(migrations.Migration):
             model_name="result", name="figures", field=models.JSONField(default=dict)
         ),
         migrations.RunPython(pack, migrations.RunPython.noop),
-        *[
-            migrations.RemoveField(model_name="result", name=name)
-            for name in ("metric", *VALUES, "options", "comparisons")
-        ],
-        migrations.AddConstraint(
-            model_name="result",
-            constraint=models.UniqueConstraint(
-                fields=("measurement", "unit", "scope", "group", "kind"), name="unique_result"
-            ),
-        ),
     ]
