@@ -110,3 +110,39 @@ def test_favourable_shares_follow_each_scale() -> None:
     assert outcome.subtree.favourable[0, -1, 0] == pytest.approx(2 / 5)
     assert outcome.subtree.unfavourable[0, -1, 0] == pytest.approx(2 / 5)
     assert outcome.subtree.neutral[0, -1, 0] == pytest.approx(1 / 5)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_the_build_without_own_figures_shows_exactly_the_same(seed: int) -> None:
+    """The app's build leaves out the units' own figures (never shown) to save memory:
+    every record, comparisons included, is the same as from the full computation."""
+    rng = np.random.default_rng(seed)
+    units = int(rng.integers(2, 25))
+    parents = [-1] + [int(rng.integers(0, u)) for u in range(1, units)]
+    people = int(rng.integers(20, 300))
+    items = int(rng.integers(1, 7))
+    spec = Spec(
+        items=[Item(f"q{i}", vectorised.ItemSpec(FIVE), i % 2 if i < 4 else -1, i == 5)
+               for i in range(items)],
+        dimensions=[("d0", "mean"), ("d1", "sum")][: min(2, items)],
+        indices=[("both", [0, 1])] if items >= 2 else [],
+        references={"d0": 50.0},
+    )  # fmt: skip
+    answers = rng.integers(1, 6, size=(people, items)).astype(np.float64)
+    answers[rng.random((people, items)) < 0.1] = np.nan
+    slices = ["", "nurse", "helper"][: int(rng.integers(1, 4))]
+    data = Data(
+        answers=answers,
+        unit_of=rng.integers(0, units, people),
+        slice_of=rng.integers(0, len(slices), people),
+        slices=slices,
+        invited=np.full((units + 1, len(slices)), 3.0),
+    )
+    tree = with_organisation(parents)
+    names = Units([f"U{u}" for u in range(units)], [f"Unit {u}" for u in range(units)])
+    full = compute(spec, data, tree, k=3, k_sensitive=5)
+    lean = compute(spec, data, tree, k=3, k_sensitive=5, own_figures=False)
+    assert lean.own.items.n.shape[2] == 0  # the own figures are not kept
+    expected = list(records(full, spec, names, all_comparisons(full, spec)))
+    got = list(records(lean, spec, names, all_comparisons(lean, spec)))
+    assert got == expected and any(r["kind"] == "item" for r in expected)

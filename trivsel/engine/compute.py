@@ -119,8 +119,13 @@ def with_organisation(parents: Sequence[int]) -> Tree:
     return Tree.from_parents([top if p < 0 else p for p in parents] + [-1])
 
 
-def compute(spec: Spec, data: Data, tree: Tree, k: int, k_sensitive: int) -> Outcome:
-    """`tree` must come from `with_organisation`."""
+def compute(
+    spec: Spec, data: Data, tree: Tree, k: int, k_sensitive: int, own_figures: bool = True
+) -> Outcome:
+    """`tree` must come from `with_organisation`. `own_figures=False`: the units' own
+    figures (a unit's people without its sub-units, never shown: `suppression`) are not
+    kept — the own scope's blocks have no metrics — which halves the memory of a large
+    organisation's build; every shown figure is the same."""
     units, slices = len(tree), len(data.slices)
     own_cells = _summing(data, tree)
 
@@ -164,14 +169,22 @@ def compute(spec: Spec, data: Data, tree: Tree, k: int, k_sensitive: int) -> Out
         )
         figures = []
         own_judged = own_sums(judged)
+        del judged
         # A subtree's sums are its units' own sums added up the tree.
         for roll in (_unchanged, tree.subtree_totals):
+            if roll is _unchanged and not own_figures:
+                figures.append(({name: _no_moments(parts[0]) for name, parts in own_parts.items()},
+                                own_judged[:, :, :0], own_people[:, :, 0]))  # fmt: skip
+                continue
             moments = {name: vectorised.moments(*(roll(a) for a in parts))
                        for name, parts in own_parts.items()}  # fmt: skip
             figures.append((moments, roll(own_judged), roll(own_people)[:, :, 0]))
+        del own_parts, own_judged
         sub_invited = tree.subtree_totals(invited)
         own_options = _option_counts(data, spec.items, units)
         sub_options = tree.subtree_totals(own_options)
+        if not own_figures:
+            own_options = own_options[:, :, :0]
         seen = other.result()
 
     scopes = []
@@ -188,7 +201,7 @@ def compute(spec: Spec, data: Data, tree: Tree, k: int, k_sensitive: int) -> Out
             )
             at += width
         answered = blocks["items"].n
-        items = len(spec.items)
+        items = answered.shape[2]
         with np.errstate(invalid="ignore", divide="ignore"):
             favourable = np.where(answered > 0, judged_counts[:, :, :items] / answered, np.nan)
             unfavourable = np.where(answered > 0, judged_counts[:, :, items:] / answered, np.nan)
@@ -216,6 +229,12 @@ def compute(spec: Spec, data: Data, tree: Tree, k: int, k_sensitive: int) -> Out
 
 def _unchanged(values: Matrix) -> Matrix:
     return values
+
+
+def _no_moments(n: Matrix) -> vectorised.Moments:
+    """Moments with no metrics, in the shape of `n` (units × (slices + 1) × metrics)."""
+    empty = n[:, :, :0]
+    return vectorised.Moments(empty, empty, empty)
 
 
 def figure_values(spec: Spec, data: Data) -> dict[str, Matrix]:
@@ -381,6 +400,8 @@ def all_comparisons(
     def one(part: int, block_name: str) -> dict[str, Differences]:
         scope = outcome.own if part == 0 else outcome.subtree
         block: Block = getattr(scope, block_name)
+        if not block.n.shape[2]:
+            return {}  # no metrics (or the own figures were not kept)
         within = compare_within(scope, outcome.subtree, block_name, outcome.tree)
         reference = np.array([spec.references.get(key, np.nan) for key in metrics[block_name]])
         result = {

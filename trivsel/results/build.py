@@ -9,6 +9,7 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 import scipy.sparse as sparse
@@ -293,7 +294,8 @@ def previous_figures(
     questions: Questions, previous: Measurement, slices: list[str], register: Register
 ) -> dict[tuple[int, str], Earlier]:
     """Last time's stored figures (n, mean, sd), pooled onto this time's units through the
-    unit mapping, per (scope part, block); `slices`: this time's job groups, in order."""
+    unit mapping, per (scope part, block); `slices`: this time's job groups, in order. Only
+    the subtree part (1): a unit's own figures are never shown, so never compared."""
     spec = questions.spec
     codes = register.units.codes
     code_at = {code: number for number, code in enumerate(codes)}
@@ -327,15 +329,14 @@ def previous_figures(
     groups[""] = len(slices)  # "" in stored rows is everyone
     shape = (top + 1, len(slices) + 1)
     earlier = {
-        (part, kind): _Earlier.empty((*shape, len(metrics[kind])), metrics[kind])
-        for part in (0, 1)
+        (1, kind): _Earlier.empty((*shape, len(metrics[kind])), metrics[kind])
         for _block, kind in BLOCKS
     }
     code_of = dict(zip(register.ids, codes, strict=True))
     for figure in every_figure(previous, kinds=list(metrics)):
-        if figure.score is None:
+        if figure.score is None or figure.scope == "own":
             continue
-        figures = earlier[(0 if figure.scope == "own" else 1, figure.kind)]
+        figures = earlier[(1, figure.kind)]
         code = None if figure.unit_id is None else code_of.get(figure.unit_id)
         found_at = top if figure.scope == "all" else code_at.get(code or "")
         if found_at is None or figure.metric not in figures.index or figure.group not in groups:
@@ -373,7 +374,7 @@ Step = Build.Step
 def build_results(
     measurement: Measurement, on_step: Callable[[str], None] = lambda step: None
 ) -> int:
-    """Rebuild the stored results of a closed measurement; returns the number of rows.
+    """Rebuild the stored results of a closed measurement; returns the number of figures.
     `on_step` hears each step as it starts (the job shows it). Once the responses are
     sealed (generalised, trivsel/survey/sealing.py) the figures stay as they were computed
     from the full data; only the comparison with an earlier measurement, which HR's unit
@@ -385,33 +386,33 @@ def build_results(
     questions = Questions.load(measurement)
     register = Register.load()
     loaded = load_data(measurement, questions.columns, register)
-    found: list[Record] = []
-    hidden: list[Record] = []
-    if loaded is not None:
-        data, response_ids = loaded
-        tree: Tree = with_organisation(register.parents)
-        on_step(Step.COMPUTE)
-        outcome = compute(
-            questions.spec, data, tree, settings.RESULTS_MIN_GROUP,
-            settings.RESULTS_MIN_GROUP_SENSITIVE,
-        )  # fmt: skip
-        on_step(Step.COMPARE)
-        previous = previous_measurement(measurement)
-        earlier = (
-            previous_figures(questions, previous, outcome.slices, register)
-            if previous is not None
-            else None
-        )
-        comparisons = all_comparisons(outcome, questions.spec, earlier)
-        found = list(records(outcome, questions.spec, register.units, comparisons))
-        hidden = list(hidden_records(outcome, questions.spec, register.units))
-        on_step(Step.COMMENTS)
-        comments, hidden_comments = comment_records(
-            measurement, questions.free_text, data, response_ids, tree, register
-        )
-        found += comments
-        hidden += hidden_comments
+    if loaded is None:
+        on_step(Step.STORE)
+        return store(measurement, [], [], register)
+    data, response_ids = loaded
+    tree: Tree = with_organisation(register.parents)
+    on_step(Step.COMPUTE)
+    outcome = compute(
+        questions.spec, data, tree, settings.RESULTS_MIN_GROUP,
+        settings.RESULTS_MIN_GROUP_SENSITIVE, own_figures=False,
+    )  # fmt: skip
+    on_step(Step.COMPARE)
+    previous = previous_measurement(measurement)
+    earlier = (
+        previous_figures(questions, previous, outcome.slices, register)
+        if previous is not None
+        else None
+    )
+    comparisons = all_comparisons(outcome, questions.spec, earlier)
+    del earlier
+    on_step(Step.COMMENTS)
+    comments, hidden_comments = comment_records(
+        measurement, questions.free_text, data, response_ids, tree, register
+    )
     on_step(Step.STORE)
+    # The records are made as they are stored (one figure at a time, not all at once).
+    found = chain(records(outcome, questions.spec, register.units, comparisons), comments)
+    hidden = [*hidden_records(outcome, questions.spec, register.units), *hidden_comments]
     return store(measurement, found, hidden, register)
 
 
@@ -545,9 +546,9 @@ def refresh_previous(measurement: Measurement) -> int:
     then = np.zeros((len(scored), 3))  # n, mean, sd last time (n = 0: none)
     for number, (cell, key, _figure) in enumerate(scored):
         metric = metric_at[cell.kind].get(key)
-        if earlier is None or metric is None:
+        if earlier is None or metric is None or cell.scope == "own":
             continue
-        n, mean, sd = earlier[(0 if cell.scope == "own" else 1, block_of[cell.kind])]
+        n, mean, sd = earlier[(1, block_of[cell.kind])]
         unit = top if cell.unit_id is None else at[cell.unit_id]
         where = (unit, groups[cell.group], metric)
         then[number] = n[where], mean[where], sd[where]
