@@ -1,9 +1,10 @@
 """Benchmark of the reports on a demo municipality (`seed_demo --employees 45000`): the
-median time of the unit report page (through Django's whole request cycle, as HR) and of
-one PDF, for a department and for the whole municipality, and the time to render every
-unit's PDF (the bulk job's work, on every core as the job does it). Baseline in the same
-run: the unit page of the organisation browser. Targets: page under 300 ms, one PDF under
-2 s, all PDFs under 30 minutes. Nothing is written."""
+median time of the unit report page, the heatmap (3 and 8 levels) and the Excel file
+(through Django's whole request cycle, as HR) and of one PDF, for a department and for
+the whole municipality, and the time to render every unit's PDF (the bulk job's work, on
+every core as the job does it). Baseline in the same run: the unit page of the
+organisation browser. Targets: page under 300 ms, one PDF under 2 s, all PDFs under 30
+minutes. Nothing is written."""
 
 import statistics
 import time
@@ -95,6 +96,14 @@ class Command(BaseCommand):
         for label, unit in (("department", department), ("whole municipality", top)):
             lines.append((f"unit report page, {label} ({unit.code})",
                           median_seconds(page(unit), runs)[0]))  # fmt: skip
+        for levels in (3, 8):
+            heatmap = reverse("reports:overview", args=[measurement.pk]) + f"?levels={levels}"
+            lines.append((f"heatmap page, {levels} levels",
+                          median_seconds(partial(client.get, heatmap), runs)[0]))  # fmt: skip
+        for label, unit in (("department", department), ("whole municipality", top)):
+            excel = reverse("reports:xlsx", args=[measurement.pk, unit.code])
+            lines.append((f"Excel file, {label} ({unit.code})",
+                          median_seconds(partial(client.get, excel), runs)[0]))  # fmt: skip
         for label, unit in (("department", department), ("whole municipality", top)):
             lines.append((f"one PDF, {label} ({unit.code})",
                           median_seconds(partial(pdf, unit), runs)[0]))  # fmt: skip
