@@ -387,8 +387,7 @@ def build_results(
     register = Register.load()
     loaded = load_data(measurement, questions.columns, register)
     if loaded is None:
-        on_step(Step.STORE)
-        return store(measurement, [], [], register)
+        return store(measurement, [], [], register, on_step)
     data, response_ids = loaded
     tree: Tree = with_organisation(register.parents)
     on_step(Step.COMPUTE)
@@ -409,20 +408,20 @@ def build_results(
     comments, hidden_comments = comment_records(
         measurement, questions.free_text, data, response_ids, tree, register
     )
-    on_step(Step.STORE)
-    # The records are made as they are stored (one figure at a time, not all at once).
+    # The records are made as they are converted (one figure at a time, not all at once).
     found = chain(records(outcome, questions.spec, register.units, comparisons), comments)
     hidden = [*hidden_records(outcome, questions.spec, register.units), *hidden_comments]
-    return store(measurement, found, hidden, register)
+    return store(measurement, found, hidden, register, on_step)
 
 
 def store(
     measurement: Measurement, found: Iterable[Record], hidden: Iterable[Record],
-    register: Register,
+    register: Register, on_step: Callable[[str], None] = lambda step: None,
 ) -> int:  # fmt: skip
     """Replace the measurement's stored results in one transaction and mark it built: the
     figures of each cell (unit, scope, group) and kind together in one row (`Result`);
     returns the number of figures."""
+    on_step(Step.CONVERT)
     unit_ids = dict(zip(register.units.codes, register.ids, strict=True))
     cells: dict[tuple[int | None, str, str, str], dict[str, Figure]] = defaultdict(dict)
     count = 0
@@ -432,6 +431,7 @@ def store(
                  str(record["group"]), str(record["kind"]))  # fmt: skip
         cells[where][str(record["metric"])] = figure_of(record)
         count += 1
+    on_step(Step.STORE)
     with transaction.atomic():
         Result.objects.filter(measurement=measurement).delete()
         Hidden.objects.filter(measurement=measurement).delete()

@@ -113,6 +113,7 @@ class Build(models.Model):
         COMPUTE = "compute", _("Computing the figures")
         COMPARE = "compare", _("Comparing with the previous measurement")
         COMMENTS = "comments", _("Sorting the comments")
+        CONVERT = "convert", _("Preparing the figures for the reports")
         STORE = "store", _("Storing the results")
 
     measurement = models.OneToOneField(
