@@ -143,7 +143,9 @@ def unit_report(measurement: Measurement, unit: Unit) -> UnitReport:
     versions = [v for page in pages_of(measurement.questionnaire) for v in page]
     report.offensive_asked = any(v.sensitive for v in versions)
     report.comments_asked = any(v.kind == ItemVersion.Kind.FREE_TEXT for v in versions)
-    by_kind = {kind: found.of_kind(unit.pk, kind) for kind in Kind}
+    by_kind: dict[str, dict[str, Stored]] = {kind: {} for kind in Kind}
+    for figure in found:  # the unit's own figures only (one pass)
+        by_kind[figure.kind][figure.metric] = figure
 
     def why(kind: str, metric: str, k: int = report.min_group) -> Why:
         return reasons.why(unit.pk, kind, metric, k)

@@ -39,7 +39,7 @@ from trivsel.instruments.models import Dimension, Index, ItemVersion
 from trivsel.measurements.models import Measurement, Participant
 from trivsel.organisation.models import Unit
 from trivsel.results.models import Build, Hidden, Kind, Result, UnitMapping
-from trivsel.results.read import every_figure, units_shown
+from trivsel.results.read import COMPARISONS, every_figure, units_shown
 from trivsel.survey.models import Answer, Response
 from trivsel.survey.sealing import seal
 
@@ -423,7 +423,7 @@ def store(
     returns the number of figures."""
     on_step(Step.CONVERT)
     unit_ids = dict(zip(register.units.codes, register.ids, strict=True))
-    cells: dict[tuple[int | None, str, str, str], dict[str, Figure]] = defaultdict(dict)
+    cells: dict[tuple[int | None, str, str, str], dict[str, Values]] = defaultdict(dict)
     count = 0
     for record in found:
         unit = str(record["unit"])
@@ -443,11 +443,11 @@ def store(
     return count
 
 
-Figure = dict[str, object]
+Values = dict[str, object]  # one figure as stored in `Result.figures`
 
 
 def _write(
-    measurement: Measurement, cells: dict[tuple[int | None, str, str, str], dict[str, Figure]]
+    measurement: Measurement, cells: dict[tuple[int | None, str, str, str], dict[str, Values]]
 ) -> None:
     """Write the rows: COPY on PostgreSQL (bulk loading, no statement per batch), batched
     inserts elsewhere."""
@@ -470,12 +470,11 @@ def _write(
 
 
 VALUES = ("n", "score", "sd", "favourable", "neutral", "unfavourable", "invited")
-VERSUS = ("parent", "organisation", "reference", "previous")
 
 
-def figure_of(record: Record) -> Figure:
+def figure_of(record: Record) -> Values:
     """A record's values as stored (`Result.figures`): only those it has."""
-    figure: Figure = {name: record[name] for name in VALUES if record.get(name) is not None}
+    figure: Values = {name: record[name] for name in VALUES if record.get(name) is not None}
     options = record.get("options")
     if record["kind"] == Kind.COMMENTS:
         figure["texts"] = list(options["texts"]) if isinstance(options, dict) else []
@@ -483,7 +482,7 @@ def figure_of(record: Record) -> Figure:
         figure["options"] = options
     versus = {
         name: [record[f"vs_{name}"], record.get(f"p_{name}"), record[f"flag_{name}"]]
-        for name in VERSUS
+        for name in COMPARISONS
         if f"vs_{name}" in record
     }
     if versus:

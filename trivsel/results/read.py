@@ -66,10 +66,6 @@ class Figures:
     def get(self, unit_id: int | None, kind: str, metric: str = "") -> Figure | None:
         return self.found.get((unit_id, kind, metric))
 
-    def of_kind(self, unit_id: int | None, kind: str) -> dict[str, Figure]:
-        """The unit's figures of a kind, by metric."""
-        return {m: f for (u, k, m), f in self.found.items() if u == unit_id and k == kind}
-
     def metrics(self, kind: str) -> set[str]:
         return {metric for (_u, k, metric) in self.found if k == kind}
 
