@@ -18,7 +18,7 @@ from django.urls import reverse
 from tests.results.figures import Stored, one, stored
 from tests.results.test_build import answer_all
 from trivsel.cycle.lifecycle import close_measurement, open_measurement
-from trivsel.engine.compute import combine_previous
+from trivsel.engine.compute import Earlier, combine_previous
 from trivsel.instruments.bank import export_bank, load_bundled
 from trivsel.measurements.models import Measurement
 from trivsel.organisation.models import Unit
@@ -192,7 +192,7 @@ def test_pooling_last_years_figures_by_hand() -> None:
     sd = np.array([2.0, 4.0, np.nan]).reshape(3, 1, 1)
     # Now: X = A + B (merged), Y = C, Z = B + C.
     parts = sparse.csr_array(np.array([[1.0, 1, 0], [0, 0, 1], [0, 1, 1]]))
-    got_n, got_mean, got_sd = combine_previous(n, mean, sd, parts)
+    got_n, got_mean, got_sd = combine_previous(Earlier.of(n, mean, sd), parts).dense()
     assert got_n.ravel().tolist() == [10, 0, 0]
     assert got_mean[0, 0, 0] == pytest.approx(16)  # (40 + 120) / 10
     # Sum of squares: A 3·4 + 4·100 = 412, B 5·16 + 6·400 = 2480; var = (2892 - 2560) / 9

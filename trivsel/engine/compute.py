@@ -27,7 +27,6 @@ from numpy.typing import NDArray
 from trivsel.engine import vectorised
 from trivsel.engine.stats import (
     Differences,
-    compare,
     cronbach_alpha,
     differences_at,
     welch_many,
@@ -86,10 +85,39 @@ class Scope:
     dimensions: Block
     indices: Block
     items: Block
-    favourable: Matrix  # units × (slices + 1) × items, shares 0-1
-    neutral: Matrix
-    unfavourable: Matrix
+    # units × (slices + 1) × (2 × items): how many gave a favourable answer to each item,
+    # then how many an unfavourable one (float32 holds these counts exactly in half the
+    # memory; the shares are made from them where they are read)
+    judged: NDArray[np.float32]
     options: NDArray[Any]  # units × (slices + 1) × option columns, counts
+
+    def shares(self, at: Any = ...) -> tuple[Matrix, Matrix, Matrix]:
+        """Favourable, neutral and unfavourable shares (0-1, nan where nobody answered) of
+        the items at `at` (an index into units × (slices + 1) × items; default all)."""
+        answered = self.items.n[at]
+        items = self.items.n.shape[2]
+        if at is ...:
+            good, bad = self.judged[:, :, :items], self.judged[:, :, items:]
+        else:
+            unit, column, metric = at
+            good = self.judged[unit, column, metric]
+            bad = self.judged[unit, column, metric + items]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            favourable = np.where(answered > 0, good / answered, np.nan)
+            unfavourable = np.where(answered > 0, bad / answered, np.nan)
+        return favourable, 1 - favourable - unfavourable, unfavourable
+
+    @property
+    def favourable(self) -> Matrix:
+        return self.shares()[0]
+
+    @property
+    def neutral(self) -> Matrix:
+        return self.shares()[1]
+
+    @property
+    def unfavourable(self) -> Matrix:
+        return self.shares()[2]
 
 
 @dataclass(frozen=True)
@@ -158,33 +186,42 @@ def compute(
     counts = [own_people[:, :slices, :].transpose(0, 2, 1)] + [
         own_parts[name][0][:, :slices, :].transpose(0, 2, 1) for name in values
     ]
+    counts_of_all = np.concatenate(counts, axis=1, dtype=np.int32, casting="unsafe")
+    del counts
     thresholds = [k] * (1 + len(spec.dimensions) + len(spec.indices)) + [
         k_sensitive if item.sensitive else k for item in spec.items
     ]
     listed = np.array([bool(name) for name in data.slices])
 
     with ThreadPoolExecutor(max_workers=1) as pool:
-        other = pool.submit(
-            visible_many, np.concatenate(counts, axis=1), tree, np.array(thresholds), listed
-        )
+        other = pool.submit(visible_many, counts_of_all, tree, np.array(thresholds), listed)
         figures = []
-        own_judged = own_sums(judged)
+        # counts, so float32 (exact up to 16 million) from the start: half the memory
+        own_judged = np.asarray(own_cells.astype(np.float32) @ judged.astype(np.float32))
+        own_judged = own_judged.reshape(units, slices + 1, judged.shape[1])
         del judged
-        # A subtree's sums are its units' own sums added up the tree.
-        for roll in (_unchanged, tree.subtree_totals):
-            if roll is _unchanged and not own_figures:
-                figures.append(({name: _no_moments(parts[0]) for name, parts in own_parts.items()},
-                                own_judged[:, :, :0], own_people[:, :, 0]))  # fmt: skip
-                continue
-            moments = {name: vectorised.moments(*(roll(a) for a in parts))
-                       for name, parts in own_parts.items()}  # fmt: skip
-            figures.append((moments, roll(own_judged), roll(own_people)[:, :, 0]))
-        del own_parts, own_judged
+
+        # A subtree's sums are its units' own sums added up the tree; in place where the
+        # own figures are not kept (a large organisation's arrays are hundreds of MB each).
+        def roll(own: NDArray[Any]) -> NDArray[Any]:
+            return tree.subtree_totals(own, in_place=not own_figures)
+
+        own_moments, sub_moments = {}, {}
+        for name in list(own_parts):
+            parts = own_parts.pop(name)
+            sub_moments[name] = vectorised.moments(*(roll(a) for a in parts))
+            own_moments[name] = vectorised.moments(*parts) if own_figures else _no_moments(parts[0])
+            del parts
+        own_respondents = own_people[:, :, 0].copy()
+        figures.append((own_moments, own_judged if own_figures else _none_of(own_judged),
+                        own_respondents))  # fmt: skip
+        figures.append((sub_moments, roll(own_judged), roll(own_people)[:, :, 0]))
+        del own_judged
         sub_invited = tree.subtree_totals(invited)
         own_options = _option_counts(data, spec.items, units)
-        sub_options = tree.subtree_totals(own_options)
+        sub_options = roll(own_options)
         if not own_figures:
-            own_options = own_options[:, :, :0]
+            own_options = _none_of(own_options)
         seen = other.result()
 
     scopes = []
@@ -200,11 +237,6 @@ def compute(
                 m.n, m.mean, m.sd, visible[:, :, at : at + width] & people[:, :, None]
             )
             at += width
-        answered = blocks["items"].n
-        items = answered.shape[2]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            favourable = np.where(answered > 0, judged_counts[:, :, :items] / answered, np.nan)
-            unfavourable = np.where(answered > 0, judged_counts[:, :, items:] / answered, np.nan)
         scopes.append(
             Scope(
                 invited=invited if part == 0 else sub_invited,
@@ -213,9 +245,7 @@ def compute(
                 dimensions=blocks["dimensions"],
                 indices=blocks["indices"],
                 items=blocks["items"],
-                favourable=favourable,
-                neutral=1 - favourable - unfavourable,
-                unfavourable=unfavourable,
+                judged=judged_counts,
                 options=own_options if part == 0 else sub_options,
             )
         )
@@ -227,14 +257,16 @@ def compute(
     return Outcome(tree, data.slices, scopes[0], scopes[1], columns, alpha, drivers, seen)
 
 
-def _unchanged(values: Matrix) -> Matrix:
-    return values
-
-
 def _no_moments(n: Matrix) -> vectorised.Moments:
     """Moments with no metrics, in the shape of `n` (units × (slices + 1) × metrics)."""
-    empty = n[:, :, :0]
+    empty = _none_of(n)
     return vectorised.Moments(empty, empty, empty)
+
+
+def _none_of(values: NDArray[Any]) -> NDArray[Any]:
+    """An array of `values`' shape with no columns (last axis): a new one, not a view,
+    which would keep all of `values` in memory."""
+    return np.zeros((*values.shape[:-1], 0), dtype=values.dtype)
 
 
 def figure_values(spec: Spec, data: Data) -> dict[str, Matrix]:
@@ -308,11 +340,13 @@ def _option_counts(data: Data, items: Sequence[Item], units: int) -> NDArray[Any
         options += [option, option]
         start += len(values)
     if not cells:
-        return np.zeros((units, width, 0))
-    flat = np.concatenate(cells) * start + np.concatenate(options)
-    # float32 holds every count exactly (up to 16 million) in half the memory
-    counts = np.bincount(flat, minlength=units * width * start).astype(np.float32)
-    return counts.reshape(units, width, start)
+        return np.zeros((units, width, 0), dtype=np.float32)
+    rows = np.concatenate(cells)
+    # float32 holds every count exactly (up to 16 million) in half the memory; summing the
+    # ones of a sparse matrix into a dense one makes no larger array on the way
+    ones = np.ones(len(rows), dtype=np.float32)
+    counts = sparse.coo_array((ones, (rows, np.concatenate(options))), shape=(units * width, start))
+    return counts.toarray().reshape(units, width, start)
 
 
 def _drivers(spec: Spec, persons: Matrix, data: Data, tree: Tree, k: int) -> tuple[Matrix, Matrix]:
@@ -382,7 +416,42 @@ def compare_within(scope: Scope, subtree: Scope, block: str, tree: Tree) -> Comp
 
 
 BLOCK_NAMES = ("dimensions", "indices", "items")
-Earlier = tuple[Matrix, Matrix, Matrix]  # n, mean, sd per cell (n = 0: none)
+
+
+@dataclass(frozen=True)
+class Earlier:
+    """Last time's shown figures of one block: only the cells that have one, as flat
+    indices (ascending) into units × (slices + 1) × metrics, with their n, mean and sd. Far
+    smaller than whole arrays: most cells (small groups) were never shown."""
+
+    shape: tuple[int, ...]
+    cells: Indices
+    n: Matrix
+    mean: Matrix
+    sd: Matrix
+
+    @classmethod
+    def of(cls, n: Matrix, mean: Matrix, sd: Matrix) -> "Earlier":
+        """From whole arrays; n = 0 where a figure was not shown."""
+        cells = np.flatnonzero(n > 0)
+        return cls(n.shape, cells, n.ravel()[cells], mean.ravel()[cells], sd.ravel()[cells])
+
+    def at(self, cells: Indices) -> tuple[Matrix, Matrix, Matrix]:
+        """n, mean, sd at the given flat cells: n = 0 and nan where there is no figure."""
+        if not len(self.cells):
+            return np.zeros(len(cells)), np.full(len(cells), np.nan), np.full(len(cells), np.nan)
+        where = np.minimum(np.searchsorted(self.cells, cells), len(self.cells) - 1)
+        found = self.cells[where] == cells
+        return (
+            np.where(found, self.n[where], 0.0),
+            np.where(found, self.mean[where], np.nan),
+            np.where(found, self.sd[where], np.nan),
+        )
+
+    def dense(self) -> tuple[Matrix, Matrix, Matrix]:
+        """n, mean, sd as whole arrays (n = 0 and nan where none)."""
+        every = np.arange(int(np.prod(self.shape)))
+        return tuple(a.reshape(self.shape) for a in self.at(every))  # type: ignore[return-value]
 
 
 def all_comparisons(
@@ -422,60 +491,73 @@ def all_comparisons(
 def compare_reference(block: Block, reference: NDArray[np.float64]) -> Differences:
     """Against fixed reference values (nan: none): a one-sample t-test of the cell's person
     scores against the value (Welch's formula with an exact second group)."""
-    ref = np.broadcast_to(reference, block.mean.shape)
-    zero = np.zeros_like(block.mean)
-    huge = np.full_like(block.mean, np.inf)
-    return compare(
-        block.mean, block.sd, block.n, ref, zero, huge, where=block.visible & ~np.isnan(ref)
-    )
+    metrics = block.n.shape[2]
+    flat = np.flatnonzero(block.visible & ~np.isnan(reference))
+    value = reference[flat % metrics] if metrics else np.zeros(0)
+    mean, sd, n = (a.ravel()[flat] for a in (block.mean, block.sd, block.n))
+    value, p = welch_many(mean, sd, n, value, np.zeros(len(flat)), np.full(len(flat), np.inf))
+    return differences_at(block.n.shape, flat, value, p)
 
 
-def compare_previous(block: Block, previous: tuple[Matrix, Matrix, Matrix]) -> Differences:
+def compare_previous(block: Block, previous: Earlier) -> Differences:
     """Against last time's n, mean, sd for the same (mapped) cells; nan where none."""
-    n, mean, sd = previous
-    return compare(block.mean, block.sd, block.n, mean, sd, n, where=block.visible & (n > 0))
+    flat = np.flatnonzero(block.visible)
+    n, mean, sd = previous.at(flat)
+    have = n > 0
+    flat = flat[have]
+    now_mean, now_sd, now_n = (a.ravel()[flat] for a in (block.mean, block.sd, block.n))
+    value, p = welch_many(now_mean, now_sd, now_n, mean[have], sd[have], n[have])
+    return differences_at(block.n.shape, flat, value, p)
 
 
-def combine_previous(
-    n: Matrix, mean: Matrix, sd: Matrix, parts: sparse.csr_array
-) -> tuple[Matrix, Matrix, Matrix]:
-    """Last time's figures for this time's units. n, mean, sd: earlier units × (slices +
-    1) × metrics, n = 0 where a figure was not shown; parts: this time's units × earlier
-    units, 1 where a unit was (partly) made from an earlier one. A merged unit gets the
-    pooled figures of all its parts, but only if every part was shown (pooling a hidden
-    part with shown ones would give the hidden one away); otherwise n = 0."""
-    shape = n.shape
-    out_shape = (parts.shape[0], *shape[1:])
-    # Most units are made from one earlier unit: their figures are taken as they were.
+def combine_previous(earlier: Earlier, parts: sparse.csr_array) -> Earlier:
+    """Last time's figures for this time's units. earlier: shown figures of earlier units
+    × (slices + 1) × metrics; parts: this time's units × earlier units, 1 where a unit was
+    (partly) made from an earlier one. A merged unit gets the pooled figures of all its
+    parts, but only if every part was shown (pooling a hidden part with shown ones would
+    give the hidden one away); otherwise none."""
+    row = int(np.prod(earlier.shape[1:]))
     parts = sparse.csr_array(parts)
     count = np.diff(parts.indptr)
+    starts = np.searchsorted(earlier.cells, np.arange(earlier.shape[0] + 1) * row)
+
+    def figures_of(unit: int) -> NDArray[np.intp]:
+        """Positions (in `earlier`) of an earlier unit's figures."""
+        return np.arange(starts[unit], starts[unit + 1])
+
+    # Most units are made from one earlier unit: their figures are taken as they were.
     single = np.flatnonzero(count == 1)
     source = parts.indices[parts.indptr[single]]
-    out_n = np.zeros(out_shape)
-    out_mean = np.full(out_shape, np.nan)
-    out_sd = np.full(out_shape, np.nan)
-    out_n[single], out_mean[single], out_sd[single] = n[source], mean[source], sd[source]
-    out_mean[single] = np.where(out_n[single] > 0, out_mean[single], np.nan)
-    pooled = np.flatnonzero(count > 1)
-    if len(pooled):
-        rows = parts[pooled]
-        present = n > 0
-        flat_n = n.reshape(shape[0], -1)
-        filled_mean = np.where(present, mean, 0.0).reshape(shape[0], -1)
-        filled_sd = np.where(present & (n > 1), sd, 0.0).reshape(shape[0], -1)
-        total = flat_n * filled_mean
-        squares = np.maximum(flat_n - 1, 0) * filled_sd**2 + flat_n * filled_mean**2
-        needed = np.diff(rows.indptr).reshape(-1, 1)
-        got = np.asarray(rows @ present.reshape(shape[0], -1).astype(np.float64))
-        combined_n = np.where(got == needed, np.asarray(rows @ flat_n), 0.0)
-        part_shape = (len(pooled), *shape[1:])
-        result = vectorised.moments(
-            combined_n.reshape(part_shape),
-            np.asarray(rows @ total).reshape(part_shape),
-            np.asarray(rows @ squares).reshape(part_shape),
+    sizes = starts[source + 1] - starts[source]
+    taken = np.repeat(starts[source] - np.cumsum(sizes) + sizes, sizes) + np.arange(sizes.sum())
+    cells = [np.repeat(single, sizes) * row + earlier.cells[taken] % row]
+    n, mean, sd = [earlier.n[taken]], [earlier.mean[taken]], [earlier.sd[taken]]
+    for unit in np.flatnonzero(count > 1):
+        sources = parts.indices[parts.indptr[unit] : parts.indptr[unit + 1]]
+        found = np.concatenate([figures_of(s) for s in sources])
+        rest, order = earlier.cells[found] % row, None
+        order = np.argsort(rest, kind="stable")
+        found, rest = found[order], rest[order]
+        cells_of, first, size = np.unique(rest, return_index=True, return_counts=True)
+        whole = size == len(sources)  # every part has the figure
+        if not whole.any():
+            continue
+        part_n, part_mean, part_sd = earlier.n[found], earlier.mean[found], earlier.sd[found]
+        part_sd = np.where(part_n > 1, part_sd, 0.0)
+        total = np.add.reduceat(part_n * part_mean, first)
+        squares = np.add.reduceat(
+            np.maximum(part_n - 1, 0) * part_sd**2 + part_n * part_mean**2, first
         )
-        out_n[pooled], out_mean[pooled], out_sd[pooled] = result.n, result.mean, result.sd
-    return out_n, out_mean, out_sd
+        pooled = vectorised.moments(np.add.reduceat(part_n, first)[whole], total[whole],
+                                    squares[whole])  # fmt: skip
+        cells.append(unit * row + cells_of[whole])
+        n.append(pooled.n)
+        mean.append(pooled.mean)
+        sd.append(pooled.sd)
+    flat = np.concatenate(cells)
+    order = np.argsort(flat, kind="stable")
+    shape = (parts.shape[0], *earlier.shape[1:])
+    return Earlier(shape, flat[order], *(np.concatenate(a)[order] for a in (n, mean, sd)))
 
 
 def comment_visibility(written: Flags, data: Data, tree: Tree, k: int) -> Visibility:

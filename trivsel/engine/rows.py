@@ -112,8 +112,7 @@ def _block(
         name: tuple(array.tolist() for array in d.at(cells)) for name, d in against.items()
     }
     if kind == "item":
-        shares = [getattr(scope, name)[at].tolist()
-                  for name in ("favourable", "neutral", "unfavourable")]  # fmt: skip
+        shares = [share.tolist() for share in scope.shares(at)]
     for row, (u, c, m) in enumerate(zip(unit.tolist(), column.tolist(), metric.tolist(),
                                         strict=True)):  # fmt: skip
         record = _where(units, u, top, part, groups[c]) | {

@@ -89,10 +89,12 @@ def visible_many(
     """own_counts: unit × metric × slice counts of own respondents; k per metric; listed:
     which slices may be shown at all (default all). `tree` has one root: the organisation.
     Returns flags unit × metric × (slice + 1)."""
-    counts = np.asarray(own_counts, dtype=np.int64)
+    # int32 counts and float32 sums: exact up to 16 million people, in half the memory of
+    # a large organisation's units × metrics × job groups
+    counts = np.asarray(own_counts, dtype=np.int32)
     units, metrics, slices = counts.shape
     own_n = with_total(counts)
-    sub_n = tree.subtree_totals(own_n.astype(np.float64)).astype(np.int64)
+    sub_n = tree.subtree_totals(own_n.astype(np.float32)).astype(np.int32)
     threshold = np.asarray(k, dtype=np.int64).reshape(metrics)
     totals = sub_n[:, :, slices]
     shown = totals >= threshold[None, :]

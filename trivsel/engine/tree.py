@@ -49,11 +49,11 @@ class Tree:
             levels.append((units, parents, starts))
         return levels
 
-    def subtree_totals(self, own: NDArray[Any]) -> NDArray[Any]:
+    def subtree_totals(self, own: NDArray[Any], in_place: bool = False) -> NDArray[Any]:
         """own: one row per unit (any trailing shape); returns each unit's own plus all of
-        its descendants'."""
+        its descendants'. `in_place`: a floating `own` becomes the totals (no copy)."""
         kind = own.dtype if np.issubdtype(own.dtype, np.floating) else np.float64
-        total = np.array(own, dtype=kind, copy=True)
+        total = own if in_place and own.dtype == kind else np.array(own, dtype=kind, copy=True)
         for units, parents, starts in self._levels:
             total[parents] += np.add.reduceat(total[units], starts, axis=0)
         return total

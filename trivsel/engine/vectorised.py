@@ -99,7 +99,19 @@ class Moments:
 
 
 def moments(n: Matrix, total: Matrix, squares: Matrix) -> Moments:
+    """From n, the sum and the sum of squares: the mean (nan where n = 0) and the sample
+    standard deviation (nan where n < 2). `total` and `squares` are used up: their memory
+    holds the mean and the deviation (a large organisation's arrays are hundreds of MB)."""
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.where(n > 0, total / n, np.nan)
-        variance = np.where(n > 1, (squares - n * mean**2) / (n - 1), np.nan)
-    return Moments(n, mean, np.sqrt(np.maximum(variance, 0.0)))
+        mean = np.divide(total, n, out=total)
+        mean[~(n > 0)] = np.nan
+        # (squares - n * mean²) / (n - 1), in place
+        spread = np.multiply(mean, mean)
+        spread *= n
+        variance = np.subtract(squares, spread, out=squares)
+        del spread
+        variance /= n - 1
+        variance[~(n > 1)] = np.nan
+        np.maximum(variance, 0.0, out=variance)
+        sd = np.sqrt(variance, out=variance)
+    return Moments(n, mean, sd)

@@ -9,7 +9,7 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, islice
 
 import numpy as np
 import scipy.sparse as sparse
@@ -17,7 +17,6 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
-from numpy.typing import NDArray
 
 from trivsel.engine.columns import column_under, engine_items, option_values
 from trivsel.engine.compute import (
@@ -327,45 +326,31 @@ def previous_figures(
     }
     groups = {group: number for number, group in enumerate(slices)}
     groups[""] = len(slices)  # "" in stored rows is everyone
-    shape = (top + 1, len(slices) + 1)
-    earlier = {
-        (1, kind): _Earlier.empty((*shape, len(metrics[kind])), metrics[kind])
-        for _block, kind in BLOCKS
+    index = {
+        kind: {metric: at for at, metric in enumerate(keys) if metric}
+        for kind, keys in metrics.items()
     }
+    found: dict[str, list[tuple[int, int, float, float]]] = {kind: [] for kind in metrics}
     code_of = dict(zip(register.ids, codes, strict=True))
     for figure in every_figure(previous, kinds=list(metrics)):
-        if figure.score is None or figure.scope == "own":
+        if figure.score is None or figure.scope == "own" or not figure.n:
             continue
-        figures = earlier[(1, figure.kind)]
         code = None if figure.unit_id is None else code_of.get(figure.unit_id)
         found_at = top if figure.scope == "all" else code_at.get(code or "")
-        if found_at is None or figure.metric not in figures.index or figure.group not in groups:
+        metric = index[figure.kind].get(figure.metric)
+        if found_at is None or metric is None or figure.group not in groups:
             continue
-        at = (found_at, groups[figure.group], figures.index[figure.metric])
-        figures.n[at], figures.mean[at], figures.sd[at] = figure.n, figure.score, figure.sd or 0.0
-    return {
-        (part, next(name for name, k in BLOCKS if k == kind)): combine_previous(
-            figures.n, figures.mean, figures.sd, parts
-        )
-        for (part, kind), figures in earlier.items()
-    }
-
-
-@dataclass(frozen=True)
-class _Earlier:
-    """An earlier measurement's stored figures of one kind, as arrays (n = 0: not shown)."""
-
-    n: NDArray[np.float64]
-    mean: NDArray[np.float64]
-    sd: NDArray[np.float64]
-    index: dict[str, int]
-
-    @classmethod
-    def empty(cls, shape: tuple[int, ...], metrics: list[str]) -> "_Earlier":
-        return cls(
-            np.zeros(shape), np.full(shape, np.nan), np.zeros(shape),
-            {metric: at for at, metric in enumerate(metrics) if metric},
-        )  # fmt: skip
+        column = groups[figure.group]
+        cell = (found_at * (len(slices) + 1) + column) * len(metrics[figure.kind]) + metric
+        found[figure.kind].append((cell, figure.n, figure.score, figure.sd or 0.0))
+    result = {}
+    for block, kind in BLOCKS:
+        cells = np.array(found[kind], dtype=np.float64).reshape(-1, 4)
+        cells = cells[np.argsort(cells[:, 0], kind="stable")]
+        shape = (top + 1, len(slices) + 1, len(metrics[kind]))
+        earlier = Earlier(shape, cells[:, 0].astype(np.intp), cells[:, 1], cells[:, 2], cells[:, 3])
+        result[(1, block)] = combine_previous(earlier, parts)
+    return result
 
 
 Step = Build.Step
@@ -422,16 +407,9 @@ def store(
     figures of each cell (unit, scope, group) and kind together in one row (`Result`);
     returns the number of figures."""
     on_step(Step.CONVERT)
-    unit_ids = dict(zip(register.units.codes, register.ids, strict=True))
-    cells: dict[tuple[int | None, str, str, str], dict[str, Values]] = defaultdict(dict)
-    count = 0
-    for record in found:
-        unit = str(record["unit"])
-        where = (None if unit == ORGANISATION else unit_ids[unit], str(record["scope"]),
-                 str(record["group"]), str(record["kind"]))  # fmt: skip
-        cells[where][str(record["metric"])] = figure_of(record)
-        count += 1
+    cells, count = encode_cells(found, dict(zip(register.units.codes, register.ids, strict=True)))
     on_step(Step.STORE)
+    unit_ids = dict(zip(register.units.codes, register.ids, strict=True))
     with transaction.atomic():
         Result.objects.filter(measurement=measurement).delete()
         Hidden.objects.filter(measurement=measurement).delete()
@@ -444,29 +422,64 @@ def store(
 
 
 Values = dict[str, object]  # one figure as stored in `Result.figures`
+CellKey = tuple[int | None, str, str, str]  # unit id (None: organisation), scope, group, kind
 
 
-def _write(
-    measurement: Measurement, cells: dict[tuple[int | None, str, str, str], dict[str, Values]]
-) -> None:
-    """Write the rows: COPY on PostgreSQL (bulk loading, no statement per batch), batched
-    inserts elsewhere."""
-    if connection.vendor != "postgresql":
-        Result.objects.bulk_create(
-            (
-                Result(measurement=measurement, unit_id=unit, scope=scope, group=group,
-                       kind=kind, figures=figures)
-                for (unit, scope, group, kind), figures in cells.items()
-            ),
-            batch_size=1000,
-        )  # fmt: skip
-        return
+def encode_cells(
+    records: Iterable[Record], unit_ids: dict[str, int]
+) -> tuple[dict[CellKey, str], int]:
+    """Each cell's figures as the JSON text stored in `Result.figures`, and the number of
+    figures. A cell is encoded as soon as the records move on to another (the engine gives
+    a cell's figures one after another), so only one cell is ever held as objects: a large
+    organisation's figures would take several times the memory as dictionaries. A cell
+    that comes back (comment lists) is merged."""
+    cells: dict[CellKey, str] = {}
+    current: CellKey | None = None
+    figures: dict[str, Values] = {}
+
+    def finish() -> None:
+        if current is None:
+            return
+        if current in cells:
+            figures.update(
+                (m, f) for m, f in json.loads(cells[current]).items() if m not in figures
+            )
+        cells[current] = json.dumps(figures)
+
+    count = 0
+    for record in records:
+        unit = str(record["unit"])
+        where = (None if unit == ORGANISATION else unit_ids[unit], str(record["scope"]),
+                 str(record["group"]), str(record["kind"]))  # fmt: skip
+        if where != current:
+            finish()
+            current, figures = where, {}
+        figures[str(record["metric"])] = figure_of(record)
+        count += 1
+    finish()
+    return cells, count
+
+
+def _write(measurement: Measurement, cells: dict[CellKey, str]) -> None:
+    """Write the rows from their JSON text: COPY on PostgreSQL (bulk loading, no statement
+    per batch), batched inserts elsewhere (no model objects: they would all be held at
+    once)."""
     table = connection.ops.quote_name(Result._meta.db_table)
     names = ("measurement_id", "unit_id", "scope", "group", "kind", "figures")
     columns = ", ".join(connection.ops.quote_name(name) for name in names)
-    with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-        for (unit, scope, group, kind), figures in cells.items():
-            copy.write_row((measurement.pk, unit, scope, group, kind, json.dumps(figures)))
+    rows = (
+        (measurement.pk, unit, scope, group, kind, figures)
+        for (unit, scope, group, kind), figures in cells.items()
+    )
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        insert = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(names))})"
+        while batch := list(islice(rows, 1000)):
+            cursor.executemany(insert, batch)
 
 
 VALUES = ("n", "score", "sd", "favourable", "neutral", "unfavourable", "invited")
@@ -536,21 +549,27 @@ def refresh_previous(measurement: Measurement) -> int:
     top = len(register.ids)
     at = {pk: number for number, pk in enumerate(register.ids)}
     groups = {group: number for number, group in enumerate(slices)} | {"": len(slices)}
-    block_of = {kind: block for block, kind in BLOCKS}
     metric_at = {
         "dimension": {key: number for number, (key, _rule) in enumerate(spec.dimensions)},
         "index": {key: number for number, (key, _parts) in enumerate(spec.indices)},
         "item": {item.key: number for number, item in enumerate(spec.items)},
     }
     then = np.zeros((len(scored), 3))  # n, mean, sd last time (n = 0: none)
-    for number, (cell, key, _figure) in enumerate(scored):
-        metric = metric_at[cell.kind].get(key)
-        if earlier is None or metric is None or cell.scope == "own":
+    for block, kind in BLOCKS:
+        wanted = [
+            (number, at[cell.unit_id] if cell.unit_id is not None else top, cell.group, metric)
+            for number, (cell, key, _figure) in enumerate(scored)
+            if cell.kind == kind and cell.scope != "own"
+            and (metric := metric_at[kind].get(key)) is not None
+        ]  # fmt: skip
+        if earlier is None or not wanted:
             continue
-        n, mean, sd = earlier[(1, block_of[cell.kind])]
-        unit = top if cell.unit_id is None else at[cell.unit_id]
-        where = (unit, groups[cell.group], metric)
-        then[number] = n[where], mean[where], sd[where]
+        figures = earlier[(1, block)]
+        width, metrics = figures.shape[1:]
+        numbers = np.array([number for number, *_rest in wanted])
+        flat = np.array([(unit * width + groups[group]) * metrics + metric
+                         for _number, unit, group, metric in wanted])  # fmt: skip
+        then[numbers] = np.column_stack(figures.at(flat))
     now = np.array(
         [[f["n"], f["score"], f.get("sd") or 0.0] for _c, _k, f in scored], dtype=float
     ).reshape(-1, 3)

@@ -3,7 +3,9 @@ database — the product's own `build_results`, step by step (reading the answer
 computing, comparing, comments, converting and writing the rows) — and the process's peak
 memory. Each run builds the results of a synthetic closed measurement of the demo
 questionnaire answered by N employees of the organisation (their own unit and job group,
-random answers on each question's scale); the measurement is deleted afterwards.
+random answers on each question's scale), compared with last year's (built the same way
+first, not timed); the measurements are deleted afterwards. Printed per step: its time and
+the process's peak memory during it.
 
 Baseline, in the same run: the per-unit SQL way (one aggregation query per unit over its
 subtree by path prefix: count and mean per question), timed on a sample of units and
@@ -16,6 +18,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -90,20 +93,33 @@ class Command(BaseCommand):
         )
         totals, steps_seen, peaks, rows = [], [], [], 0
         baseline = None
+        # Last year's measurement, built first and not timed: every timed build compares
+        # with it, as a yearly measurement's does.
+        earlier = self._measurement(questionnaire, people, scale, days_ago=365)
+        build_results(earlier)
         for run in range(options["runs"]):
             measurement = self._measurement(questionnaire, people, scale)
             if baseline is None:
                 baseline = self._baseline(measurement, scale, options["baseline_units"])
             marks: list[tuple[str, float]] = []
-
-            def mark(step: str, marks: list[tuple[str, float]] = marks) -> None:
-                marks.append((step, time.perf_counter()))
+            step_peaks: list[int] = []  # the highest memory during each step
 
             start = time.perf_counter()
             with peak_memory() as peak:
+
+                def mark(
+                    step: str, marks: list[tuple[str, float]] = marks,
+                    step_peaks: list[int] = step_peaks, peak: list[int] = peak,
+                ) -> None:  # fmt: skip
+                    if marks:
+                        step_peaks.append(max(peak[0], rss()))
+                    peak[0] = rss()  # from here on, the next step's peak
+                    marks.append((step, time.perf_counter()))
+
                 rows = build_results(measurement, mark)
             end = time.perf_counter()
-            peaks.append(peak[0] / 1024**3)
+            step_peaks.append(peak[0])
+            peaks.append(max(step_peaks) / 1024**3)
             totals.append(end - start)
             steps = {
                 step: (marks[i + 1][1] if i + 1 < len(marks) else end) - at
@@ -112,10 +128,14 @@ class Command(BaseCommand):
             steps_seen.append(steps)
             self.stdout.write(
                 f"  run {run + 1}: {totals[-1]:6.1f} s, {peaks[-1]:.2f} GB, {rows} figures ("
-                + ", ".join(f"{step} {seconds:.1f} s" for step, seconds in steps.items())
+                + ", ".join(
+                    f"{step} {seconds:.1f} s / {top / 1024**3:.2f} GB"
+                    for (step, seconds), top in zip(steps.items(), step_peaks, strict=True)
+                )
                 + ")"
             )
             self._delete(measurement)
+        self._delete(earlier)
         median = statistics.median(totals)
         highest = max(peaks)
         per_step = {
@@ -139,9 +159,9 @@ class Command(BaseCommand):
 
     def _measurement(
         self, questionnaire: Questionnaire, people: list[tuple[int, str]],
-        scale: list[ItemVersion],
+        scale: list[ItemVersion], days_ago: int = 0,
     ) -> Measurement:  # fmt: skip
-        now = timezone.now()
+        now = timezone.now() - timedelta(days=days_ago)
         measurement = Measurement.objects.create(
             name="bench_build", questionnaire=questionnaire, state=Measurement.State.CLOSED,
             validation_starts=now, opens_at=now, closes_at=now, results_release_at=now,

@@ -30,6 +30,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from trivsel.engine import vectorised
 from trivsel.engine.compute import (
     Data,
+    Earlier,
     Item,
     Outcome,
     Spec,
@@ -139,7 +140,9 @@ def everything(
     """What building a closed measurement's results computes (the app's `build_results`
     does the same, reading last year's figures from the stored results)."""
     outcome = compute(spec, data, tree, 5, 10)
-    earlier = {key: combine_previous(*figures, parts) for key, figures in last_year.items()}
+    earlier = {
+        key: combine_previous(Earlier.of(*figures), parts) for key, figures in last_year.items()
+    }
     return outcome, all_comparisons(outcome, spec, earlier)
 
 
