@@ -16,7 +16,7 @@ from django_tasks import task
 
 from trivsel.measurements.models import Measurement
 from trivsel.organisation.models import Unit
-from trivsel.reports.charts import item_bars
+from trivsel.reports.charts import report_context
 from trivsel.reports.content import unit_report
 from trivsel.reports.models import PdfBundle
 from trivsel.reports.pdf import unit_report_pdf
@@ -27,7 +27,7 @@ BATCH = 8  # PDFs per progress update
 
 def report_html(measurement: Measurement, unit: Unit) -> str:
     report = unit_report(measurement, unit)
-    return render_to_string("reports/unit_pdf.html", {"report": report, "bars": item_bars(report)})
+    return render_to_string("reports/unit_pdf.html", report_context(report))
 
 
 @contextmanager
@@ -60,9 +60,7 @@ def make_bundle(bundle: PdfBundle) -> None:
         ):
             for unit in units:
                 report = unit_report(bundle.measurement, unit)
-                html = render_to_string(
-                    "reports/unit_pdf.html", {"report": report, "bars": item_bars(report)}
-                )
+                html = render_to_string("reports/unit_pdf.html", report_context(report))
                 archive.writestr(f"{unit.code}.pdf", unit_report_pdf(html))
                 PdfBundle.objects.filter(pk=bundle.pk).update(done=F("done") + 1)
         os.replace(partial, bundle.path)

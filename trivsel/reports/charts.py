@@ -1,7 +1,10 @@
-"""Charts as SVG computed in Python, the same in the page and (later) the PDF. Each chart
-has a text alternative (aria-label) and the figures it draws are also printed as numbers
-next to it: colour never carries the meaning alone. Colours: Okabe-Ito (colour-blind safe)."""
+"""Charts as SVG computed in Python, the same in the page and the PDF. Each chart is an
+image with a text alternative (aria-label) and the figures it draws are also printed as
+numbers in a table next to it: colour never carries the meaning alone. Colours: Okabe-Ito
+(colour-blind safe). Only figures a report shows are drawn: a comparison's value is the
+shown score minus the shown difference."""
 
+import math
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -11,10 +14,13 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
-    from trivsel.reports.content import ItemLine, UnitReport
+    from trivsel.measurements.models import Measurement
+    from trivsel.reports.content import Figure, ItemLine, UnitReport
 
 # Unfavourable, neutral, favourable: vermillion, grey, blue.
 COLOURS = {"unfavourable": "#D55E00", "neutral": "#BBBBBB", "favourable": "#0072B2"}
+LINES = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
+FONT = 'font-family="DejaVu Sans, Arial, sans-serif"'
 
 
 def stacked_bar(segments: Sequence[tuple[str, str, Decimal | None]]) -> SafeString:
@@ -40,10 +46,221 @@ def stacked_bar(segments: Sequence[tuple[str, str, Decimal | None]]) -> SafeStri
 
 
 def item_bars(report: "UnitReport") -> list[tuple["ItemLine", SafeString]]:
-    """Each question of a report with its stacked bar (unfavourable, neutral, favourable)."""
+    """Each question with its stacked bar: the bad answers, neutral, the good answers (by
+    the direction rule: for burnout a low answer is the good one)."""
     return [
         (line, stacked_bar([("unfavourable", _("Unfavourable"), line.unfavourable),
                             ("neutral", _("Neutral"), line.neutral),
                             ("favourable", _("Favourable"), line.favourable)]))
         for line in report.items
     ]  # fmt: skip
+
+
+def _against(figure: "Figure", kind: str) -> Decimal | None:
+    comparison = figure.comparisons.get(kind)
+    if figure.score is None or comparison is None or comparison.difference is None:
+        return None
+    return figure.score - comparison.difference
+
+
+def _number(value: Decimal | float) -> str:
+    return f"{float(value):.1f}".rstrip("0").rstrip(".")
+
+
+def score_chart(figures: Sequence["Figure"], title: str) -> SafeString:
+    """Horizontal bars (0-100) of the shown figures, each with a mark for the whole
+    organisation (black line) and the unit above (grey dashes). Empty if nothing shown."""
+    shown = [f for f in figures if f.score is not None and 0 <= f.score <= 100]
+    if not shown:
+        return mark_safe("")
+    label_w, bar_w, row_h, top = 250, 330, 24, 30
+    width, height = label_w + bar_w + 50, top + row_h * len(shown) + 22
+    out = [
+        f'<rect x="{label_w}" y="6" width="10" height="10" fill="#0072B2"/>'
+        f'<text x="{label_w + 14}" y="15" font-size="11" {FONT}>{escape(_("This unit"))}</text>'
+        f'<line x1="{label_w + 110}" x2="{label_w + 110}" y1="4" y2="18" stroke="#000" '
+        f'stroke-width="2"/><text x="{label_w + 116}" y="15" font-size="11" {FONT}>'
+        f"{escape(_('Whole organisation'))}</text>"
+        f'<line x1="{label_w + 260}" x2="{label_w + 260}" y1="4" y2="18" stroke="#666" '
+        f'stroke-width="2" stroke-dasharray="3 2"/><text x="{label_w + 266}" y="15" '
+        f'font-size="11" {FONT}>{escape(_("Unit above"))}</text>'
+    ]
+    for tick in (0, 25, 50, 75, 100):
+        x = label_w + bar_w * tick / 100
+        out.append(
+            f'<line x1="{x}" x2="{x}" y1="{top - 4}" y2="{height - 18}" stroke="#ddd"/>'
+            f'<text x="{x}" y="{height - 6}" font-size="10" text-anchor="middle" {FONT}>'
+            f"{tick}</text>"
+        )
+    words = []
+    for row, figure in enumerate(shown):
+        y = top + row * row_h
+        assert figure.score is not None
+        name = figure.name if figure.higher_is_better else f"{figure.name} ({_('lower is better')})"
+        out.append(
+            f'<text x="{label_w - 8}" y="{y + 15}" font-size="11" text-anchor="end" {FONT}>'
+            f"{escape(_shorten(name, 42))}</text>"
+            f'<rect x="{label_w}" y="{y + 5}" width="{bar_w * float(figure.score) / 100:.1f}" '
+            f'height="13" fill="#0072B2"/>'
+            f'<text x="{label_w + bar_w * float(figure.score) / 100 + 4:.1f}" y="{y + 16}" '
+            f'font-size="11" font-weight="bold" {FONT}>{figure.score}</text>'
+        )
+        said = f"{figure.name} {figure.score}"
+        for kind, style in (("organisation", 'stroke="#000"'),
+                            ("parent", 'stroke="#666" stroke-dasharray="3 2"')):  # fmt: skip
+            value = _against(figure, kind)
+            if value is None:
+                continue
+            x = label_w + bar_w * float(min(max(value, Decimal(0)), Decimal(100))) / 100
+            out.append(
+                f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{y + 2}" y2="{y + 21}" {style} '
+                f'stroke-width="2"/>'
+            )
+            label = _("whole organisation") if kind == "organisation" else _("unit above")
+            said += f" ({label} {_number(value)})"
+        words.append(said)
+    description = f"{title}: " + "; ".join(words)
+    return _svg(width, height, description, out)
+
+
+def trend_chart(
+    measurements: Sequence["Measurement"], lines: Sequence[tuple[str, Sequence[Decimal | None]]]
+) -> SafeString:
+    """Lines across the measurements (oldest first), one per figure, each point labelled
+    with its value; a gap where a figure was not shown."""
+    if len(measurements) < 2 or not lines:
+        return mark_safe("")
+    left, right, top, plot_h = 50, 230, 16, 200
+    step = 420 / (len(measurements) - 1)
+    width, height = left + 420 + right, top + plot_h + 40
+
+    def y_of(value: Decimal) -> float:
+        return top + plot_h * (1 - float(value) / 100)
+
+    out = []
+    for tick in (0, 25, 50, 75, 100):
+        y = y_of(Decimal(tick))
+        out.append(
+            f'<line x1="{left}" x2="{left + 420}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ddd"/>'
+            f'<text x="{left - 6}" y="{y + 4:.1f}" font-size="10" text-anchor="end" {FONT}>'
+            f"{tick}</text>"
+        )
+    for number, measurement in enumerate(measurements):
+        out.append(
+            f'<text x="{left + step * number:.1f}" y="{top + plot_h + 18}" font-size="10" '
+            f'text-anchor="middle" {FONT}>{escape(_shorten(measurement.name, 24))}</text>'
+        )
+    words = []
+    for number, (name, values) in enumerate(lines):
+        colour = LINES[number % len(LINES)]
+        points = [(left + step * at, y_of(v)) for at, v in enumerate(values) if v is not None]
+        path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+        out.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
+        for (x, y), value in zip(points, [v for v in values if v is not None], strict=True):
+            out.append(
+                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{colour}"/>'
+                f'<text x="{x:.1f}" y="{y - 7:.1f}" font-size="10" text-anchor="middle" {FONT}>'
+                f"{value}</text>"
+            )
+        legend_y = top + 14 + number * 18
+        out.append(
+            f'<rect x="{left + 440}" y="{legend_y - 9}" width="14" height="4" fill="{colour}"/>'
+            f'<text x="{left + 460}" y="{legend_y - 3}" font-size="11" {FONT}>'
+            f"{escape(_shorten(name, 30))}</text>"
+        )
+        shown_values = ", ".join(
+            f"{m.name} {'–' if v is None else v}" for m, v in zip(measurements, values, strict=True)
+        )
+        words.append(f"{name}: {shown_values}")
+    return _svg(width, height, _("Over time") + ": " + "; ".join(words), out)
+
+
+def compass(parts: Sequence["Figure"], title: str) -> SafeString:
+    """The parts of an index (social capital's four: bonding, bridging and the two kinds of
+    linking) on axes from the centre (0) to the edge (100): this unit's shape filled, the
+    whole organisation's dashed. Empty unless every part is shown."""
+    if len(parts) < 3 or any(part.score is None for part in parts):
+        return mark_safe("")
+    size, radius = 420, 120
+    centre = size / 2
+    out = []
+
+    def point(at: int, value: float) -> tuple[float, float]:
+        angle = -math.pi / 2 + 2 * math.pi * at / len(parts)
+        return centre + radius * value / 100 * math.cos(angle), centre + radius * value / 100 * (
+            math.sin(angle)
+        )
+
+    for ring in (25, 50, 75, 100):
+        ring_points = " ".join(
+            f"{x:.1f},{y:.1f}" for x, y in (point(at, ring) for at in range(len(parts)))
+        )
+        out.append(f'<polygon points="{ring_points}" fill="none" stroke="#ddd"/>')
+    words = []
+    organisation = [_against(part, "organisation") for part in parts]
+    for at, part in enumerate(parts):
+        x, y = point(at, 100)
+        out.append(f'<line x1="{centre}" y1="{centre}" x2="{x:.1f}" y2="{y:.1f}" stroke="#bbb"/>')
+        anchor = "middle" if abs(x - centre) < 1 else ("start" if x > centre else "end")
+        label_x, label_y = point(at, 112)
+        label_y += 4 if abs(x - centre) >= 1 else (-4 if y < centre else 12)
+        out.append(
+            f'<text x="{label_x:.1f}" y="{label_y:.1f}" font-size="11" text-anchor="{anchor}" '
+            f'{FONT}>{escape(_shorten(part.name, 34))} <tspan font-weight="bold">{part.score}'
+            f"</tspan></text>"
+        )
+        words.append(f"{part.name} {part.score}")
+    if all(value is not None for value in organisation):
+        dashed = " ".join(
+            f"{x:.1f},{y:.1f}"
+            for x, y in (point(at, float(v or 0)) for at, v in enumerate(organisation))
+        )
+        out.append(
+            f'<polygon points="{dashed}" fill="none" stroke="#000" stroke-width="1.5" '
+            f'stroke-dasharray="4 3"/>'
+        )
+        words.append(
+            _("whole organisation") + " " + ", ".join(_number(v or 0) for v in organisation)
+        )
+    corners = (point(at, float(part.score or 0)) for at, part in enumerate(parts))
+    shape = " ".join(f"{x:.1f},{y:.1f}" for x, y in corners)
+    out.append(
+        f'<polygon points="{shape}" fill="#0072B2" fill-opacity="0.35" stroke="#0072B2" '
+        f'stroke-width="2"/>'
+    )
+    return _svg(size, size, f"{title}: " + "; ".join(words), out)
+
+
+def _shorten(text: str, length: int) -> str:
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+def _svg(width: float, height: float, description: str, parts: list[str]) -> SafeString:
+    return mark_safe(
+        f'<svg class="chart" viewBox="0 0 {width:.0f} {height:.0f}" role="img" '
+        f'aria-label="{escape(description)}" focusable="false" '
+        f'xmlns="http://www.w3.org/2000/svg">{"".join(parts)}</svg>'
+    )
+
+
+def _trend_lines(report: "UnitReport") -> list[tuple[str, list[Decimal | None]]]:
+    """The indices over time (the table under the chart has every dimension too); without
+    indices, the first dimensions."""
+    names = set(report.index_names)
+    lines = [line for line in report.trend if line[0] in names]
+    return lines or report.trend[:5]
+
+
+def report_charts(report: "UnitReport") -> dict[str, SafeString]:
+    """Every chart of a unit report, for the page and the PDF alike."""
+    return {
+        "indices": score_chart(report.indices, _("Indices")),
+        "dimensions": score_chart(report.dimensions, _("Dimensions")),
+        "trend": trend_chart(report.trend_measurements, _trend_lines(report)),
+        "compass": compass(report.compass, report.compass_name),
+    }
+
+
+def report_context(report: "UnitReport") -> dict[str, object]:
+    """What the unit report's templates (page and PDF) need besides the request."""
+    return {"report": report, "bars": item_bars(report), "charts": report_charts(report)}

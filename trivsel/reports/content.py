@@ -5,8 +5,9 @@ built yet); the report says which, instead of leaving a hole. A fixed number of 
 whatever the size of the organisation."""
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 
@@ -15,12 +16,16 @@ from trivsel.instruments.builder import pages_of
 from trivsel.instruments.models import Dimension, Index, ItemVersion, localised
 from trivsel.measurements.models import Measurement
 from trivsel.organisation.models import Unit
+from trivsel.reports.direction import Verdict, good_first, judge
 from trivsel.reports.hidden import Reasons, Why
 from trivsel.results.models import Build, Kind
-from trivsel.results.read import COMPARISONS, Figures, figures, history
+from trivsel.results.read import COMPARISONS, Figures, figures, group_figures, history
 from trivsel.results.read import Figure as Stored
 
 STRONGEST = 3
+COMPASS = "social_capital"  # the index whose parts are drawn as a compass
+DRIVERS_SHOWN = 5
+SIDE_BY_SIDE = 6  # units below per side-by-side table
 COMMENTS_SHOWN = 100  # on the page and in the PDF; the Excel file has them all
 
 
@@ -28,6 +33,7 @@ COMMENTS_SHOWN = 100  # on the page and in the PDF; the Excel file has them all
 class Comparison:
     difference: Decimal | None  # rounded half up from the unrounded difference
     flagged: bool
+    verdict: Verdict | None = None  # better or worse by the direction rule
 
 
 @dataclass(frozen=True)
@@ -39,6 +45,7 @@ class Figure:
     higher_is_better: bool
     comparisons: dict[str, Comparison]
     why: Why | None = None  # why it is not shown (then no score)
+    band: str = ""  # the published band the score falls in (e.g. "very low"), if any
 
     @property
     def cells(self) -> list[Comparison | None]:
@@ -65,6 +72,11 @@ class ItemLine:
     options: list[Share]
     why: Why | None = None  # why it is not shown (then no figures)
     exposed: Decimal | None = None  # an exposure question: the share who answered yes
+    # The dimension's direction. `favourable` and `unfavourable` are always the good and
+    # the bad answers: for a dimension where lower is better they are the bottom and the
+    # top quarter of the scale.
+    higher_is_better: bool = True
+    multiple: bool = False  # a multiple-choice question (e.g. from whom): a share per option
 
 
 @dataclass(frozen=True)
@@ -74,6 +86,65 @@ class SubUnit:
     invited: int | None
     indices: list[Decimal | None]
     why: Why | None = None  # why it is not shown
+    dimensions: list[Decimal | None] = field(default_factory=list)
+    exposed: list[Decimal | None] = field(default_factory=list)  # per offensive kind
+
+    @property
+    def rate(self) -> Decimal | None:
+        if not self.invited or self.respondents is None:
+            return None
+        return shown(100 * self.respondents / self.invited)
+
+
+@dataclass(frozen=True)
+class Offensive:
+    """One kind of offensive behaviour: the share exposed and from whom."""
+
+    exposure: ItemLine
+    sources: ItemLine | None
+
+
+@dataclass(frozen=True)
+class Driver:
+    """How strongly a dimension goes with the outcome (job satisfaction): Pearson's r over
+    the people who answered both, and the unit's score on the dimension."""
+
+    key: str
+    name: str
+    r: Decimal
+    n: int
+    score: Decimal | None
+    higher_is_better: bool
+
+    @property
+    def strength(self) -> str:
+        size = abs(self.r)
+        if size >= Decimal("0.5"):
+            return "strong"
+        if size >= Decimal("0.3"):
+            return "moderate"
+        return "weak"
+
+
+@dataclass(frozen=True)
+class SideRow:
+    name: str
+    values: list[Decimal | None]  # this unit's, then each unit's below
+
+
+@dataclass(frozen=True)
+class SideBySide:
+    units: list[SubUnit]
+    rows: list[SideRow]
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    """A job group's shown figures in the unit (with everything below)."""
+
+    name: str
+    respondents: int
+    scores: list[Decimal | None]  # in the order of the report's indices, then dimensions
 
 
 @dataclass
@@ -96,6 +167,14 @@ class UnitReport:
     trend_measurements: list[Measurement] = field(default_factory=list)
     trend: list[tuple[str, list[Decimal | None]]] = field(default_factory=list)
     build: Build | None = None  # the measurement's results build (None: not started)
+    drivers: list[Driver] = field(default_factory=list)
+    drivers_outcome: str = ""  # the outcome dimension's name
+    drivers_of_organisation: bool = False  # too few here: the whole organisation's
+    reliability: list[tuple[str, Decimal, int]] = field(default_factory=list)  # name, alpha, n
+    groups: list[GroupRow] = field(default_factory=list)
+    reference_sources: list[str] = field(default_factory=list)
+    compass: list[Figure] = field(default_factory=list)  # the compass index's parts
+    compass_name: str = ""
     min_group: int = settings.RESULTS_MIN_GROUP
     min_group_sensitive: int = settings.RESULTS_MIN_GROUP_SENSITIVE
     min_group_comments: int = settings.RESULTS_MIN_GROUP_COMMENTS
@@ -123,15 +202,73 @@ class UnitReport:
     def items_shown(self) -> bool:
         return any(line.why is None for line in self.items)
 
+    def _ranked(self) -> list[ItemLine]:
+        """The shown questions, best first by the direction rule (for burnout a low score
+        is good), ties by the share of favourable answers."""
+        scored = [line for line in self.items if line.score is not None]
+        return sorted(
+            scored,
+            key=lambda line: (good_first(line.score or 0, line.higher_is_better),
+                              -(line.favourable or 0), line.key),
+        )  # fmt: skip
+
     @property
     def strongest(self) -> list[ItemLine]:
-        scored = [line for line in self.items if line.score is not None]
-        return sorted(scored, key=lambda line: line.score or 0, reverse=True)[:STRONGEST]
+        return self._ranked()[:STRONGEST]
 
     @property
     def weakest(self) -> list[ItemLine]:
-        scored = [line for line in self.items if line.score is not None]
-        return sorted(scored, key=lambda line: line.score or 0)[:STRONGEST]
+        strongest = self.strongest
+        return [line for line in reversed(self._ranked()) if line not in strongest][:STRONGEST]
+
+    @property
+    def offensive_kinds(self) -> list[Offensive]:
+        """The offensive-behaviour questions as kinds: each exposure question with the
+        "from whom" question that follows it."""
+        kinds: list[Offensive] = []
+        for line in self.offensive:
+            if line.multiple and kinds and kinds[-1].sources is None:
+                kinds[-1] = Offensive(kinds[-1].exposure, line)
+            else:
+                kinds.append(Offensive(line, None))
+        return kinds
+
+    @property
+    def group_table(self) -> list[tuple[str, list[Decimal | None]]]:
+        """The job groups side by side: a row per index and dimension, a column per group."""
+        names = [f.name for f in self.indices] + [f.name for f in self.dimensions]
+        return [
+            (name, [group.scores[at] for group in self.groups]) for at, name in enumerate(names)
+        ]
+
+    @property
+    def side_by_side(self) -> list[SideBySide]:
+        """The shown units below next to this unit, a row per index and dimension, at most
+        SIDE_BY_SIDE units to a table (the organisation report for top management)."""
+        shown_units = [sub for sub in self.subunits if sub.respondents is not None]
+        if len(shown_units) < 2:
+            return []
+        figures = [*self.indices, *self.dimensions]
+        tables = []
+        for start in range(0, len(shown_units), SIDE_BY_SIDE):
+            chunk = shown_units[start : start + SIDE_BY_SIDE]
+            rows = [
+                SideRow(figure.name, [figure.score, *(
+                    (sub.indices + sub.dimensions)[at] for sub in chunk)])
+                for at, figure in enumerate(figures)
+            ]  # fmt: skip
+            tables.append(SideBySide(chunk, rows))
+        return tables
+
+    @property
+    def significant(self) -> list[tuple[Figure, str, Comparison]]:
+        """Every flagged comparison of the indices and dimensions: (figure, against, how)."""
+        return [
+            (figure, kind, comparison)
+            for figure in [*self.indices, *self.dimensions]
+            for kind, comparison in figure.comparisons.items()
+            if comparison.flagged and figure.why is None
+        ]
 
 
 def unit_report(measurement: Measurement, unit: Unit) -> UnitReport:
@@ -175,9 +312,14 @@ def unit_report(measurement: Measurement, unit: Unit) -> UnitReport:
         name = localised(dimension.names)
         stored = found_dimensions.get(key)
         report.dimensions.append(
-            _figure(stored, name, dimension.higher_is_better)
+            _figure(stored, name, dimension.higher_is_better, dimension.bands)
             if stored else _hidden(key, name, why(Kind.DIMENSION, key))
         )  # fmt: skip
+    compass = indices.get(COMPASS)
+    shown_dimensions = {f.key: f for f in report.dimensions}
+    if compass is not None and all(part in shown_dimensions for part in compass.parts):
+        report.compass = [shown_dimensions[part] for part in compass.parts]
+        report.compass_name = localised(compass.names)
     items = by_kind[Kind.ITEM]
     for version in versions:
         if version.scale is None or version.kind != ItemVersion.Kind.SCALE:
@@ -187,6 +329,7 @@ def unit_report(measurement: Measurement, unit: Unit) -> UnitReport:
             if not version.sensitive:
                 continue  # multiple choice is counted only for offensive behaviour
             line = _sources_line(version, items, k, why)
+            line = None if line is None else replace(line, multiple=True)
         elif any(o.get("score") is not None for o in version.scale.options) or version.sensitive:
             stored = items.get(version.item.key)
             line = (
@@ -204,11 +347,64 @@ def unit_report(measurement: Measurement, unit: Unit) -> UnitReport:
         keys = [v.item.key for v in versions if v.kind == ItemVersion.Kind.FREE_TEXT]
         report.comments_why = why(Kind.COMMENTS, keys[0], report.min_group_comments)
     report.index_names = [figure.name for figure in report.indices]
-    report.subunits = _subunits(
-        measurement, children, [f.key for f in report.indices], reasons, report.min_group
-    )
+    report.subunits = _subunits(measurement, children, report, reasons)
     report.trend_measurements, report.trend = _trend(unit, measurement, report)
+    references = [x.references for x in asked_indices] + [d.references for d in dimensions.values()]
+    report.reference_sources = sorted(
+        {str(refs[0].get("source", "")) for refs in references if refs and refs[0].get("source")}
+    )
+    _drivers(report, measurement, by_kind[Kind.DRIVER], dimensions)
+    report.groups = _groups(report, measurement)
     return report
+
+
+def _drivers(
+    report: UnitReport, measurement: Measurement, here: dict[str, Stored],
+    dimensions: dict[str, Dimension],
+) -> None:  # fmt: skip
+    """What goes with job satisfaction here (the unit's subtree where at least 30 answered
+    both, otherwise the whole organisation's), strongest first; and the dimensions'
+    reliability (Cronbach's alpha, the whole organisation)."""
+    outcome = settings.RESULTS_DRIVER_OUTCOME
+    whole = figures(measurement, [], [Kind.DRIVER, Kind.ALPHA], organisation=True)
+    found = here
+    if not found:
+        found = {f.metric: f for f in whole if f.kind == Kind.DRIVER}
+        report.drivers_of_organisation = bool(found)
+    scores = {f.key: f.score for f in report.dimensions}
+    drivers = [
+        Driver(key, localised(dimensions[key].names), shown(row.score, 2) or Decimal(0), row.n,
+               scores.get(key), dimensions[key].higher_is_better)
+        for key, row in found.items()
+        if key != outcome and key in dimensions and row.score is not None
+    ]  # fmt: skip
+    drivers.sort(key=lambda d: (-abs(d.r), d.key))
+    report.drivers = drivers[:DRIVERS_SHOWN]
+    if outcome in dimensions:
+        report.drivers_outcome = localised(dimensions[outcome].names)
+    report.reliability = [
+        (localised(dimensions[f.metric].names), shown(f.score, 2) or Decimal(0), f.n)
+        for f in sorted(whole, key=lambda f: f.metric)
+        if f.kind == Kind.ALPHA and f.metric in dimensions and f.score is not None
+    ]
+
+
+def _groups(report: UnitReport, measurement: Measurement) -> list[GroupRow]:
+    """The unit's job groups that may be shown, with their indices and dimensions."""
+    if not report.shown:
+        return []
+    found = group_figures(measurement, report.unit, [Kind.RESPONDENTS, Kind.INDEX, Kind.DIMENSION])
+    rows = []
+    for group, figs in found.items():
+        people = figs.get(report.unit.pk, Kind.RESPONDENTS)
+        if people is None:
+            continue
+        rows.append(GroupRow(group, people.n, [
+            _shown_score(figs.get(report.unit.pk, kind, f.key))
+            for kind, fs in ((Kind.INDEX, report.indices), (Kind.DIMENSION, report.dimensions))
+            for f in fs
+        ]))  # fmt: skip
+    return rows
 
 
 def _trend(
@@ -235,15 +431,30 @@ def _order(keys: list[str]) -> Callable[[str], tuple[int, str]]:
     return lambda key: (position.get(key, len(position)), key)
 
 
-def _figure(stored: Stored, name: str, higher_is_better: bool) -> Figure:
+def _figure(
+    stored: Stored, name: str, higher_is_better: bool, bands: list[dict[str, Any]] | None = None
+) -> Figure:
     comparisons = {}
     for kind, versus in stored.versus.items():
         rounded = shown(versus.difference)
         if rounded is not None and rounded.is_zero():
             rounded = abs(rounded)  # not "-0"
-        comparisons[kind] = Comparison(rounded, versus.flagged)
-    return Figure(stored.metric, name, stored.n, _score(stored.score), higher_is_better,
-                  comparisons)  # fmt: skip
+        verdict = None if rounded is None else judge(rounded, higher_is_better, versus.flagged)
+        comparisons[kind] = Comparison(rounded, versus.flagged, verdict)
+    score = _score(stored.score)
+    return Figure(stored.metric, name, stored.n, score, higher_is_better, comparisons,
+                  band=_band(stored.score, bands or []))  # fmt: skip
+
+
+def _band(score: float | None, bands: list[dict[str, Any]]) -> str:
+    """The published band a score falls in ([from, to), the last one closed)."""
+    if score is None:
+        return ""
+    for number, band in enumerate(bands):
+        last = number == len(bands) - 1
+        if band["from"] <= score < band["to"] or (last and score == band["to"]):
+            return localised(band.get("labels"))
+    return ""
 
 
 def _hidden(key: str, name: str, why: Why) -> Figure:
@@ -302,20 +513,27 @@ def _item_line(row: Stored, version: ItemVersion) -> ItemLine:
         for option in version.scale.options
         if option.get("score") is not None or not scored  # an exposure question: every answer
     ]
+    higher_is_better = version.dimension.higher_is_better if version.dimension else True
+    good, bad = (row.favourable, row.unfavourable) if higher_is_better or not scored else (
+        row.unfavourable, row.favourable)  # fmt: skip
     return ItemLine(
         version.item.key, version.label,
         localised(version.dimension.names) if version.dimension else "", row.n,
-        _score(row.score), _percent(row.favourable), _percent(row.neutral),
-        _percent(row.unfavourable), options, None,
-        None if scored else _percent(row.unfavourable),
+        _score(row.score), _percent(good), _percent(row.neutral), _percent(bad), options, None,
+        None if scored else _percent(row.unfavourable), higher_is_better,
     )  # fmt: skip
 
 
 def _subunits(
-    measurement: Measurement, children: list[Unit], index_keys: list[str], reasons: Reasons,
-    k: int,
-) -> list[SubUnit]:  # fmt: skip
-    found: Figures = figures(measurement, children, [Kind.RESPONDENTS, Kind.INDEX])
+    measurement: Measurement, children: list[Unit], report: UnitReport, reasons: Reasons
+) -> list[SubUnit]:
+    """The units right below, each with everything below it: answered, the indices and
+    dimensions (the departments side by side) and the share exposed to each kind of
+    offensive behaviour where the sensitive threshold lets it be shown."""
+    found: Figures = figures(
+        measurement, children, [Kind.RESPONDENTS, Kind.INDEX, Kind.DIMENSION, Kind.ITEM]
+    )
+    exposures = [kind.exposure.key for kind in report.offensive_kinds]
     result = []
     for child in children:
         people = found.get(child.pk, Kind.RESPONDENTS)
@@ -324,8 +542,17 @@ def _subunits(
                 child,
                 None if people is None else people.n,
                 None if people is None else people.invited,
-                [_shown_score(found.get(child.pk, Kind.INDEX, key)) for key in index_keys],
-                None if people is not None else reasons.why(child.pk, Kind.RESPONDENTS, "", k),
+                [_shown_score(found.get(child.pk, Kind.INDEX, f.key)) for f in report.indices],
+                None if people is not None
+                else reasons.why(child.pk, Kind.RESPONDENTS, "", report.min_group),
+                [_shown_score(found.get(child.pk, Kind.DIMENSION, f.key))
+                 for f in report.dimensions],
+                [_exposed(found.get(child.pk, Kind.ITEM, key)) for key in exposures],
             )
-        )
+        )  # fmt: skip
     return result
+
+
+def _exposed(row: Stored | None) -> Decimal | None:
+    """The share exposed (any answer above "never": the unfavourable share)."""
+    return None if row is None else _percent(row.unfavourable)

@@ -8,7 +8,7 @@ from trivsel.measurements.models import Measurement
 from trivsel.organisation.access import Capability, get_access, org_view, unit_view
 from trivsel.organisation.models import Unit
 from trivsel.reports.bundles import make_bundle_task
-from trivsel.reports.charts import item_bars
+from trivsel.reports.charts import report_context
 from trivsel.reports.content import unit_report
 from trivsel.reports.dashboard import panels
 from trivsel.reports.models import PdfBundle
@@ -28,8 +28,7 @@ def _report_context(request: HttpRequest, unit: Unit, pk: int) -> dict[str, obje
     measurement = get_object_or_404(Measurement, pk=pk)
     if not may_see_results(request, measurement):
         raise Http404
-    report = unit_report(measurement, unit)
-    return {"report": report, "bars": item_bars(report)}
+    return report_context(unit_report(measurement, unit))
 
 
 @unit_view(Capability.VIEW_UNIT)

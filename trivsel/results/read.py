@@ -171,3 +171,15 @@ def protected(
 def build_of(measurement: Measurement) -> Build | None:
     """The measurement's results build (None: never started)."""
     return Build.objects.filter(measurement=measurement).first()
+
+
+def group_figures(measurement: Measurement, unit: Unit, kinds: Iterable[str]) -> dict[str, Figures]:
+    """The shown figures of a unit's subtree per background group (job group), by group
+    name: only the groups and figures the anonymity rules let through."""
+    rows = Result.objects.filter(
+        measurement=measurement, unit=unit, scope=Scope.SUBTREE, kind__in=list(kinds)
+    ).exclude(group="")
+    found: dict[str, dict[Key, Figure]] = {}
+    for row in rows:
+        found.setdefault(row.group, {}).update({figure.key: figure for figure in _figures(row)})
+    return {group: Figures(found[group]) for group in sorted(found)}

@@ -21,7 +21,7 @@ from django.urls import reverse
 from trivsel.measurements.models import Measurement
 from trivsel.organisation.models import Role, RoleGrant, Unit
 from trivsel.reports.bundles import BATCH, pdf_renderer, report_html, units_with_results
-from trivsel.reports.charts import item_bars
+from trivsel.reports.charts import report_context
 from trivsel.reports.content import unit_report
 from trivsel.reports.models import PdfBundle
 from trivsel.reports.pdf import unit_report_pdf
@@ -84,9 +84,7 @@ class Command(BaseCommand):
 
         def pdf(unit: Unit) -> bytes:
             report = unit_report(measurement, unit)
-            html = render_to_string(
-                "reports/unit_pdf.html", {"report": report, "bars": item_bars(report)}
-            )
+            html = render_to_string("reports/unit_pdf.html", report_context(report))
             return unit_report_pdf(html)
 
         browser_page = reverse("organisation:unit", args=[department.code])
