@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 COLOURS = {"unfavourable": "#D55E00", "neutral": "#BBBBBB", "favourable": "#0072B2"}
 LINES = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
 FONT = 'font-family="DejaVu Sans, Arial, sans-serif"'
+BOLD = ' font-weight="bold"'
 
 
 def stacked_bar(segments: Sequence[tuple[str, str, Decimal | None]]) -> SafeString:
@@ -73,7 +74,7 @@ def score_chart(figures: Sequence["Figure"], title: str) -> SafeString:
     shown = [f for f in figures if f.score is not None and 0 <= f.score <= 100]
     if not shown:
         return mark_safe("")
-    label_w, bar_w, row_h, top = 250, 330, 24, 30
+    label_w, bar_w, row_h, top = 290, 330, 24, 30
     width, height = label_w + bar_w + 50, top + row_h * len(shown) + 22
     out = [
         f'<rect x="{label_w}" y="6" width="10" height="10" fill="#0072B2"/>'
@@ -99,7 +100,7 @@ def score_chart(figures: Sequence["Figure"], title: str) -> SafeString:
         name = figure.name if figure.higher_is_better else f"{figure.name} ({_('lower is better')})"
         out.append(
             f'<text x="{label_w - 8}" y="{y + 15}" font-size="11" text-anchor="end" {FONT}>'
-            f"{escape(_shorten(name, 42))}</text>"
+            f"{escape(_shorten(name, 44))}</text>"
             f'<rect x="{label_w}" y="{y + 5}" width="{bar_w * float(figure.score) / 100:.1f}" '
             f'height="13" fill="#0072B2"/>'
             f'<text x="{label_w + bar_w * float(figure.score) / 100 + 4:.1f}" y="{y + 16}" '
@@ -181,15 +182,14 @@ def compass(parts: Sequence["Figure"], title: str) -> SafeString:
     whole organisation's dashed. Empty unless every part is shown."""
     if len(parts) < 3 or any(part.score is None for part in parts):
         return mark_safe("")
-    size, radius = 420, 120
-    centre = size / 2
+    width, height, radius = 520, 400, 125
+    cx, cy = width / 2, height / 2
     out = []
 
     def point(at: int, value: float) -> tuple[float, float]:
         angle = -math.pi / 2 + 2 * math.pi * at / len(parts)
-        return centre + radius * value / 100 * math.cos(angle), centre + radius * value / 100 * (
-            math.sin(angle)
-        )
+        return (cx + radius * value / 100 * math.cos(angle),
+                cy + radius * value / 100 * math.sin(angle))  # fmt: skip
 
     for ring in (25, 50, 75, 100):
         ring_points = " ".join(
@@ -200,21 +200,23 @@ def compass(parts: Sequence["Figure"], title: str) -> SafeString:
     organisation = [_against(part, "organisation") for part in parts]
     for at, part in enumerate(parts):
         x, y = point(at, 100)
-        out.append(f'<line x1="{centre}" y1="{centre}" x2="{x:.1f}" y2="{y:.1f}" stroke="#bbb"/>')
-        anchor = "middle" if abs(x - centre) < 1 else ("start" if x > centre else "end")
-        label_x, label_y = point(at, 112)
-        label_y += 4 if abs(x - centre) >= 1 else (-4 if y < centre else 12)
-        out.append(
-            f'<text x="{label_x:.1f}" y="{label_y:.1f}" font-size="11" text-anchor="{anchor}" '
-            f'{FONT}>{escape(_shorten(part.name, 34))} <tspan font-weight="bold">{part.score}'
-            f"</tspan></text>"
+        out.append(f'<line x1="{cx}" y1="{cy}" x2="{x:.1f}" y2="{y:.1f}" stroke="#bbb"/>')
+        side = abs(x - cx) >= 1
+        anchor = "middle" if not side else ("start" if x > cx else "end")
+        label_x = x + (8 if x > cx else -8) if side else x
+        lines = [*_wrap(part.name, 22), str(part.score)]
+        first_y = y - 8 - 16 * (len(lines) - 1) if y < cy - 1 else (
+            y + 18 if y > cy + 1 else y - 8 * (len(lines) - 1) + 5)  # fmt: skip
+        spans = "".join(
+            f'<tspan x="{label_x:.1f}" y="{first_y + 16 * number:.1f}"'
+            f"{BOLD if number == len(lines) - 1 else ''}>{escape(text)}</tspan>"
+            for number, text in enumerate(lines)
         )
+        out.append(f'<text font-size="14" text-anchor="{anchor}" {FONT}>{spans}</text>')
         words.append(f"{part.name} {part.score}")
     if all(value is not None for value in organisation):
-        dashed = " ".join(
-            f"{x:.1f},{y:.1f}"
-            for x, y in (point(at, float(v or 0)) for at, v in enumerate(organisation))
-        )
+        corners = (point(at, float(v or 0)) for at, v in enumerate(organisation))
+        dashed = " ".join(f"{x:.1f},{y:.1f}" for x, y in corners)
         out.append(
             f'<polygon points="{dashed}" fill="none" stroke="#000" stroke-width="1.5" '
             f'stroke-dasharray="4 3"/>'
@@ -228,7 +230,18 @@ def compass(parts: Sequence["Figure"], title: str) -> SafeString:
         f'<polygon points="{shape}" fill="#0072B2" fill-opacity="0.35" stroke="#0072B2" '
         f'stroke-width="2"/>'
     )
-    return _svg(size, size, f"{title}: " + "; ".join(words), out)
+    return _svg(width, height, f"{title}: " + "; ".join(words), out)
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """At most two lines of about `width` characters, broken between words."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines if len(lines) <= 2 else [lines[0], _shorten(" ".join(lines[1:]), width)]
 
 
 def _shorten(text: str, length: int) -> str:

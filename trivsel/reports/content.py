@@ -203,13 +203,14 @@ class UnitReport:
         return any(line.why is None for line in self.items)
 
     def _ranked(self) -> list[ItemLine]:
-        """The shown questions, best first by the direction rule (for burnout a low score
-        is good), ties by the share of favourable answers."""
+        """The shown questions, best first by the direction rule: the share of favourable
+        answers less the unfavourable (both oriented: for burnout the low answers are the
+        favourable ones, so scales and directions compare), ties by the oriented score."""
         scored = [line for line in self.items if line.score is not None]
         return sorted(
             scored,
-            key=lambda line: (good_first(line.score or 0, line.higher_is_better),
-                              -(line.favourable or 0), line.key),
+            key=lambda line: (-((line.favourable or 0) - (line.unfavourable or 0)),
+                              good_first(line.score or 0, line.higher_is_better), line.key),
         )  # fmt: skip
 
     @property
@@ -390,17 +391,18 @@ def _drivers(
 
 
 def _groups(report: UnitReport, measurement: Measurement) -> list[GroupRow]:
-    """The unit's job groups that may be shown, with their indices and dimensions."""
-    if not report.shown:
+    """The job groups that may be shown, with their indices and dimensions: published for
+    the whole organisation only, so in the report of the top unit."""
+    if not report.shown or report.unit.parent_id is not None:
         return []
-    found = group_figures(measurement, report.unit, [Kind.RESPONDENTS, Kind.INDEX, Kind.DIMENSION])
+    found = group_figures(measurement, [Kind.RESPONDENTS, Kind.INDEX, Kind.DIMENSION])
     rows = []
     for group, figs in found.items():
-        people = figs.get(report.unit.pk, Kind.RESPONDENTS)
+        people = figs.get(None, Kind.RESPONDENTS)
         if people is None:
             continue
         rows.append(GroupRow(group, people.n, [
-            _shown_score(figs.get(report.unit.pk, kind, f.key))
+            _shown_score(figs.get(None, kind, f.key))
             for kind, fs in ((Kind.INDEX, report.indices), (Kind.DIMENSION, report.dimensions))
             for f in fs
         ]))  # fmt: skip

@@ -173,11 +173,12 @@ def build_of(measurement: Measurement) -> Build | None:
     return Build.objects.filter(measurement=measurement).first()
 
 
-def group_figures(measurement: Measurement, unit: Unit, kinds: Iterable[str]) -> dict[str, Figures]:
-    """The shown figures of a unit's subtree per background group (job group), by group
-    name: only the groups and figures the anonymity rules let through."""
+def group_figures(measurement: Measurement, kinds: Iterable[str]) -> dict[str, Figures]:
+    """The whole organisation's shown figures per background group (job group), by group
+    name (the figures' unit is None). Job groups are published for the whole organisation
+    only (docs/anonymity.md, "What is published")."""
     rows = Result.objects.filter(
-        measurement=measurement, unit=unit, scope=Scope.SUBTREE, kind__in=list(kinds)
+        measurement=measurement, unit__isnull=True, scope=Scope.ALL, kind__in=list(kinds)
     ).exclude(group="")
     found: dict[str, dict[Key, Figure]] = {}
     for row in rows:
