@@ -182,7 +182,7 @@ def compass(parts: Sequence["Figure"], title: str) -> SafeString:
     whole organisation's dashed. Empty unless every part is shown."""
     if len(parts) < 3 or any(part.score is None for part in parts):
         return mark_safe("")
-    width, height, radius = 520, 400, 125
+    width, height, radius = 680, 400, 125
     cx, cy = width / 2, height / 2
     out = []
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy
 
 from trivsel.engine.stats import shown
 from trivsel.instruments.builder import pages_of
@@ -26,6 +27,7 @@ STRONGEST = 3
 COMPASS = "social_capital"  # the index whose parts are drawn as a compass
 DRIVERS_SHOWN = 5
 SIDE_BY_SIDE = 6  # units below per side-by-side table
+GROUPS_SIDE_BY_SIDE = 5  # job groups per table
 COMMENTS_SHOWN = 100  # on the page and in the PDF; the Excel file has them all
 
 
@@ -96,12 +98,26 @@ class SubUnit:
         return shown(100 * self.respondents / self.invited)
 
 
+# Short names for the bundled APV questions' kinds of offensive behaviour (column headings);
+# other exposure questions are named by their text.
+OFFENSIVE_NAMES = {
+    "apv.bullying": gettext_lazy("Bullying"),
+    "apv.sexual_harassment": gettext_lazy("Sexual harassment"),
+    "apv.threats": gettext_lazy("Threats of violence"),
+    "apv.violence": gettext_lazy("Physical violence"),
+}
+
+
 @dataclass(frozen=True)
 class Offensive:
     """One kind of offensive behaviour: the share exposed and from whom."""
 
     exposure: ItemLine
     sources: ItemLine | None
+
+    @property
+    def name(self) -> str:
+        return str(OFFENSIVE_NAMES.get(self.exposure.key, self.exposure.text))
 
 
 @dataclass(frozen=True)
@@ -124,6 +140,12 @@ class Driver:
         if size >= Decimal("0.3"):
             return "moderate"
         return "weak"
+
+
+@dataclass(frozen=True)
+class GroupTable:
+    groups: list["GroupRow"]
+    rows: list[tuple[str, list[Decimal | None]]]  # a row per index and dimension
 
 
 @dataclass(frozen=True)
@@ -235,12 +257,16 @@ class UnitReport:
         return kinds
 
     @property
-    def group_table(self) -> list[tuple[str, list[Decimal | None]]]:
-        """The job groups side by side: a row per index and dimension, a column per group."""
+    def group_tables(self) -> list[GroupTable]:
+        """The job groups side by side: a row per index and dimension, a column per group,
+        at most GROUPS_SIDE_BY_SIDE groups to a table (so that no name has to break)."""
         names = [f.name for f in self.indices] + [f.name for f in self.dimensions]
         return [
-            (name, [group.scores[at] for group in self.groups]) for at, name in enumerate(names)
-        ]
+            GroupTable(chunk, [(name, [g.scores[at] for g in chunk])
+                               for at, name in enumerate(names)])
+            for chunk in (self.groups[start : start + GROUPS_SIDE_BY_SIDE]
+                          for start in range(0, len(self.groups), GROUPS_SIDE_BY_SIDE))
+        ]  # fmt: skip
 
     @property
     def side_by_side(self) -> list[SideBySide]:
