@@ -71,7 +71,7 @@ def _number(value: Decimal | float) -> str:
 def score_chart(figures: Sequence["Figure"], title: str) -> SafeString:
     """Horizontal bars (0-100) of the shown figures, each with a mark for the whole
     organisation (black line) and the unit above (grey dashes). Empty if nothing shown."""
-    shown = [f for f in figures if f.score is not None and 0 <= f.score <= 100]
+    shown = [f for f in figures if f.score is not None and f.on_100]
     if not shown:
         return mark_safe("")
     label_w, bar_w, row_h, top = 290, 330, 24, 30
@@ -180,7 +180,7 @@ def compass(parts: Sequence["Figure"], title: str) -> SafeString:
     """The parts of an index (social capital's four: bonding, bridging and the two kinds of
     linking) on axes from the centre (0) to the edge (100): this unit's shape filled, the
     whole organisation's dashed. Empty unless every part is shown."""
-    if len(parts) < 3 or any(part.score is None for part in parts):
+    if len(parts) < 3 or any(part.score is None or not part.on_100 for part in parts):
         return mark_safe("")
     width, height, radius = 680, 400, 125
     cx, cy = width / 2, height / 2

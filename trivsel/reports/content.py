@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from trivsel.engine.stats import shown
 from trivsel.instruments.builder import pages_of
-from trivsel.instruments.models import Dimension, Index, ItemVersion, localised
+from trivsel.instruments.models import Dimension, Index, ItemVersion, ScoringRule, localised
 from trivsel.measurements.models import Measurement
 from trivsel.organisation.models import Unit
 from trivsel.reports.direction import Verdict, good_first, judge
@@ -48,6 +48,7 @@ class Figure:
     comparisons: dict[str, Comparison]
     why: Why | None = None  # why it is not shown (then no score)
     band: str = ""  # the published band the score falls in (e.g. "very low"), if any
+    on_100: bool = True  # scored 0-100 (a mean); a sum (such as 0-16) is not charted
 
     @property
     def cells(self) -> list[Comparison | None]:
@@ -339,7 +340,8 @@ def unit_report(measurement: Measurement, unit: Unit) -> UnitReport:
         name = localised(dimension.names)
         stored = found_dimensions.get(key)
         report.dimensions.append(
-            _figure(stored, name, dimension.higher_is_better, dimension.bands)
+            replace(_figure(stored, name, dimension.higher_is_better, dimension.bands),
+                    on_100=dimension.rule == ScoringRule.MEAN)
             if stored else _hidden(key, name, why(Kind.DIMENSION, key))
         )  # fmt: skip
     compass = indices.get(COMPASS)

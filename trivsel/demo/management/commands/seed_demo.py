@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from trivsel.demo import organisation as demo
 from trivsel.demo.measurements import seed_measurements
+from trivsel.demo.references import load_illustrative_references
 from trivsel.instruments.bank import load_bundled
-from trivsel.instruments.builder import add_instrument, add_page, create_questionnaire
+from trivsel.instruments.builder import add_instrument, add_page, create_questionnaire, pages_of
 from trivsel.instruments.models import Instrument, Questionnaire
 from trivsel.measurements.models import Measurement
 from trivsel.organisation.importing.service import UploadedFile, apply_import, prepare_import
@@ -64,6 +65,9 @@ class Command(BaseCommand):
             logins = create_personas(options["password"])
             load_bundled()
             questionnaire = demo_questionnaire()
+            load_illustrative_references(
+                {v.dimension.key for page in pages_of(questionnaire) for v in page if v.dimension}
+            )
             if options["measurements"]:
                 keep_open = set(
                     Employee.objects.filter(
