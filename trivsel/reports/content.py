@@ -289,13 +289,12 @@ class UnitReport:
         return tables
 
     @property
-    def significant(self) -> list[tuple[Figure, str, Comparison]]:
-        """Every flagged comparison of the indices and dimensions: (figure, against, how)."""
+    def significant(self) -> list[Figure]:
+        """The indices and dimensions with at least one flagged comparison."""
         return [
-            (figure, kind, comparison)
+            figure
             for figure in [*self.indices, *self.dimensions]
-            for kind, comparison in figure.comparisons.items()
-            if comparison.flagged and figure.why is None
+            if figure.why is None and any(c.flagged for c in figure.comparisons.values())
         ]
 
 

@@ -33,6 +33,13 @@ class Verdict:
         return f"verdict-{self.way}" if self.significant else ""
 
     @property
+    def short(self) -> str:
+        """One word, for a table cell next to the symbol."""
+        if self.way == SAME:
+            return _("the same")
+        return _("better") if self.way == BETTER else _("worse")
+
+    @property
     def word(self) -> str:
         """In words, for screen readers, tables and the Excel file."""
         if self.significant:
