@@ -420,9 +420,9 @@ def _drivers(
 def _groups(report: UnitReport, measurement: Measurement) -> list[GroupRow]:
     """The job groups that may be shown, with their indices and dimensions: published for
     the whole organisation only, so in the report of the top unit."""
-    if not report.shown or report.unit.parent_id is not None:
-        return []
     found = group_figures(measurement, [Kind.RESPONDENTS, Kind.INDEX, Kind.DIMENSION])
+    if not report.shown or report.unit.parent_id is not None:
+        return []  # read all the same: the same number of queries for every unit
     rows = []
     for group, figs in found.items():
         people = figs.get(None, Kind.RESPONDENTS)
