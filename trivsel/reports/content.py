@@ -21,7 +21,7 @@ from trivsel.results.read import COMPARISONS, Figures, figures, history
 from trivsel.results.read import Figure as Stored
 
 STRONGEST = 3
-COMMENTS_SHOWN = 100  # on the page and in the PDF; the Excel file has them all
+COMMENTS_SHOWN = 100  # in the PDF; the page pages them (comments.py), the Excel has all
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,7 @@ class UnitReport:
 
     @property
     def comments_shown(self) -> list[str]:
-        """The first comments of the (sorted by text) list, for the page and the PDF."""
+        """The first comments of the (sorted by text) list, for the PDF."""
         return (self.comments or [])[:COMMENTS_SHOWN]
 
     @property
