@@ -100,6 +100,8 @@ def test_search_filters_the_comments_case_insensitively_and_keeps_its_place(
     assert 'value="KAFFEN"' in html and 'action="#comments"' in html  # a plain GET form
     assert "Show every comment" in html and "Page" not in html.split("comments-count")[1][:200]
     assert listed(page(clients["hr"], with_comments, q="øl")) == ["Æbler og ØL på fredag"]
+    markup = page(clients["hr"], with_comments, q='<b id="x">')
+    assert '<b id="x">' not in markup and "&lt;b id=&quot;x&quot;&gt;" in markup  # escaped
     none = page(clients["hr"], with_comments, q="ingen sådan tekst")
     assert listed(none) == [] and "0 of 121 comments contain" in none
     # Paging within a search keeps the search.
