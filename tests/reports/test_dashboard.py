@@ -19,8 +19,16 @@ pytestmark = pytest.mark.django_db
 
 
 def test_people_without_units_are_told_so(clients: dict[str, Client]) -> None:
-    page = clients["outsider"].get(reverse("home")).content.decode()
+    from django.contrib.auth.models import User
+
+    nobody = Client()
+    nobody.force_login(User.objects.create_user("no-employee", password="pw"))
+    page = nobody.get(reverse("home")).content.decode()
     assert "You are not responsible for any unit." in page
+    # An employee without a role finds their own unit instead (tests/reports/test_own.py).
+    page = clients["outsider"].get(reverse("home")).content.decode()
+    assert "You are not responsible for any unit." not in page
+    assert "Your unit's results" in page
     assert clients["anonymous"].get(reverse("home")).status_code == 302
 
 

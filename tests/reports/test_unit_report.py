@@ -167,7 +167,7 @@ def test_the_pdf_has_the_same_content_and_the_same_access(
     )
 
 
-def test_long_comment_lists_are_cut_on_the_page_and_whole_in_excel(
+def test_long_comment_lists_are_cut_in_the_pdf_and_whole_in_excel(
     closed: Measurement,
 ) -> None:
     from trivsel.organisation.models import Unit

@@ -3,7 +3,9 @@
 A person's scopes come from three places, merged here and nowhere else:
 - RoleGrant rows (HR administrators, deputies): the role on that unit and its subtree;
 - the register: an active employee flagged as leader leads their own unit's subtree;
-- TRIO membership: view-only access to that one unit.
+- TRIO membership: view-only access to that one unit;
+- membership: every active employee may see the released summary of their own unit's
+  results (MEMBER, not a role anyone grants; it never makes a unit "theirs" elsewhere).
 
 Views use `unit_view` / `org_view` (decorators) or `get_unit_for` directly; a unit outside
 a person's scopes answers 404 (its existence is not confirmed), a visible unit without
@@ -32,14 +34,26 @@ class Capability(TextChoices):
     MANAGE_INSTRUMENTS = "manage_instruments", _("build questionnaires and load instruments")
     MANAGE_MEASUREMENTS = "manage_measurements", _("plan, launch and close measurements")
     VALIDATE_LIST = "validate_list", _("validate the unit's list of employees")
+    VIEW_SUMMARY = "view_summary", _("see the released summary of the unit's results")
+
+
+# Every active employee on their own unit. Not a Role: nobody grants it, and it is kept
+# apart from the scopes, so it adds no unit to anyone's tree, dashboard or overview.
+MEMBER = "member"
 
 
 CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.HR_ADMIN: frozenset(Capability),
     Role.LEADER: frozenset(
-        {Capability.VIEW_UNIT, Capability.VIEW_CONTACTS, Capability.VALIDATE_LIST}
+        {
+            Capability.VIEW_UNIT,
+            Capability.VIEW_CONTACTS,
+            Capability.VALIDATE_LIST,
+            Capability.VIEW_SUMMARY,
+        }
     ),
-    Role.TRIO: frozenset({Capability.VIEW_UNIT}),
+    Role.TRIO: frozenset({Capability.VIEW_UNIT, Capability.VIEW_SUMMARY}),
+    MEMBER: frozenset({Capability.VIEW_SUMMARY}),
 }
 # Roles that reach the whole subtree below the unit they are held on.
 SUBTREE_ROLES = frozenset({Role.HR_ADMIN, Role.LEADER})
@@ -59,8 +73,9 @@ class Scope:
 
 
 class Access:
-    def __init__(self, scopes: list[Scope]):
-        self.scopes = scopes
+    def __init__(self, scopes: list[Scope], member: Scope | None = None):
+        self.scopes = scopes  # the units the person is responsible for (or TRIO in)
+        self.member = member  # the person's own unit in the register, if they are employed
 
     @classmethod
     def for_user(cls, user: Any) -> "Access":
@@ -73,14 +88,17 @@ class Access:
             )
         ]
         employee = Employee.objects.filter(user=user, is_active=True).select_related("unit").first()
+        member = None
+        if employee is not None and employee.unit.is_open:
+            member = Scope(employee.unit_id, employee.unit.path, MEMBER)
         if employee is not None:
             if employee.is_leader and employee.unit.is_open:
                 scopes.append(Scope(employee.unit_id, employee.unit.path, Role.LEADER))
-            for member in TrioMember.objects.filter(
+            for trio in TrioMember.objects.filter(
                 employee=employee, unit__valid_to=None
             ).select_related("unit"):
-                scopes.append(Scope(member.unit_id, member.unit.path, Role.TRIO))
-        return cls(scopes)
+                scopes.append(Scope(trio.unit_id, trio.unit.path, Role.TRIO))
+        return cls(scopes, member)
 
     @property
     def is_anybody(self) -> bool:
@@ -97,7 +115,13 @@ class Access:
 
     def can(self, capability: Capability, unit: Unit) -> bool:
         role = self.role_on(unit)
-        return role is not None and capability in CAPABILITIES[role]
+        if role is not None and capability in CAPABILITIES[role]:
+            return True
+        return (
+            self.member is not None
+            and self.member.covers(unit)
+            and capability in CAPABILITIES[MEMBER]
+        )
 
     def can_org_wide(self, capability: Capability) -> bool:
         return self.is_org_wide_hr and capability in CAPABILITIES[Role.HR_ADMIN]

@@ -28,7 +28,7 @@ COMPASS = "social_capital"  # the index whose parts are drawn as a compass
 DRIVERS_SHOWN = 5
 SIDE_BY_SIDE = 6  # units below per side-by-side table
 GROUPS_SIDE_BY_SIDE = 5  # job groups per table
-COMMENTS_SHOWN = 100  # on the page and in the PDF; the Excel file has them all
+COMMENTS_SHOWN = 100  # in the PDF; the page pages them (comments.py), the Excel has all
 
 
 @dataclass(frozen=True)
@@ -204,7 +204,7 @@ class UnitReport:
 
     @property
     def comments_shown(self) -> list[str]:
-        """The first comments of the (sorted by text) list, for the page and the PDF."""
+        """The first comments of the (sorted by text) list, for the PDF."""
         return (self.comments or [])[:COMMENTS_SHOWN]
 
     @property

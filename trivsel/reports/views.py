@@ -9,10 +9,12 @@ from trivsel.organisation.access import Capability, get_access, org_view, unit_v
 from trivsel.organisation.models import Unit
 from trivsel.reports.bundles import make_bundle_task
 from trivsel.reports.charts import report_context
+from trivsel.reports.comments import comment_page
 from trivsel.reports.content import unit_report
 from trivsel.reports.dashboard import panels
 from trivsel.reports.models import PdfBundle
 from trivsel.reports.overview import overview
+from trivsel.reports.own import own_part
 from trivsel.reports.pdf import unit_report_pdf
 from trivsel.reports.seeing import may_see_results
 from trivsel.reports.xlsx import unit_report_xlsx
@@ -20,8 +22,10 @@ from trivsel.reports.xlsx import unit_report_xlsx
 
 @org_view(None)
 def home(request: HttpRequest) -> HttpResponse:
-    """The dashboard: the person's units and what is happening in them."""
-    return render(request, "reports/dashboard.html", {"panels": panels(request)})
+    """The dashboard: the person's own unit (open surveys, its results summary), the units
+    they are responsible for and what is happening in them."""
+    context = {"panels": panels(request), "own": own_part(request)}
+    return render(request, "reports/dashboard.html", context)
 
 
 def _report_context(request: HttpRequest, unit: Unit, pk: int) -> dict[str, object]:
@@ -33,7 +37,9 @@ def _report_context(request: HttpRequest, unit: Unit, pk: int) -> dict[str, obje
 
 @unit_view(Capability.VIEW_UNIT)
 def unit_report_page(request: HttpRequest, unit: Unit, pk: int) -> HttpResponse:
-    return render(request, "reports/unit.html", _report_context(request, unit, pk))
+    context = _report_context(request, unit, pk)
+    context["comments"] = comment_page(context["report"].comments, request.GET)  # type: ignore[attr-defined]
+    return render(request, "reports/unit.html", context)
 
 
 @unit_view(Capability.VIEW_UNIT)

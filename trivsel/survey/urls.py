@@ -8,5 +8,7 @@ urlpatterns = [
     # an address without the token (so no log, Referer or history holds it).
     path("svar/", views.survey_page, name="page"),
     path("svar/send/", views.survey_submit, name="submit"),
+    # A signed-in employee's own invitation (from the front page): no token in the address.
+    path("mine/<int:pk>/", views.survey_own, name="own"),
     path("<str:token>/", views.survey_link, name="link"),
 ]

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -144,9 +145,34 @@ def survey_link(request: HttpRequest, token: str) -> HttpResponse:
     if pk is None:  # also every link of a closed measurement: its tokens are deleted
         return render_survey(request, "survey/unknown_link.html", {}, status=404)
     survey_language(request)  # keeps a ?lang= given with the link
+    return _to_survey(pk)
+
+
+@login_required
+def survey_own(request: HttpRequest, pk: int) -> HttpResponse:
+    """A signed-in employee's own invitation to measurement `pk`, from their front page: the
+    same signed cookie as the personal link gives, so no token is in any address. Nobody
+    else's invitation can be reached this way; without one, 404."""
+    user = request.user
+    assert user.is_authenticated  # login_required
+    invitation = (
+        Invitation.objects.filter(
+            measurement_id=pk,
+            participant__employee__user=user,
+            participant__employee__is_active=True,
+        )
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if invitation is None:
+        raise Http404
+    return _to_survey(invitation)
+
+
+def _to_survey(invitation_pk: int) -> HttpResponse:
     response = redirect(reverse("survey:page"))
     response.set_signed_cookie(
-        LINK_COOKIE, str(pk), salt=LINK_SALT, max_age=settings.SESSION_COOKIE_AGE,
+        LINK_COOKIE, str(invitation_pk), salt=LINK_SALT, max_age=settings.SESSION_COOKIE_AGE,
         httponly=True, samesite="Lax", secure=settings.SESSION_COOKIE_SECURE,
     )  # fmt: skip
     return response

@@ -25,7 +25,7 @@ PERSONAS = [
     ("omraadechef", "Area chief: Sundhed og Omsorg, Område Nord and everything below"),
     ("leder", "Unit leader: the first local unit of that area and its teams"),
     ("amr", "TRIO member (AMR) of that unit: that unit only, view only"),
-    ("medarbejder", "Employee with no role: sees no unit"),
+    ("medarbejder", "Employee with no role: their open questionnaire, their unit's results"),
 ]
 
 
