@@ -1,5 +1,6 @@
-"""The demo's measurements: last year released, this year open, realistic answers that differ
-between units, and the personas free to try the survey."""
+"""The demo's measurements: the two years before released (so reports have a trend and changes
+since last time), this year open, realistic answers that differ between units, and the
+personas free to try the survey."""
 
 import io
 import re
@@ -24,11 +25,12 @@ def seeded(django_db_setup: None, django_db_blocker: object) -> str:  # type: ig
         call_command("flush", interactive=False, verbosity=0)
 
 
-def test_last_year_released_this_year_open(seeded: str) -> None:
+def test_two_years_released_this_year_open(seeded: str) -> None:
     states = dict(Measurement.objects.values_list("name", "state"))
-    assert sorted(states.values()) == ["open", "released"]
-    last, now = sorted(Measurement.objects.all(), key=lambda m: m.opens_at)
-    assert last.opens_at.year == now.opens_at.year - 1
+    assert sorted(states.values()) == ["open", "released", "released"]
+    older, last, now = sorted(Measurement.objects.all(), key=lambda m: m.opens_at)
+    assert older.opens_at.year == last.opens_at.year - 1 == now.opens_at.year - 2
+    assert older.questionnaire_id == last.questionnaire_id
     assert last.questionnaire_id == now.questionnaire_id  # so every question compares
     invited = Invitation.objects.filter(measurement=now).count()
     assert invited == now.participants.count() > 500
@@ -62,7 +64,7 @@ def test_last_year_released_this_year_open(seeded: str) -> None:
 
 
 def test_answers_are_valid_and_differ_between_units(seeded: str) -> None:
-    last = Measurement.objects.get(state="released")
+    last = Measurement.objects.filter(state="released").latest("opens_at")
     answers = Answer.objects.filter(response__measurement=last).select_related(
         "item_version__scale"
     )

@@ -47,7 +47,7 @@ def test_employee_finds_their_questionnaire_and_their_units_results(
 ) -> None:
     employee = Employee.objects.select_related("unit").get(user__username="medarbejder")
     current = Measurement.objects.get(state=Measurement.State.OPEN)
-    released = Measurement.objects.get(state=Measurement.State.RELEASED)
+    released = Measurement.objects.filter(state=Measurement.State.RELEASED).latest("opens_at")
     invitation = Invitation.objects.get(measurement=current, participant__employee=employee)
     for name, viewport in (("desktop", None), ("phone", PHONE)):
         page = new_page(viewport)

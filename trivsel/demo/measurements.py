@@ -164,19 +164,29 @@ def _create(plan: DemoPlan, units: list[Unit], first_reminder: int | None = None
 def seed_measurements(
     questionnaire: Questionnaire, today: date, seed: int, keep_open: set[int]
 ) -> list[Measurement]:
-    """Last year's measurement (released) and this year's (open, invitations sent, about
-    half answered). Skipped when they exist. keep_open: employees who must not have
-    answered (the demo's personas, so they can try the survey). Both years use the same
-    questionnaire, so every question compares."""
-    names = (f"Trivselsmåling {today.year - 1}", f"Trivselsmåling {today.year}")
+    """The two years before (released: the reports have a trend and changes since last
+    time) and this year's (open, invitations sent, about half answered). Skipped when they
+    exist. keep_open: employees who must not have answered (the demo's personas, so they
+    can try the survey). Every year uses the same questionnaire, so every question
+    compares."""
+    names = tuple(f"Trivselsmåling {today.year - back}" for back in (2, 1, 0))
     if Measurement.objects.filter(name__in=names).exists():
         return list(Measurement.objects.filter(name__in=names))
     rng = random.Random(seed)
     levels = _unit_levels(seed)
     root = list(Unit.objects.filter(parent=None, valid_to=None))
     tz = timezone.get_current_timezone()
-    before = DemoPlan(
+    older = DemoPlan(
         names[0],
+        questionnaire,
+        datetime(today.year - 2, 9, 15, 8, tzinfo=tz),
+        21,
+        (0.6, 0.92),
+        -8,
+        close=True,
+    )
+    before = DemoPlan(
+        names[1],
         questionnaire,
         datetime(today.year - 1, 9, 15, 8, tzinfo=tz),
         21,
@@ -185,7 +195,7 @@ def seed_measurements(
         close=True,
     )
     now = DemoPlan(
-        names[1],
+        names[2],
         questionnaire,
         timezone.localtime().replace(hour=8, minute=0, second=0, microsecond=0) - timedelta(days=6),
         21,
@@ -194,7 +204,7 @@ def seed_measurements(
         close=False,
     )
     made = []
-    for plan in (before, now):
+    for plan in (older, before, now):
         measurement = _create(plan, root, first_reminder=None if plan.close else 7)
         _validate(measurement, rng)
         lifecycle.open_measurement(measurement)
