@@ -76,15 +76,17 @@ def score_chart(figures: Sequence["Figure"], title: str) -> SafeString:
         return mark_safe("")
     label_w, bar_w, row_h, top = 290, 330, 24, 30
     width, height = label_w + bar_w + 50, top + row_h * len(shown) + 22
+    this_unit, whole, above = _("This unit"), _("Whole organisation"), _("Unit above")
+    lower = _("lower is better")
     out = [
         f'<rect x="{label_w}" y="6" width="10" height="10" fill="#0072B2"/>'
-        f'<text x="{label_w + 14}" y="15" font-size="11" {FONT}>{escape(_("This unit"))}</text>'
+        f'<text x="{label_w + 14}" y="15" font-size="11" {FONT}>{escape(this_unit)}</text>'
         f'<line x1="{label_w + 110}" x2="{label_w + 110}" y1="4" y2="18" stroke="#000" '
         f'stroke-width="2"/><text x="{label_w + 116}" y="15" font-size="11" {FONT}>'
-        f"{escape(_('Whole organisation'))}</text>"
+        f"{escape(whole)}</text>"
         f'<line x1="{label_w + 260}" x2="{label_w + 260}" y1="4" y2="18" stroke="#666" '
         f'stroke-width="2" stroke-dasharray="3 2"/><text x="{label_w + 266}" y="15" '
-        f'font-size="11" {FONT}>{escape(_("Unit above"))}</text>'
+        f'font-size="11" {FONT}>{escape(above)}</text>'
     ]
     for tick in (0, 25, 50, 75, 100):
         x = label_w + bar_w * tick / 100
@@ -97,16 +99,16 @@ def score_chart(figures: Sequence["Figure"], title: str) -> SafeString:
     for row, figure in enumerate(shown):
         y = top + row * row_h
         assert figure.score is not None
-        name = figure.name if figure.higher_is_better else f"{figure.name} ({_('lower is better')})"
+        name = figure.name if figure.higher_is_better else f"{figure.name} ({lower})"
+        bar_end = label_w + bar_w * float(figure.score) / 100
         out.append(
             f'<text x="{label_w - 8}" y="{y + 15}" font-size="11" text-anchor="end" {FONT}>'
             f"{escape(_shorten(name, 44))}</text>"
-            f'<rect x="{label_w}" y="{y + 5}" width="{bar_w * float(figure.score) / 100:.1f}" '
+            f'<rect x="{label_w}" y="{y + 5}" width="{bar_end - label_w:.1f}" '
             f'height="13" fill="#0072B2"/>'
-            f'<text x="{label_w + bar_w * float(figure.score) / 100 + 4:.1f}" y="{y + 16}" '
-            f'font-size="11" font-weight="bold" {FONT}>{figure.score}</text>'
         )
         said = f"{figure.name} {figure.score}"
+        value_x = bar_end
         for kind, style in (("organisation", 'stroke="#000"'),
                             ("parent", 'stroke="#666" stroke-dasharray="3 2"')):  # fmt: skip
             value = _against(figure, kind)
@@ -117,8 +119,14 @@ def score_chart(figures: Sequence["Figure"], title: str) -> SafeString:
                 f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{y + 2}" y2="{y + 21}" {style} '
                 f'stroke-width="2"/>'
             )
+            if x < bar_end + 24:  # the score's label goes right of a mark next to it
+                value_x = max(value_x, x)
             label = _("whole organisation") if kind == "organisation" else _("unit above")
             said += f" ({label} {_number(value)})"
+        out.append(
+            f'<text x="{value_x + 5:.1f}" y="{y + 16}" font-size="11" font-weight="bold" '
+            f"{FONT}>{figure.score}</text>"
+        )
         words.append(said)
     description = f"{title}: " + "; ".join(words)
     return _svg(width, height, description, out)
