@@ -40,7 +40,7 @@ class Command(BaseCommand):
             "--measurements",
             action=BooleanOptionalAction,
             default=True,
-            help="also the two years before (released) and this year's open measurement, with answers",
+            help="also the two years before (released) and this year's (open), with answers",
         )
         parser.add_argument(
             "--write-files",
