@@ -139,7 +139,7 @@ def trend_chart(
     with its value; a gap where a figure was not shown."""
     if len(measurements) < 2 or not lines:
         return mark_safe("")
-    left, right, top, plot_h = 50, 230, 16, 200
+    left, right, top, plot_h = 50, 260, 16, 200
     step = 420 / (len(measurements) - 1)
     width, height = left + 420 + right, top + plot_h + 40
 
@@ -168,14 +168,14 @@ def trend_chart(
         for (x, y), value in zip(points, [v for v in values if v is not None], strict=True):
             out.append(
                 f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{colour}"/>'
-                f'<text x="{x:.1f}" y="{y - 7:.1f}" font-size="10" text-anchor="middle" {FONT}>'
-                f"{value}</text>"
+                f'<text x="{x:.1f}" y="{y - 7 if number % 2 == 0 else y + 15:.1f}" '
+                f'font-size="10" text-anchor="middle" {FONT}>{value}</text>'
             )
         legend_y = top + 14 + number * 18
         out.append(
             f'<rect x="{left + 440}" y="{legend_y - 9}" width="14" height="4" fill="{colour}"/>'
             f'<text x="{left + 460}" y="{legend_y - 3}" font-size="11" {FONT}>'
-            f"{escape(_shorten(name, 30))}</text>"
+            f"{escape(_shorten(name, 36))}</text>"
         )
         shown_values = ", ".join(
             f"{m.name} {'–' if v is None else v}" for m, v in zip(measurements, values, strict=True)
