@@ -111,6 +111,7 @@ LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", _("Danish")), ("en", _("English"))]
+FORMAT_MODULE_PATH = ["trivsel.core.formats"]  # unambiguous English dates
 LOCALE_PATHS = [BASE_DIR / "trivsel" / "locale"]
 TIME_ZONE = "Europe/Copenhagen"
 USE_I18N = True
