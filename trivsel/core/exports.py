@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -25,7 +26,7 @@ def csv_row(values: Iterable[object]) -> list[object]:
     return [csv_text(value) for value in values]
 
 
-def xlsx_row(sheet: Worksheet, values: Iterable[object]) -> list[Any]:
+def xlsx_row(sheet: Worksheet | WriteOnlyWorksheet, values: Iterable[object]) -> list[Any]:
     """A worksheet row in which every text is stored as text (data type "s"), exactly as
     written: Excel shows `=1+2` and never computes it. Use with `sheet.append`."""
     cells: list[Any] = []
