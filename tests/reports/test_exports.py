@@ -14,6 +14,8 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
@@ -25,10 +27,12 @@ from tests.results.test_build import answer_all
 from trivsel.core.exports import FORMULA_STARTS
 from trivsel.cycle.lifecycle import close_measurement, open_measurement
 from trivsel.demo import organisation as demo
+from trivsel.engine.stats import shown
 from trivsel.instruments.builder import add_free_text
 from trivsel.instruments.models import ItemVersion
 from trivsel.measurements.models import Measurement
 from trivsel.organisation.models import Employee, Unit
+from trivsel.reports.table import _number
 from trivsel.results import scorefile
 from trivsel.results.models import Hidden, Kind
 
@@ -310,3 +314,11 @@ def test_no_text_in_any_export_becomes_a_formula(
             with path.open(encoding="utf-8", newline="") as file:
                 lines = list(csv.reader(file, delimiter=";"))
             assert _no_formula_in_csv(lines, HOSTILE) == set(HOSTILE)
+
+
+@given(
+    st.floats(min_value=-1e9, max_value=1e9, allow_nan=False)
+    | st.integers(min_value=-1000, max_value=1000).map(lambda whole: whole + 0.5)
+)
+def test_the_table_rounds_as_the_report_does(value: float) -> None:
+    assert _number(value) == float(shown(value) or 0)

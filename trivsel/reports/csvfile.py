@@ -6,7 +6,7 @@ UTF-8 with a byte-order mark (without it Excel reads æøå as Latin-1), `;` bet
 (Excel's list separator where the comma is the decimal sign), CRLF line ends, and numbers
 with the decimal sign of the language the file is made in (a comma in Danish: "0,85", a
 point in English), so that a Danish Excel reads them as numbers and not as dates or text.
-Whole numbers have no decimals. Every text goes through `core.exports.csv_row`: no text can
+Whole numbers have no decimals. Every text goes through `core.exports.csv_text`: no text can
 become a formula."""
 
 import csv
@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 from django.utils.translation import get_language
 
-from trivsel.core.exports import csv_row
+from trivsel.core.exports import csv_text
 from trivsel.measurements.models import Measurement
 from trivsel.reports.table import figure_rows
 
@@ -28,7 +28,10 @@ class _Line:
         return line
 
 
-def _text(value: object, comma: bool) -> object:
+def _cell(value: object, comma: bool) -> object:
+    """Text made safe (`csv_text`), numbers in the language's decimal sign."""
+    if isinstance(value, str):
+        return csv_text(value)
     if isinstance(value, bool) or not isinstance(value, float):
         return value
     text = str(int(value)) if value.is_integer() else repr(value)
@@ -42,4 +45,4 @@ def all_units_csv(measurement: Measurement) -> Iterator[str]:
     yield BOM
     for row in figure_rows(measurement):
         # Texts are made safe before numbers become text: a difference of -3 is a number.
-        yield writer.writerow([_text(value, comma) for value in csv_row(row)])
+        yield writer.writerow([value if value is None else _cell(value, comma) for value in row])

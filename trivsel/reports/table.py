@@ -5,8 +5,9 @@ it is significant and the direction rule's verdict, and each answer option's sha
 column of its own. Only what `results.read` returns, that is figures that passed the
 anonymity rules; a comment list is text, not a figure, and is not in the table."""
 
+import math
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
@@ -42,6 +43,8 @@ class Layout:
     units: dict[int, tuple[str, str]]
     metrics: dict[tuple[str, str], Metric]
     option_labels: list[str]
+    words: dict[str, str] = field(default_factory=dict)  # scopes' and kinds' (made once)
+    verdicts: dict[tuple[str, bool], str] = field(default_factory=dict)  # filled as met
 
     def header(self) -> list[str]:
         comparisons = []
@@ -74,15 +77,18 @@ class Layout:
                 continue
             difference = _number(versus.difference)
             verdict = judge(difference or 0, metric.higher_is_better, versus.flagged)
-            comparisons += [difference, versus.flagged, verdict.word]
+            key = (verdict.way, verdict.significant)
+            word = self.verdicts.get(key) or self.verdicts.setdefault(key, verdict.word)
+            comparisons += [difference, versus.flagged, word]
         options: list[object] = [None] * len(self.option_labels)
         for value, column in metric.options:
             share = figure.options.get(value)
             if share is not None:
                 options[column] = _number(100 * share)
         return [
-            unit_name, unit_code, scope_word(figure.scope), figure.group,
-            kind_word(figure.kind), figure.metric, metric.name, figure.n, figure.invited,
+            unit_name, unit_code, self.words.get(figure.scope, figure.scope), figure.group,
+            self.words.get(figure.kind, figure.kind), figure.metric, metric.name, figure.n,
+            figure.invited,
             _number(figure.score, places), _number(figure.sd, places),
             _percent(figure.favourable), _percent(figure.neutral),
             _percent(figure.unfavourable), *comparisons, *options,
@@ -99,17 +105,12 @@ def comparison_names() -> list[str]:
     ]
 
 
-def scope_word(scope: str) -> str:
-    words: dict[str, str] = {
+def words() -> dict[str, str]:
+    """The scopes and kinds in words."""
+    return {
         Scope.OWN: _("The unit's own people"),
         Scope.SUBTREE: _("The unit with everything below it"),
         Scope.ALL: _("The whole organisation"),
-    }
-    return words.get(scope, scope)
-
-
-def kind_word(kind: str) -> str:
-    words: dict[str, str] = {
         Kind.RESPONDENTS: _("Respondents"),
         Kind.INDEX: _("Index"),
         Kind.DIMENSION: _("Dimension"),
@@ -117,13 +118,24 @@ def kind_word(kind: str) -> str:
         Kind.ALPHA: _("Reliability (Cronbach's alpha)"),
         Kind.DRIVER: _("Key driver (correlation)"),
     }
-    return words.get(kind, kind)
 
 
 def _number(value: float | None, places: int = 0) -> float | None:
-    """Rounded half up as the report shows it, as a number (0, not -0)."""
-    rounded = None if value is None else shown(value, places)
-    return None if rounded is None else float(rounded) + 0.0
+    """`shown(value, places)` (rounded half away from zero, as the report shows it) as a
+    number, 0 not -0. To whole numbers without Decimal, which would take a third of the
+    all-units file's time: `round` rounds the float's exact value to the nearest whole
+    number, which is the nearest to its shortest decimal form too (`shown` rounds that)
+    except at a tie, and a tie (x.5) is exact in binary: there `shown` rounds away from
+    zero (a property test holds the two together)."""
+    if value is None or value != value:
+        return None
+    if places:
+        rounded = shown(value, places)
+        return None if rounded is None else float(rounded) + 0.0
+    whole = math.trunc(value)
+    if abs(value - whole) == 0.5:
+        return float(whole + (1 if value > 0 else -1))
+    return float(round(value)) + 0.0
 
 
 def _percent(share: float | None) -> float | None:
@@ -166,6 +178,7 @@ def layout(measurement: Measurement, units: Iterable[Unit] | None = None) -> Lay
         {unit.pk: (unit.name, unit.code) for unit in found.only("pk", "name", "code")},
         metrics,
         list(labels),
+        words(),
     )
 
 

@@ -14,7 +14,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from trivsel.core.exports import xlsx_row
+from trivsel.core.exports import table_xlsx, xlsx_row
 from trivsel.measurements.models import Measurement
 from trivsel.reports.content import Figure, ItemLine, UnitReport
 from trivsel.reports.direction import judge
@@ -149,18 +149,8 @@ def _figures_sheet(book: Workbook, report: UnitReport) -> None:
 
 def all_units_xlsx(measurement: Measurement, output: BinaryIO) -> None:
     """Every shown figure of every unit and of the whole organisation, one table with a
-    plain header row (what Power BI reads as is), written as it is read (write-only)."""
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("Every figure")[:31])
-    sheet.freeze_panes = "A2"  # before the first row: write-only writes the view first
-    rows = 0
-    width = 1
-    for row in figure_rows(measurement):
-        sheet.append(xlsx_row(sheet, row))
-        rows += 1
-        width = len(row)
-    sheet.auto_filter.ref = f"A1:{get_column_letter(width)}{rows}"
-    book.save(output)
+    plain header row (what Power BI reads as is), written as it is read."""
+    table_xlsx(figure_rows(measurement), output, _("Every figure"))
 
 
 def _figure_row(figure: Figure) -> list[object]:
