@@ -24,7 +24,7 @@ from tests.reports.conftest import release
 from tests.reports.test_unit_report import numbers_in, shown_numbers
 from tests.results.figures import plant, stored
 from tests.results.test_build import answer_all
-from trivsel.core.exports import FORMULA_STARTS
+from trivsel.core.exports import FORMULA_STARTS, table_xlsx
 from trivsel.cycle.lifecycle import close_measurement, open_measurement
 from trivsel.demo import organisation as demo
 from trivsel.engine.stats import shown
@@ -322,3 +322,15 @@ def test_no_text_in_any_export_becomes_a_formula(
 )
 def test_the_table_rounds_as_the_report_does(value: float) -> None:
     assert _number(value) == float(shown(value) or 0)
+
+
+def test_the_streamed_table_keeps_text_exactly_and_numbers_as_numbers() -> None:
+    output = io.BytesIO()
+    rows: list[list[object]] = [["name", "value", "flag"], ["\r=1+2", -3.0, True]]
+    rows.append(["a\x01b & <c>", 0.25, None])
+    table_xlsx(rows, output, "Every figure")
+    sheet = load_workbook(output)["Every figure"]
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert values == [["name", "value", "flag"], ["\r=1+2", -3, True], ["ab & <c>", 0.25, None]]
+    assert sheet["A2"].data_type == "s" and sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == "A1:C3"

@@ -5,6 +5,7 @@ workbook (`=HYPERLINK(...)`, `=cmd|' /C calc'!A0`). Every export writes its cell
 
 import io
 import math
+import time
 import zipfile
 from collections.abc import Iterable, Sequence
 from typing import Any, BinaryIO
@@ -55,7 +56,9 @@ def table_xlsx(rows: Iterable[Sequence[object]], output: BinaryIO, title: str) -
     inline strings, numbers numbers, True/False booleans, None and "" empty cells; there is
     no formula element at all, so no text can become a formula."""
     with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-        with archive.open(SHEET, "w", force_zip64=True) as sheet:
+        entry = zipfile.ZipInfo(SHEET, time.localtime()[:6])
+        entry.compress_type = zipfile.ZIP_DEFLATED
+        with archive.open(entry, "w", force_zip64=True) as sheet:
             sheet.write(SHEET_START.encode())
             count, width, lines = 0, 1, []
             for count, row in enumerate(rows, 1):
