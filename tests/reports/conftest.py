@@ -12,6 +12,11 @@ from trivsel.measurements.models import Measurement
 
 @pytest.fixture
 def released(measurement: Measurement, django_capture_on_commit_callbacks: Any) -> Measurement:
+    return release(measurement, django_capture_on_commit_callbacks)
+
+
+def release(measurement: Measurement, django_capture_on_commit_callbacks: Any) -> Measurement:
+    """Open, let the 8 answer, close (building the results) and release."""
     open_measurement(measurement)
     answer_all(measurement, [4, 3, 2, 4, 1, 0, 3, 3])
     with django_capture_on_commit_callbacks(execute=True):

@@ -4,6 +4,7 @@ queries does not grow with the organisation."""
 
 import io
 import subprocess
+from collections.abc import Iterable
 from typing import Any
 
 import pytest
@@ -99,27 +100,48 @@ def test_the_report_reads_stored_results_in_a_fixed_number_of_queries(
     assert not any("survey_answer" in query["sql"] for query in small.captured_queries)
 
 
-def visible_numbers(measurement: Measurement, code: str) -> set[float]:
-    """Every number the stored (visible) results allow a report on the unit to show:
-    counts, rounded scores, shares and differences, the response rate."""
+def shown_numbers(figures: Iterable[Any]) -> set[float]:
+    """Every number the given stored (visible) figures allow an export to show: counts,
+    rounded scores, standard deviations, shares (and each answer's share), differences and
+    response rates; coefficients (alpha, key drivers) to two places."""
     allowed: set[float] = set()
-    codes = {code, *Unit.objects.filter(parent__code=code).values_list("code", flat=True)}
-    rows = stored(measurement, scope="subtree", group="", code__in=codes)
-    for row in rows:
+    for row in figures:
         allowed.add(float(row.n))
         if row.invited:
             allowed.add(float(row.invited))
             rate = shown(100 * row.n / row.invited)
             assert rate is not None
             allowed.add(float(rate))
-        if row.score is not None:
-            allowed.add(float(shown(row.score) or 0))
-        for share in (row.favourable, row.neutral, row.unfavourable):
+        places = 2 if row.kind in ("alpha", "driver") else 0
+        for value in (row.score, row.sd):
+            if value is not None:
+                allowed.add(float(shown(value, places) or 0))
+        shares = [row.favourable, row.neutral, row.unfavourable, *row.options.values()]
+        for share in shares:
             if share is not None:
                 allowed.add(float(shown(100 * share) or 0))
         for versus in row.versus.values():
             allowed.add(float(shown(versus.difference) or 0))
     return allowed
+
+
+def visible_numbers(measurement: Measurement, code: str) -> set[float]:
+    """Every number the stored (visible) results allow a report on the unit to show: the
+    unit's figures (every scope and job group) and its sub-units' subtree figures."""
+    codes = {code, *Unit.objects.filter(parent__code=code).values_list("code", flat=True)}
+    rows = stored(measurement, code__in=codes)
+    return shown_numbers(r for r in rows if r.code == code or (r.scope, r.group) == ("subtree", ""))
+
+
+def numbers_in(book: Any) -> list[float]:
+    """Every number in a workbook (not the yes/no of "significant")."""
+    return [
+        float(cell.value)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if isinstance(cell.value, int | float) and not isinstance(cell.value, bool)
+    ]
 
 
 def test_every_number_in_the_xlsx_is_a_visible_result(
@@ -129,14 +151,7 @@ def test_every_number_in_the_xlsx_is_a_visible_result(
     for persona, code in (("hr", "SO"), ("hr", "K"), ("unit_leader", "U1")):
         response = clients[persona].get(reverse("reports:xlsx", args=[closed.pk, code]))
         assert response.status_code == 200
-        book = load_workbook(io.BytesIO(response.content))
-        numbers = [
-            float(cell.value)
-            for sheet in book.worksheets
-            for row in sheet.iter_rows()
-            for cell in row
-            if isinstance(cell.value, int | float)
-        ]
+        numbers = numbers_in(load_workbook(io.BytesIO(response.content)))
         allowed = visible_numbers(closed, code)
         assert set(numbers) <= allowed, (code, set(numbers) - allowed)
         if code == "SO":

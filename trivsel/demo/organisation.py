@@ -9,6 +9,8 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from trivsel.core.exports import csv_row, xlsx_row
+
 UNIT_HEADERS = ["code", "parent", "name", "kind"]
 EMPLOYEE_HEADERS = ["number", "name", "email", "mobile", "job_group", "unit", "leader", "trio"]
 DOMAIN = "soeby.dk"
@@ -530,7 +532,7 @@ def to_csv(rows: list[dict[str, str]], headers: list[str], encoding: str = "utf-
     buffer = io.StringIO(newline="")
     writer = csv.DictWriter(buffer, headers, delimiter=";", lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows(dict(zip(row, csv_row(row.values()), strict=True)) for row in rows)
     return buffer.getvalue().encode(encoding)
 
 
@@ -541,7 +543,7 @@ def to_xlsx(rows: list[dict[str, str]], headers: list[str]) -> bytes:
     sheet = workbook.create_sheet("Data")
     sheet.append(headers)
     for row in rows:
-        sheet.append([row[header] for header in headers])
+        sheet.append(xlsx_row(sheet, [row[header] for header in headers]))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -1,7 +1,17 @@
+import tempfile
+from collections.abc import Iterator
+
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import get_language
 
 from trivsel.measurements.models import Measurement
@@ -11,13 +21,16 @@ from trivsel.reports.bundles import make_bundle_task
 from trivsel.reports.charts import report_context
 from trivsel.reports.comments import comment_page
 from trivsel.reports.content import unit_report
+from trivsel.reports.csvfile import all_units_csv
 from trivsel.reports.dashboard import panels
 from trivsel.reports.models import PdfBundle
 from trivsel.reports.overview import overview
 from trivsel.reports.own import own_part
 from trivsel.reports.pdf import unit_report_pdf
 from trivsel.reports.seeing import may_see_results
-from trivsel.reports.xlsx import unit_report_xlsx
+from trivsel.reports.xlsx import all_units_xlsx, unit_report_xlsx
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @org_view(None)
@@ -28,11 +41,16 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/dashboard.html", context)
 
 
-def _report_context(request: HttpRequest, unit: Unit, pk: int) -> dict[str, object]:
+def _with_results(request: HttpRequest, pk: int) -> Measurement:
+    """The measurement, if this person may see its results (404 otherwise)."""
     measurement = get_object_or_404(Measurement, pk=pk)
     if not may_see_results(request, measurement):
         raise Http404
-    return report_context(unit_report(measurement, unit))
+    return measurement
+
+
+def _report_context(request: HttpRequest, unit: Unit, pk: int) -> dict[str, object]:
+    return report_context(unit_report(_with_results(request, pk), unit))
 
 
 @unit_view(Capability.VIEW_UNIT)
@@ -54,13 +72,9 @@ def unit_report_pdf_download(request: HttpRequest, unit: Unit, pk: int) -> HttpR
 
 @unit_view(Capability.VIEW_UNIT)
 def unit_report_xlsx_download(request: HttpRequest, unit: Unit, pk: int) -> HttpResponse:
-    measurement = get_object_or_404(Measurement, pk=pk)
-    if not may_see_results(request, measurement):
-        raise Http404
+    measurement = _with_results(request, pk)
     data = unit_report_xlsx(unit_report(measurement, unit))
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
+    response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{_filename(measurement, unit)}.xlsx"'
     return response
 
@@ -121,3 +135,31 @@ def pdf_bundle_download(request: HttpRequest, bundle: int) -> HttpResponse:
         found.path.open("rb"), as_attachment=True, filename=f"trivsel-{found.measurement_id}.zip"
     )
     return response
+
+
+@org_view(Capability.MANAGE_MEASUREMENTS)
+def all_units_xlsx_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """HR: every shown figure of every unit, one row each, as one Excel table."""
+    measurement = _with_results(request, pk)
+    output = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it; on disk: tens of MB)
+    all_units_xlsx(measurement, output)
+    output.seek(0)
+    response: HttpResponse = FileResponse(  # type: ignore[assignment]
+        output, as_attachment=True, filename=f"trivsel-{pk}-all-units.xlsx", content_type=XLSX
+    )
+    return response
+
+
+@org_view(Capability.MANAGE_MEASUREMENTS)
+def all_units_csv_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """HR: the same table as CSV, streamed (see reports/csvfile.py for the format)."""
+    measurement = _with_results(request, pk)
+    language = get_language() or "da"
+
+    def lines() -> Iterator[str]:  # written after the view returns: in the request's language
+        with translation.override(language):
+            yield from all_units_csv(measurement)
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="trivsel-{pk}-all-units.csv"'
+    return response  # type: ignore[return-value]

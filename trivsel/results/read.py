@@ -10,7 +10,7 @@ otherwise: that is what every page shows."""
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Case, F, Q, When
 
 from trivsel.measurements.models import Measurement
 from trivsel.organisation.models import Unit
@@ -118,12 +118,24 @@ def figures(
     return Figures({figure.key: figure for row in rows for figure in _figures(row)})
 
 
-def every_figure(measurement: Measurement, kinds: Iterable[str] | None = None) -> Iterator[Figure]:
+def every_figure(
+    measurement: Measurement,
+    kinds: Iterable[str] | None = None,
+    units: Iterable[Unit | int] | None = None,
+    in_order: bool = False,
+) -> Iterator[Figure]:
     """Every shown figure of a measurement: every scope and background group (the audit,
-    the comparison with a later measurement)."""
+    the comparison with a later measurement, the exports), of the given units (None: every
+    unit and the organisation); `in_order`: the organisation first, then unit by unit down
+    the tree, each unit's scopes and groups together (the exports)."""
     rows = Result.objects.filter(measurement=measurement)
     if kinds is not None:
         rows = rows.filter(kind__in=list(kinds))
+    if units is not None:
+        rows = rows.filter(unit_id__in=_units(units))
+    if in_order:
+        kind_order = Case(*(When(kind=kind, then=at) for at, kind in enumerate(Kind)))
+        rows = rows.order_by(F("unit__path").asc(nulls_first=True), "scope", "group", kind_order)
     return (figure for row in rows.iterator(chunk_size=2000) for figure in _figures(row))
 
 

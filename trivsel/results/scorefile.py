@@ -18,6 +18,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from numpy.typing import NDArray
 
+from trivsel.core.exports import csv_row, xlsx_row
 from trivsel.engine.columns import OPTION_SEPARATOR, engine_items
 from trivsel.engine.compute import Data, Spec, compute, with_organisation
 from trivsel.engine.rows import COLUMNS, Units, records
@@ -213,7 +214,8 @@ def score(
 
 
 def write(rows: Sequence[dict[str, object]], path: Path) -> None:
-    """CSV (UTF-8, `;`) or XLSX by the file name; unrounded numbers."""
+    """CSV (UTF-8, `;`) or XLSX by the file name; unrounded numbers; texts made safe
+    (`core.exports`)."""
     if path.suffix.lower() == ".xlsx":
         from openpyxl import Workbook
 
@@ -222,15 +224,16 @@ def write(rows: Sequence[dict[str, object]], path: Path) -> None:
         assert sheet is not None
         sheet.title = "results"
         sheet.append(OUTPUT_COLUMNS)
-        for row in rows:
-            sheet.append([_plain(row.get(column)) for column in OUTPUT_COLUMNS])
+        for row in rows:  # a unit named "=..." is text, never a formula
+            sheet.append(xlsx_row(sheet, [_plain(row.get(column)) for column in OUTPUT_COLUMNS]))
         book.save(path)
         return
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
     writer.writerow(OUTPUT_COLUMNS)
     for row in rows:
-        writer.writerow(["" if (v := _plain(row.get(c))) is None else v for c in OUTPUT_COLUMNS])
+        values = ("" if (v := _plain(row.get(c))) is None else v for c in OUTPUT_COLUMNS)
+        writer.writerow(csv_row(values))  # a unit named "=..." is text, never a formula
     path.write_text(buffer.getvalue(), encoding="utf-8")
 
 
