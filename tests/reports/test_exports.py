@@ -240,7 +240,7 @@ def test_the_new_files_take_a_fixed_number_of_queries(
         all_xlsx(client, released)
     with django_assert_max_num_queries(11):
         all_csv(client, released)
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(22):
         unit_xlsx(client, released, "K")
 
 
