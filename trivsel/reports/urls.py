@@ -5,6 +5,7 @@ from trivsel.reports import views
 app_name = "reports"
 urlpatterns = [
     path("<int:pk>/", views.overview_page, name="overview"),
+    path("<int:pk>/heatmap.xlsx", views.overview_xlsx_download, name="overview_xlsx"),
     path("<int:pk>/pdfs/", views.pdf_bundles, name="pdfs"),
     path("pdfs/<int:bundle>/download/", views.pdf_bundle_download, name="pdf_bundle"),
     path("<int:pk>/units/<str:code>/", views.unit_report_page, name="unit"),
