@@ -5,9 +5,12 @@ changes since the previous measurement. Rows are the unit tree, each unit under 
 are read, in a fixed number of queries whatever the number of units or dimensions; the page
 (overview_html.py) and the Excel file (overview_xlsx.py) show the same `Overview`."""
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db.models import Q
@@ -20,11 +23,8 @@ from trivsel.organisation.models import Unit
 from trivsel.reports.direction import Verdict, judge
 from trivsel.reports.hidden import Reasons, Why
 from trivsel.results.models import Build, Kind
-from trivsel.results.read import Figure, Figures, figures
+from trivsel.results.read import Key, Score, subtree_scores
 
-# How far a unit is from the whole organisation, in points in the better (+) or worse (-)
-# direction -> a shade; the number is always printed too.
-SHADES = ((-10.0, "much-worse"), (-5.0, "worse"), (5.0, "same"), (10.0, "better"))
 LARGEST = 10
 RATE = "rate"  # the sort key of the response rate
 WORST, BEST = "worst", "best"  # sort orders: the worst (or best) figures first
@@ -36,12 +36,11 @@ class Column:
     name: str
     kind: str  # "index" or "dimension"
     higher_is_better: bool
-    organisation: Decimal | None
+    organisation: int | None
 
 
-@dataclass(frozen=True)
-class Cell:
-    score: Decimal | None  # None: hidden, see `why`
+class Cell(NamedTuple):  # a tuple: ~80,000 of them at 8 levels
+    score: int | None  # None: hidden, see `why`
     shade: str
     verdict: Verdict | None = None  # against the whole organisation (None: not compared)
     why: Why | None = None
@@ -81,7 +80,7 @@ class Row:
 class Change:
     unit: Unit
     column: Column
-    score: Decimal | None
+    score: int | None
     difference: Decimal | None
     verdict: Verdict
 
@@ -91,9 +90,10 @@ class Sort:
     key: str = ""  # "" (the unit tree), RATE or a column's key
     order: str = WORST
 
-    def value(self, row: Row, columns: list[Column]) -> tuple[bool, Decimal]:
+    def value(self, row: Row, columns: list[Column]) -> tuple[bool, Decimal | int]:
         """The sort key of a row: hidden figures last, then worst (or best) first by the
         direction rule (for burnout the highest score is the worst)."""
+        score: Decimal | int | None
         if self.key == RATE:
             score, higher_is_better = row.rate, True
         else:
@@ -140,14 +140,16 @@ class Overview:
         return [self.organisation, *self.rows]
 
 
-def _shade(difference: float | None, higher_is_better: bool) -> str:
-    if difference is None:
-        return "none"
-    value = difference if higher_is_better else -difference
-    for limit, name in SHADES:
-        if value <= limit:
-            return name
-    return "much-better"
+def _shade(better: float) -> str:
+    """How far from the whole organisation, `better`: the difference in points, positive
+    when better (negated where a higher score is worse)."""
+    if better <= -10:
+        return "much-worse"
+    if better <= -5:
+        return "worse"
+    if better <= 5:
+        return "same"
+    return "better" if better <= 10 else "much-better"
 
 
 def overview(
@@ -159,12 +161,16 @@ def overview(
 ) -> Overview:
     """The units matching `units_q` (the person's visible units, maybe one subtree of them)
     down to `max_depth`, siblings sorted by `sort`."""
-    units = list(Unit.objects.filter(units_q, depth__lte=max_depth).order_by("path"))
-    found = figures(
-        measurement, units, [Kind.RESPONDENTS, Kind.DIMENSION, Kind.INDEX], organisation=True
+    units = list(
+        Unit.objects.filter(units_q, depth__lte=max_depth)
+        .order_by("path")
+        .only("code", "name", "parent", "path", "depth")
     )
     reasons = Reasons.load(measurement, units)
-    columns = _columns(found)
+    found = subtree_scores(
+        measurement, reasons.build, [Kind.RESPONDENTS, Kind.DIMENSION, Kind.INDEX]
+    )
+    columns = _columns(found, {unit.pk for unit in units})
     if sort.key and sort.key != RATE and all(c.key != sort.key for c in columns):
         sort = Sort()
     organisation = _organisation_row(found, columns, reasons)
@@ -177,13 +183,10 @@ def overview(
             continue
         table.append(row)
         for column, cell in zip(columns, row.cells, strict=True):
-            result = found.get(unit.pk, column.kind, column.key)
-            previous = result.versus.get("previous") if result else None
-            if previous is not None and previous.flagged:
-                verdict = judge(previous.difference, column.higher_is_better, True)
-                changes.append(
-                    Change(unit, column, cell.score, shown(previous.difference), verdict)
-                )
+            figure = found.get((unit.pk, column.kind, column.key))
+            if figure is not None and figure.previous is not None and figure.previous_flagged:
+                verdict = judge(figure.previous, column.higher_is_better, True)
+                changes.append(Change(unit, column, cell.score, shown(figure.previous), verdict))
     changes.sort(key=lambda c: -abs(c.difference or Decimal(0)))
     return Overview(
         measurement, columns, organisation, _tree_order(table, sort, columns), changes[:LARGEST],
@@ -191,66 +194,72 @@ def overview(
     )  # fmt: skip
 
 
-def _columns(found: Figures) -> list[Column]:
-    dimension_keys = sorted(found.metrics(Kind.DIMENSION))
-    index_keys = sorted(found.metrics(Kind.INDEX))
+def _columns(found: dict[Key, Score], unit_ids: set[int]) -> list[Column]:
+    """The indices and dimensions shown for the whole organisation or one of the units."""
+    metrics = {(kind, metric) for (unit, kind, metric) in found if unit is None or unit in unit_ids}
+    dimension_keys = sorted(m for kind, m in metrics if kind == Kind.DIMENSION)
+    index_keys = sorted(m for kind, m in metrics if kind == Kind.INDEX)
     dimensions = {d.key: d for d in Dimension.objects.filter(key__in=dimension_keys)}
     indices = {x.key: x for x in Index.objects.filter(key__in=index_keys)}
     return [
         Column(key, localised(indices[key].names), Kind.INDEX, True,
-               _score(found.get(None, Kind.INDEX, key)))
+               _score(found.get((None, Kind.INDEX, key))))
         for key in index_keys
     ] + [
         Column(key, localised(dimensions[key].names), Kind.DIMENSION,
-               dimensions[key].higher_is_better, _score(found.get(None, Kind.DIMENSION, key)))
+               dimensions[key].higher_is_better, _score(found.get((None, Kind.DIMENSION, key))))
         for key in dimension_keys
     ]  # fmt: skip
 
 
-def _organisation_row(found: Figures, columns: list[Column], reasons: Reasons) -> Row:
-    people = found.get(None, Kind.RESPONDENTS)
+def _organisation_row(found: dict[Key, Score], columns: list[Column], reasons: Reasons) -> Row:
+    people = found.get((None, Kind.RESPONDENTS, ""))
     k = settings.RESULTS_MIN_GROUP
     row = Row(None, None if people is None else people.n,
               None if people is None else people.invited, organisation=True,
               why=None if people else reasons.why(None, Kind.RESPONDENTS, "", k))  # fmt: skip
     for column in columns:
-        row.cells.append(
-            Cell(
-                column.organisation,
-                "none",
-                None,
-                None
-                if column.organisation is not None
-                else reasons.why(None, column.kind, column.key, k),
-            )
-        )
+        why = None
+        if column.organisation is None:
+            why = reasons.why(None, column.kind, column.key, k)
+        row.cells.append(Cell(column.organisation, "none", None, why))
     return row
 
 
-def _row(unit: Unit, found: Figures, columns: list[Column], reasons: Reasons) -> Row:
+def _row(unit: Unit, found: dict[Key, Score], columns: list[Column], reasons: Reasons) -> Row:
+    """A unit's row: the hot loop of the page (~3,000 units × ~25 columns), kept lean."""
     k = settings.RESULTS_MIN_GROUP
-    people = found.get(unit.pk, Kind.RESPONDENTS)
+    unit_id = unit.pk
+    people = found.get((unit_id, Kind.RESPONDENTS, ""))
     row = Row(unit, None if people is None else people.n,
               None if people is None else people.invited,
-              why=None if people else reasons.why(unit.pk, Kind.RESPONDENTS, "", k))  # fmt: skip
+              why=None if people else reasons.why(unit_id, Kind.RESPONDENTS, "", k))  # fmt: skip
+    cells = row.cells
     for column in columns:
-        result = found.get(unit.pk, column.kind, column.key)
-        if result is None:
-            row.cells.append(
-                Cell(None, "none", None, reasons.why(unit.pk, column.kind, column.key, k))
-            )
+        figure = found.get((unit_id, column.kind, column.key))
+        if figure is None:
+            cells.append(Cell(None, "none", None, reasons.why(unit_id, column.kind, column.key, k)))
             continue
-        versus = result.versus.get("organisation")
-        row.cells.append(
+        difference = figure.organisation
+        if difference is None:
+            cells.append(Cell(_score(figure), "none"))
+            continue
+        higher_is_better = column.higher_is_better
+        sign = (difference > 0) - (difference < 0)
+        cells.append(
             Cell(
-                _score(result),
-                _shade(versus.difference if versus else None, column.higher_is_better),
-                judge(versus.difference, column.higher_is_better, versus.flagged)
-                if versus is not None
-                else None,
+                _score(figure),
+                _shade(difference if higher_is_better else -difference),
+                _judged(sign, higher_is_better, figure.organisation_flagged),
             )
         )
     return row
+
+
+@lru_cache(maxsize=16)
+def _judged(sign: int, higher_is_better: bool, significant: bool) -> Verdict:
+    """`judge` of a difference with this sign (all it depends on), made once."""
+    return judge(sign, higher_is_better, significant)
 
 
 def _same_people(row: Row, organisation: Row) -> bool:
@@ -266,7 +275,7 @@ def _tree_order(rows: list[Row], sort: Sort, columns: list[Column]) -> list[Row]
         assert row.unit is not None
         parent = _shown_ancestor(row.unit, shown_ids)
         children.setdefault(parent, []).append(row)
-    key: Callable[[Row], tuple[bool, Decimal]] | None = None
+    key: Callable[[Row], tuple[bool, Decimal | int]] | None = None
     if sort.key:
         key = lambda row: sort.value(row, columns)  # noqa: E731
     ordered: list[Row] = []
@@ -291,5 +300,14 @@ def _shown_ancestor(unit: Unit, shown_ids: set[int]) -> int | None:
     return None
 
 
-def _score(result: Figure | None) -> Decimal | None:
-    return None if result is None or result.score is None else shown(result.score)
+def _score(figure: Score | None) -> int | None:
+    """The score as shown: rounded half up to a whole number, as `shown` does (the fast
+    way; exactly `shown` where a float sits within a hair of .5)."""
+    if figure is None or figure.score is None:
+        return None
+    value = figure.score
+    if math.isnan(value):
+        return None
+    if abs(value % 1 - 0.5) < 1e-9:
+        return int(shown(value) or 0)
+    return math.floor(value + 0.5)

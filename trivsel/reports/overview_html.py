@@ -4,9 +4,10 @@ fraction of that, because a cell's HTML depends only on its score, shade and ver
 reason) and is made once per request. Every text is escaped. A hidden cell says why as
 reports/why_mark.html does; ▲/▼ and the word come from the direction rule."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from django.urls import reverse
 from django.utils.html import escape
@@ -17,6 +18,7 @@ from trivsel.reports.direction import Verdict
 from trivsel.reports.hidden import Why
 from trivsel.reports.overview import BEST, RATE, WORST, Cell, Overview, Row
 
+SAFE_IN_PATH = "!$&'()*+,;=/~:@"  # what `reverse` leaves unquoted in a path
 MARKS = {"protects": "◦", "not_built": "…", "too_few": "–"}
 
 
@@ -94,12 +96,21 @@ class _Cells:
         return f'<td class="num">{self.why(row.why) if row.why is not None else "–"}</td>'
 
 
-def _unit_link(overview: Overview, row: Row, cells: _Cells) -> str:
-    name = escape(row.name)
-    if row.unit is None:
-        return name
-    url = reverse("reports:unit", args=[overview.measurement.pk, row.unit.code])
-    return f'<a href="{escape(url)}">{name}</a>'
+class _Links:
+    """Links to the units' reports: `reverse` once, then the code put in (as `reverse`
+    quotes it); reversing 3,000 times costs a third of a second."""
+
+    def __init__(self, overview: Overview) -> None:
+        marker = "CODE"
+        url = reverse("reports:unit", args=[overview.measurement.pk, marker])
+        self.before, self.after = url.rsplit(marker, 1)
+
+    def link(self, row: Row) -> str:
+        name = escape(row.name)
+        if row.unit is None:
+            return name
+        code = quote(row.unit.code, safe=SAFE_IN_PATH)
+        return f'<a href="{escape(self.before + code + self.after)}">{name}</a>'
 
 
 def organisation_row(overview: Overview) -> SafeString:
@@ -107,7 +118,7 @@ def organisation_row(overview: Overview) -> SafeString:
     cells = _Cells()
     row = overview.organisation
     return mark_safe(  # every text in it is escaped
-        f'<tr class="organisation"><th scope="row">{_unit_link(overview, row, cells)}</th>'
+        f'<tr class="organisation"><th scope="row">{_Links(overview).link(row)}</th>'
         + cells.rate(row)
         + "".join(cells.cell(cell) for cell in row.cells)
         + "</tr>"
@@ -118,13 +129,21 @@ def unit_rows(overview: Overview) -> SafeString:
     """The units' rows, each with its depth in the table's tree (for the indent and the
     script that collapses a unit's descendants: the rows after it that are deeper)."""
     cells = _Cells()
+    links = _Links(overview)
     parts = []
     for row in overview.rows:
         parts.append(
             f'<tr data-level="{row.indent}"><th scope="row" class="lv-{min(row.indent, 7)}">'
-            f"{_unit_link(overview, row, cells)}</th>"
+            f"{links.link(row)}</th>"
             + cells.rate(row)
             + "".join(cells.cell(cell) for cell in row.cells)
             + "</tr>\n"
         )
     return mark_safe("".join(parts))  # every text in it is escaped
+
+
+def unit_options(units: Iterable[tuple[str, str]]) -> SafeString:
+    """The unit picker's choices, "name (code)", from (name, code) pairs."""
+    return mark_safe(  # escaped
+        "".join(f'<option value="{escape(f"{name} ({code})")}"></option>' for name, code in units)
+    )

@@ -83,8 +83,8 @@ def _cell(sheet: Worksheet, cell: Cell, fills: dict[str, PatternFill]) -> object
     return value
 
 
-def _number(value: Decimal) -> int | float:
-    return int(value) if value == value.to_integral_value() else float(value)
+def _number(value: Decimal | int) -> int | float:
+    return int(value) if value == int(value) else float(value)
 
 
 def _legend(book: Workbook, overview: Overview) -> None:

@@ -15,7 +15,7 @@ from trivsel.reports.dashboard import panels
 from trivsel.reports.forms import LEVELS, OverviewForm, OverviewQuery
 from trivsel.reports.models import PdfBundle
 from trivsel.reports.overview import Overview, overview
-from trivsel.reports.overview_html import headers, organisation_row, unit_rows
+from trivsel.reports.overview_html import headers, organisation_row, unit_options, unit_rows
 from trivsel.reports.overview_xlsx import overview_xlsx
 from trivsel.reports.pdf import unit_report_pdf
 from trivsel.reports.seeing import may_see_results
@@ -117,7 +117,9 @@ def overview_page(request: HttpRequest, pk: int) -> HttpResponse:
             "query": query.as_query(code),
             "unsorted_query": query.as_query(code, sort=False),
             "headers": headers(data, query.as_query(code, sort=False)),
-            "unit_choices": Unit.objects.filter(visible).order_by("path").only("code", "name"),
+            "unit_options": unit_options(
+                Unit.objects.filter(visible).order_by("path").values_list("name", "code")
+            ),
             "ancestors": ancestors,
             "organisation_row": organisation_row(data),
             "unit_rows": unit_rows(data),
