@@ -26,6 +26,7 @@ from trivsel.reports.charts import item_bars
 from trivsel.reports.content import unit_report
 from trivsel.reports.models import PdfBundle
 from trivsel.reports.pdf import unit_report_pdf
+from trivsel.results.read import forget_scores
 
 
 def median_seconds(action: Callable[[], object], runs: int) -> tuple[float, list[float]]:
@@ -102,6 +103,11 @@ class Command(BaseCommand):
         for label, unit in (("department", department), ("whole municipality", top)):
             lines.append((f"unit report page, {label} ({unit.code})",
                           median_seconds(page(unit), runs)[0]))  # fmt: skip
+        forget_scores()  # the heatmap's first request after a build reads the stored scores
+        first = reverse("reports:overview", args=[measurement.pk]) + "?levels=8"
+        lines.append(
+            ("heatmap page, 8 levels, first request", median_seconds(partial(fetch, first), 1)[0])
+        )
         for levels in (3, 8):
             heatmap = reverse("reports:overview", args=[measurement.pk]) + f"?levels={levels}"
             lines.append((f"heatmap page, {levels} levels",
@@ -144,8 +150,10 @@ class Command(BaseCommand):
         )
         heatmap_s = dict(lines)["heatmap page, 8 levels"]
         excel_s = dict(lines)["heatmap Excel file, 8 levels"]
+        first_s = dict(lines)["heatmap page, 8 levels, first request"]
         self.stdout.write(
             f"Heatmap target: 8 levels under 1 s as HR: {heatmap_s * 1000:.0f} ms "
-            f"({heatmap_s / baseline:.1f}x the baseline; its Excel file {excel_s * 1000:.0f} ms): "
+            f"({heatmap_s / baseline:.1f}x the baseline; the first request after a build "
+            f"{first_s * 1000:.0f} ms, the Excel file {excel_s * 1000:.0f} ms): "
             + ("met." if heatmap_s < 1 else "NOT met.")
         )
