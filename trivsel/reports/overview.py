@@ -180,8 +180,8 @@ def overview(
         row = _row(unit, found, columns, reasons)
         if unit.parent_id is None and _same_people(row, organisation):
             organisation.unit = unit  # the root unit is the organisation: one row for both
-            continue
-        table.append(row)
+        else:
+            table.append(row)
         for column, cell in zip(columns, row.cells, strict=True):
             figure = found.get((unit.pk, column.kind, column.key))
             if figure is not None and figure.previous is not None and figure.previous_flagged:
