@@ -303,7 +303,9 @@ def test_excel_file_is_exactly_what_is_shown_and_has_no_formula(
     assert bogely[1].value == '=HYPERLINK("http://x","Bøgely")'
     burnout_at = header.index("Burnout and stress")
     assert shown_text(bogely[burnout_at]) == "50 ▼"
-    legend = [row[0].value for row in load_workbook(io.BytesIO(response.content)).worksheets[1]]
+    legend = [
+        str(row[0].value) for row in load_workbook(io.BytesIO(response.content)).worksheets[1]
+    ]
     assert any("▼: significantly worse" in line for line in legend)
     for row in rows:
         for cell in row:
