@@ -13,12 +13,14 @@ from trivsel.instruments.builder import add_instrument, create_questionnaire
 from trivsel.instruments.models import Instrument, Questionnaire
 from trivsel.measurements.models import Measurement
 from trivsel.organisation.models import Employee, Role, RoleGrant, Unit
+from trivsel.results.read import forget_scores
 
 PERSONAS = ("hr", "area_chief", "unit_leader", "trio", "outsider")
 
 
 @pytest.fixture(autouse=True)
 def _fast_and_immediate(settings: Any) -> None:
+    forget_scores()  # stored figures a test changes are read afresh
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.LANGUAGE_CODE = "en"

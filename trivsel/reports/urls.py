@@ -5,6 +5,7 @@ from trivsel.reports import views
 app_name = "reports"
 urlpatterns = [
     path("<int:pk>/", views.overview_page, name="overview"),
+    path("<int:pk>/heatmap.xlsx", views.overview_xlsx_download, name="overview_xlsx"),
     path("<int:pk>/pdfs/", views.pdf_bundles, name="pdfs"),
     path("<int:pk>/all-units.xlsx", views.all_units_xlsx_download, name="all_xlsx"),
     path("<int:pk>/all-units.csv", views.all_units_csv_download, name="all_csv"),

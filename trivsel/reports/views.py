@@ -2,6 +2,7 @@ import tempfile
 from collections.abc import Iterator
 
 from django.db import transaction
+from django.db.models import Q
 from django.http import (
     FileResponse,
     Http404,
@@ -23,8 +24,11 @@ from trivsel.reports.comments import comment_page
 from trivsel.reports.content import unit_report
 from trivsel.reports.csvfile import all_units_csv
 from trivsel.reports.dashboard import panels
+from trivsel.reports.forms import LEVELS, OverviewForm, OverviewQuery
 from trivsel.reports.models import PdfBundle
-from trivsel.reports.overview import overview
+from trivsel.reports.overview import Overview, overview
+from trivsel.reports.overview_html import headers, organisation_row, unit_options, unit_rows
+from trivsel.reports.overview_xlsx import overview_xlsx
 from trivsel.reports.own import own_part
 from trivsel.reports.pdf import unit_report_pdf
 from trivsel.reports.seeing import may_see_results
@@ -80,27 +84,79 @@ def unit_report_xlsx_download(request: HttpRequest, unit: Unit, pk: int) -> Http
 
 
 def _filename(measurement: Measurement, unit: Unit) -> str:
-    safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in unit.code)
-    return f"trivsel-{measurement.pk}-{safe}"
+    return f"trivsel-{measurement.pk}-{_safe(unit.code)}"
 
 
-@org_view(None)
-def overview_page(request: HttpRequest, pk: int) -> HttpResponse:
-    """The heatmap of the units this person may see, down to a chosen depth."""
+def _safe(code: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_" else "-" for c in code)
+
+
+def _overview(request: HttpRequest, pk: int) -> tuple[Overview, OverviewQuery]:
+    """The heatmap of the units this person may see (or one subtree of them, ?unit=), down
+    to a chosen number of levels, siblings sorted by a chosen column: for the page and the
+    Excel file alike."""
     measurement = get_object_or_404(Measurement, pk=pk)
     access = get_access(request)
     if not access.is_anybody or not may_see_results(request, measurement):
         raise Http404
-    tops = list(access.visible_units().order_by("depth")[:1])
-    top = tops[0].depth if tops else 0
-    try:
-        levels = max(1, min(8, int(request.GET.get("levels", "3"))))
-    except ValueError:
-        levels = 3
-    data = overview(measurement, access.visible_units_q(), top + levels - 1,
-                    request.GET.get("sort", ""))  # fmt: skip
-    return render(request, "reports/overview.html",
-                  {"overview": data, "levels": levels, "level_choices": range(1, 9)})  # fmt: skip
+    query = OverviewForm.query(request.GET)
+    visible = access.visible_units_q()
+    top = None
+    if query.unit:
+        top = Unit.objects.filter(visible, code__in=query.codes()).order_by("depth").first()
+        if top is None:
+            raise Http404
+        visible &= Q(path__startswith=top.path)
+        depth = top.depth
+    else:
+        depths = Unit.objects.filter(visible).order_by("depth").values_list("depth", flat=True)
+        depth = depths.first() or 0
+    data = overview(measurement, visible, depth + query.levels - 1, query.sort, top)
+    return data, query
+
+
+@org_view(None)
+def overview_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The heatmap, with a unit picker among the units this person may see."""
+    data, query = _overview(request, pk)
+    code = data.top.code if data.top else ""
+    visible = get_access(request).visible_units_q()
+    ancestors = (
+        list(Unit.objects.filter(visible, id__in=data.top.ancestor_ids()).order_by("depth"))
+        if data.top
+        else []
+    )
+    return render(
+        request,
+        "reports/overview.html",
+        {
+            "overview": data,
+            "levels": query.levels,
+            "level_choices": LEVELS,
+            "query": query.as_query(code),
+            "unsorted_query": query.as_query(code, sort=False),
+            "headers": headers(data, query.as_query(code, sort=False)),
+            "unit_options": unit_options(
+                Unit.objects.filter(visible).order_by("path").values_list("name", "code")
+            ),
+            "ancestors": ancestors,
+            "organisation_row": organisation_row(data),
+            "unit_rows": unit_rows(data),
+        },
+    )
+
+
+@org_view(None)
+def overview_xlsx_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """The heatmap as it is shown (same rows, order and columns) as an Excel workbook."""
+    data, _query = _overview(request, pk)
+    response = HttpResponse(
+        overview_xlsx(data),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    name = f"trivsel-{pk}-heatmap" + (f"-{_safe(data.top.code)}" if data.top else "")
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
 
 
 @org_view(Capability.MANAGE_MEASUREMENTS)

@@ -1,10 +1,11 @@
 """Benchmark of the reports on a demo municipality (`seed_demo --employees 45000`): the
-median time of the unit report page, the heatmap (3 and 8 levels), the Excel file and the
-all-units Excel and CSV files (through Django's whole request cycle, as HR) and of one
-PDF, for a department and for the whole municipality, and the time to render every unit's
-PDF (the bulk job's work, on every core as the job does it). Baseline in the same run: the
-unit page of the organisation browser. Targets: page under 300 ms, one PDF under 2 s, all
-PDFs under 30 minutes, the all-units Excel under 30 s. Nothing is written."""
+median time of the unit report page, the heatmap (3 and 8 levels) and its Excel file at 8
+levels, the unit's Excel file and the all-units Excel and CSV files (through Django's whole
+request cycle, as HR) and of one PDF, for a department and for the whole municipality, and
+the time to render every unit's PDF (the bulk job's work, on every core as the job does it).
+Baseline in the same run: the unit page of the organisation browser. Targets: unit report
+page under 300 ms, the heatmap at 8 levels under 1 s, one PDF under 2 s, all PDFs under 30
+minutes, the all-units Excel under 30 s. Nothing is written."""
 
 import statistics
 import time
@@ -25,6 +26,7 @@ from trivsel.reports.charts import report_context
 from trivsel.reports.content import unit_report
 from trivsel.reports.models import PdfBundle
 from trivsel.reports.pdf import unit_report_pdf
+from trivsel.results.read import forget_scores
 
 
 def median_seconds(action: Callable[[], object], runs: int) -> tuple[float, list[float]]:
@@ -90,6 +92,11 @@ class Command(BaseCommand):
             html = render_to_string("reports/unit_pdf.html", report_context(report))
             return unit_report_pdf(html)
 
+        def fetch(url: str) -> object:
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+            return response
+
         browser_page = reverse("organisation:unit", args=[department.code])
         page(department)()  # warm caches (the questionnaire, templates)
         baseline, _ = median_seconds(lambda: client.get(browser_page), runs)
@@ -97,10 +104,18 @@ class Command(BaseCommand):
         for label, unit in (("department", department), ("whole municipality", top)):
             lines.append((f"unit report page, {label} ({unit.code})",
                           median_seconds(page(unit), runs)[0]))  # fmt: skip
+        forget_scores()  # the heatmap's first request after a build reads the stored scores
+        first = reverse("reports:overview", args=[measurement.pk]) + "?levels=8"
+        lines.append(
+            ("heatmap page, 8 levels, first request", median_seconds(partial(fetch, first), 1)[0])
+        )
         for levels in (3, 8):
             heatmap = reverse("reports:overview", args=[measurement.pk]) + f"?levels={levels}"
             lines.append((f"heatmap page, {levels} levels",
-                          median_seconds(partial(client.get, heatmap), runs)[0]))  # fmt: skip
+                          median_seconds(partial(fetch, heatmap), runs)[0]))  # fmt: skip
+        heatmap_excel = reverse("reports:overview_xlsx", args=[measurement.pk]) + "?levels=8"
+        lines.append(("heatmap Excel file, 8 levels",
+                      median_seconds(partial(fetch, heatmap_excel), runs)[0]))  # fmt: skip
         for label, unit in (("department", department), ("whole municipality", top)):
             excel = reverse("reports:xlsx", args=[measurement.pk, unit.code])
             lines.append((f"Excel file, {label} ({unit.code})",
@@ -144,11 +159,20 @@ class Command(BaseCommand):
             f"  every unit's PDF ({len(units)} units, {how}) {total / 60:8.1f} min "
             f"({elapsed / len(chosen):.2f} s each)"
         )
-        page_ms = max(seconds for label, seconds in lines if "page," in label) * 1000
+        page_ms = max(seconds for label, seconds in lines if label.startswith("unit report")) * 1000
         pdf_s = max(seconds for label, seconds in lines if "PDF" in label)
         excel_s = max(seconds for label, seconds in lines if label.startswith("all-units"))
         met = page_ms < 300 and pdf_s < 2 and total < 30 * 60 and excel_s < 30
         self.stdout.write(
             "Targets: page under 300 ms, one PDF under 2 s, every PDF under 30 min, the "
             "all-units Excel and CSV under 30 s: " + ("met." if met else "NOT met.")
+        )
+        heatmap_s = dict(lines)["heatmap page, 8 levels"]
+        heatmap_excel_s = dict(lines)["heatmap Excel file, 8 levels"]
+        first_s = dict(lines)["heatmap page, 8 levels, first request"]
+        self.stdout.write(
+            f"Heatmap target: 8 levels under 1 s as HR: {heatmap_s * 1000:.0f} ms "
+            f"({heatmap_s / baseline:.1f}x the baseline; the first request after a build "
+            f"{first_s * 1000:.0f} ms, the Excel file {heatmap_excel_s * 1000:.0f} ms): "
+            + ("met." if heatmap_s < 1 else "NOT met.")
         )
