@@ -89,6 +89,6 @@ def test_front_page_and_unit_report_fit_a_phone(demo: str, new_page: Any, userna
     page.wait_for_load_state()
     fits(page)
     menu_reachable(page)
-    assert page.locator(".scroll table").count() >= 1  # wide tables scroll in their own box
+    assert page.locator(".table-scroll table").count() >= 1  # wide tables scroll in their own box
     assert axe_violations(page) == [], username
     screenshot(page, f"{username}-unit-report-phone")
