@@ -27,7 +27,7 @@ BATCH = 8  # PDFs per progress update
 
 def report_html(measurement: Measurement, unit: Unit) -> str:
     report = unit_report(measurement, unit)
-    return render_to_string("reports/unit_pdf.html", report_context(report))
+    return render_to_string("reports/unit_pdf.html", report_context(report, pdf=True))
 
 
 @contextmanager
@@ -60,7 +60,7 @@ def make_bundle(bundle: PdfBundle) -> None:
         ):
             for unit in units:
                 report = unit_report(bundle.measurement, unit)
-                html = render_to_string("reports/unit_pdf.html", report_context(report))
+                html = render_to_string("reports/unit_pdf.html", report_context(report, pdf=True))
                 archive.writestr(f"{unit.code}.pdf", unit_report_pdf(html))
                 PdfBundle.objects.filter(pk=bundle.pk).update(done=F("done") + 1)
         os.replace(partial, bundle.path)

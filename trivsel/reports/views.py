@@ -53,8 +53,10 @@ def _with_results(request: HttpRequest, pk: int) -> Measurement:
     return measurement
 
 
-def _report_context(request: HttpRequest, unit: Unit, pk: int) -> dict[str, object]:
-    return report_context(unit_report(_with_results(request, pk), unit))
+def _report_context(
+    request: HttpRequest, unit: Unit, pk: int, pdf: bool = False
+) -> dict[str, object]:
+    return report_context(unit_report(_with_results(request, pk), unit), pdf)
 
 
 @unit_view(Capability.VIEW_UNIT)
@@ -66,7 +68,7 @@ def unit_report_page(request: HttpRequest, unit: Unit, pk: int) -> HttpResponse:
 
 @unit_view(Capability.VIEW_UNIT)
 def unit_report_pdf_download(request: HttpRequest, unit: Unit, pk: int) -> HttpResponse:
-    context = _report_context(request, unit, pk)
+    context = _report_context(request, unit, pk, pdf=True)
     data = unit_report_pdf(render_to_string("reports/unit_pdf.html", context, request))
     response = HttpResponse(data, content_type="application/pdf")
     measurement = context["report"].measurement  # type: ignore[attr-defined]

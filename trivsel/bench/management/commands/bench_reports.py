@@ -89,7 +89,7 @@ class Command(BaseCommand):
 
         def pdf(unit: Unit) -> bytes:
             report = unit_report(measurement, unit)
-            html = render_to_string("reports/unit_pdf.html", report_context(report))
+            html = render_to_string("reports/unit_pdf.html", report_context(report, pdf=True))
             return unit_report_pdf(html)
 
         def fetch(url: str) -> object:
