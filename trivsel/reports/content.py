@@ -28,7 +28,7 @@ COMPASS = "social_capital"  # the index whose parts are drawn as a compass
 DRIVERS_SHOWN = 5
 SIDE_BY_SIDE = 6  # units below per side-by-side table
 GROUPS_SIDE_BY_SIDE = 5  # job groups per table
-COMMENTS_SHOWN = 100  # in the PDF; the page pages them (comments.py), the Excel has all
+COMMENTS_SHOWN = 50  # in the PDF; the page pages them (comments.py), the Excel has all
 
 
 @dataclass(frozen=True)
