@@ -535,7 +535,7 @@ def combine_previous(earlier: Earlier, parts: sparse.csr_array) -> Earlier:
     for unit in np.flatnonzero(count > 1):
         sources = parts.indices[parts.indptr[unit] : parts.indptr[unit + 1]]
         found = np.concatenate([figures_of(s) for s in sources])
-        rest, order = earlier.cells[found] % row, None
+        rest = earlier.cells[found] % row
         order = np.argsort(rest, kind="stable")
         found, rest = found[order], rest[order]
         cells_of, first, size = np.unique(rest, return_index=True, return_counts=True)

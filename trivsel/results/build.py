@@ -407,9 +407,9 @@ def store(
     figures of each cell (unit, scope, group) and kind together in one row (`Result`);
     returns the number of figures."""
     on_step(Step.CONVERT)
-    cells, count = encode_cells(found, dict(zip(register.units.codes, register.ids, strict=True)))
-    on_step(Step.STORE)
     unit_ids = dict(zip(register.units.codes, register.ids, strict=True))
+    cells, count = encode_cells(found, unit_ids)
+    on_step(Step.STORE)
     with transaction.atomic():
         Result.objects.filter(measurement=measurement).delete()
         Hidden.objects.filter(measurement=measurement).delete()
