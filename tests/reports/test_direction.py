@@ -79,6 +79,12 @@ def test_a_significant_rise_where_lower_is_better_is_worse_everywhere(
     assert "+7 ▼ worse" in words
     assert "▲" not in words.replace("▲ better, ▼ worse", "")
 
+    heatmap = hr.get(reverse("reports:overview", args=[risen.pk])).content.decode()
+    changes = heatmap[heatmap.index("The largest changes since last time") :]
+    row = changes[changes.index("Social capital, short form") :]
+    row = row[: row.index("</tr>")]
+    assert '+7 <span class="verdict-worse" aria-hidden="true">▼</span> (significantly worse)' in row
+
     book = load_workbook(io.BytesIO(hr.get(reverse("reports:xlsx", args=[risen.pk, "SO"])).content))
     texts = [str(c.value) for sheet in book for row in sheet.iter_rows() for c in row if c.value]
     assert any("significantly worse" in t for t in texts)
