@@ -115,6 +115,7 @@ def test_a_lower_is_better_dimension_that_rose_significantly_is_worse_in_every_e
 ) -> None:
     so = Unit.objects.get(code="SO")
     plant(released, so, "dimension", "burnout", n=8, score=60.0, sd=10.0,
+          favourable=0.7, neutral=0.2, unfavourable=0.1,
           versus={"previous": [12.0, 0.001, True], "organisation": [-7.0, 0.01, True],
                   "parent": [2.0, 0.4, False]})  # fmt: skip
     plant(released, so, "dimension", "job_satisfaction", n=8, score=70.0, sd=10.0,
@@ -128,6 +129,9 @@ def test_a_lower_is_better_dimension_that_rose_significantly_is_worse_in_every_e
         assert burnout["Against the whole organisation: verdict"] == "significantly better"
         assert burnout["Against the unit above: verdict"] == "worse, not significant"
         assert burnout["Against the reference value: verdict"] is None
+        # The top of burnout's range is the bad end: 70 % there are unfavourable answers,
+        # as the report page says.
+        assert (burnout["Favourable (%)"], burnout["Unfavourable (%)"]) == (10, 70)
         satisfaction = next(r for r in rows if r["Key"] == "job_satisfaction")
         assert satisfaction["Since last time: verdict"] == "significantly better"
     lines = all_csv(clients["hr"], released)

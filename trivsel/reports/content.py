@@ -17,7 +17,7 @@ from trivsel.instruments.builder import pages_of
 from trivsel.instruments.models import Dimension, Index, ItemVersion, ScoringRule, localised
 from trivsel.measurements.models import Measurement
 from trivsel.organisation.models import Unit
-from trivsel.reports.direction import Verdict, good_first, judge
+from trivsel.reports.direction import Verdict, good_and_bad, good_first, judge
 from trivsel.reports.hidden import Reasons, Why
 from trivsel.results.models import Build, Kind
 from trivsel.results.read import COMPARISONS, Figures, figures, group_figures, history
@@ -543,8 +543,7 @@ def _item_line(row: Stored, version: ItemVersion) -> ItemLine:
         if option.get("score") is not None or not scored  # an exposure question: every answer
     ]
     higher_is_better = version.dimension.higher_is_better if version.dimension else True
-    good, bad = (row.favourable, row.unfavourable) if higher_is_better or not scored else (
-        row.unfavourable, row.favourable)  # fmt: skip
+    good, bad = good_and_bad(row.favourable, row.unfavourable, higher_is_better or not scored)
     return ItemLine(
         version.item.key, version.label,
         localised(version.dimension.names) if version.dimension else "", row.n,

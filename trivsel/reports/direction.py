@@ -7,10 +7,12 @@ the symbol or the colour."""
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TypeVar
 
 from django.utils.translation import gettext as _
 
 BETTER, WORSE, SAME = "better", "worse", "same"
+T = TypeVar("T")
 SYMBOLS = {BETTER: "▲", WORSE: "▼", SAME: ""}
 
 
@@ -62,3 +64,9 @@ def judge(difference: float | Decimal, higher_is_better: bool, significant: bool
 def good_first(value: float | Decimal, higher_is_better: bool) -> float | Decimal:
     """A sort key that puts the best figures first (for rankings)."""
     return -value if higher_is_better else value
+
+
+def good_and_bad(favourable: T, unfavourable: T, higher_is_better: bool) -> tuple[T, T]:
+    """The good answers' share, then the bad answers': the engine's favourable share is the
+    top of the score range, which for a dimension where lower is better is the bad end."""
+    return (favourable, unfavourable) if higher_is_better else (unfavourable, favourable)

@@ -16,7 +16,7 @@ from trivsel.instruments.builder import pages_of
 from trivsel.instruments.models import Dimension, Index, ItemVersion, localised
 from trivsel.measurements.models import Measurement
 from trivsel.organisation.models import Unit
-from trivsel.reports.direction import judge
+from trivsel.reports.direction import good_and_bad, judge
 from trivsel.results.models import Kind, Scope
 from trivsel.results.read import COMPARISONS, Figure, every_figure
 
@@ -85,13 +85,13 @@ class Layout:
             share = figure.options.get(value)
             if share is not None:
                 options[column] = _number(100 * share)
+        good, bad = good_and_bad(figure.favourable, figure.unfavourable, metric.higher_is_better)
         return [
             unit_name, unit_code, self.words.get(figure.scope, figure.scope), figure.group,
             self.words.get(figure.kind, figure.kind), figure.metric, metric.name, figure.n,
             figure.invited,
             _number(figure.score, places), _number(figure.sd, places),
-            _percent(figure.favourable), _percent(figure.neutral),
-            _percent(figure.unfavourable), *comparisons, *options,
+            _percent(good), _percent(figure.neutral), _percent(bad), *comparisons, *options,
         ]  # fmt: skip
 
 
