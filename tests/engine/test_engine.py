@@ -239,3 +239,19 @@ def test_compare_flags_like_the_scalar_test_element_wise() -> None:
             assert result.p[i] == pytest.approx(scalar.p)
         assert bool(result.flagged[i]) == scalar.flagged
     assert result.flagged.tolist() == [True, False, False, False]
+
+
+def test_a_group_is_not_compared_with_itself() -> None:
+    """The top unit holds everyone: against the organisation (its parent) it is the same
+    people, so there is no comparison (not a difference of 0); the units below have one."""
+    from trivsel.engine.compute import compare_within
+
+    # Unit 0 is the top unit; 1 and 2 below it; 3 below 1. Unit 0 has nobody of its own.
+    out = computed([[3.0], [1], [4], [2], [5]], [1, 1, 3, 2, 2])
+    tree = with_organisation([-1, 0, 0, 1])
+    both = compare_within(out.subtree, out.subtree, "dimensions", tree)
+    for against in (both.parent, both.organisation):
+        value = against.value
+        assert math.isnan(value[0, -1, 0])  # the top unit against the organisation: itself
+        assert not math.isnan(value[1, -1, 0])  # unit 1 (3 people of 5) against the top
+        assert not math.isnan(value[2, -1, 0])

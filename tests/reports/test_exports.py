@@ -126,9 +126,10 @@ def test_a_lower_is_better_dimension_that_rose_significantly_is_worse_in_every_e
         assert burnout["Since last time: difference"] == 12
         assert burnout["Since last time: significant"] is True
         assert burnout["Since last time: verdict"] == "significantly worse"
-        assert burnout["Against the whole organisation: verdict"] == "significantly better"
-        assert burnout["Against the unit above: verdict"] == "worse, not significant"
-        assert burnout["Against the reference value: verdict"] is None
+        assert burnout["Compared with the whole organisation: verdict"] == "significantly better"
+        unclear = "worse, but not a clear difference"
+        assert burnout["Compared with the unit above: verdict"] == unclear
+        assert burnout["Compared with the reference value: verdict"] is None
         # The top of burnout's range is the bad end: 70 % there are unfavourable answers,
         # as the report page says.
         assert (burnout["Favourable (%)"], burnout["Unfavourable (%)"]) == (10, 70)

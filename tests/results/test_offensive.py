@@ -300,4 +300,4 @@ def test_the_report_shows_the_share_exposed_and_each_source(
     # With only 9 naming a source elsewhere the list is hidden, with its reason.
     remove(measurement, FROM)
     page = clients["hr"].get(reverse("reports:unit", args=[measurement.pk, "U3"])).content.decode()
-    assert "Not shown: fewer than 10 answered" in page
+    assert "Not shown: fewer than 10 of those exposed answered" in page

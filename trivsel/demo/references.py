@@ -8,7 +8,7 @@ import hashlib
 
 from trivsel.instruments.models import Dimension, Index
 
-SOURCE = "Illustrativt referencesæt til demoen – ikke rigtige tal (illustrative, not real figures)"
+SOURCE = "Illustrativt referencesæt til demoen – ikke rigtige tal"
 
 
 def _value(key: str, higher_is_better: bool) -> float:

@@ -398,7 +398,7 @@ class Comparisons:
 def compare_within(scope: Scope, subtree: Scope, block: str, tree: Tree) -> Comparisons:
     """The cells of `scope` against their unit's parent's subtree and the organisation's,
     in the same slice: Welch's t-test on person scores from n, mean and sd. Only where both
-    cells may be shown (otherwise the value is nan)."""
+    cells may be shown and hold different people (otherwise the value is nan)."""
     mine: Block = getattr(scope, block)
     theirs: Block = getattr(subtree, block)
     parent = np.where(tree.parent >= 0, tree.parent, len(tree) - 1)
@@ -410,6 +410,10 @@ def compare_within(scope: Scope, subtree: Scope, block: str, tree: Tree) -> Comp
     for other in (parent, top):
         flat = np.flatnonzero(mine.visible & theirs.visible[other])
         partner = other[flat // row] * row + flat % row
+        # A group within the other holds the same people when it is as large (the top unit
+        # against the organisation): that is no comparison, not a difference of 0.
+        apart = mine_flat[2][flat] != theirs_flat[2][partner]
+        flat, partner = flat[apart], partner[apart]
         value, p = welch_many(*(a[flat] for a in mine_flat), *(a[partner] for a in theirs_flat))
         results.append(differences_at(mine.n.shape, flat, value, p))
     return Comparisons(results[0], results[1])

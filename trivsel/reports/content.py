@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from trivsel.engine.stats import shown
@@ -80,6 +81,7 @@ class ItemLine:
     # top quarter of the scale.
     higher_is_better: bool = True
     multiple: bool = False  # a multiple-choice question (e.g. from whom): a share per option
+    reverse: bool = False  # worded the other way round: its score counts the answers reversed
 
 
 @dataclass(frozen=True)
@@ -90,7 +92,7 @@ class SubUnit:
     indices: list[Decimal | None]
     why: Why | None = None  # why it is not shown
     dimensions: list[Decimal | None] = field(default_factory=list)
-    exposed: list[Decimal | None] = field(default_factory=list)  # per offensive kind
+    exposed: list[Decimal | Why] = field(default_factory=list)  # per offensive kind
 
     @property
     def rate(self) -> Decimal | None:
@@ -119,6 +121,16 @@ class Offensive:
     @property
     def name(self) -> str:
         return str(OFFENSIVE_NAMES.get(self.exposure.key, self.exposure.text))
+
+    @property
+    def sources_why(self) -> str:
+        """Why "from whom" is not shown: it is asked only of those exposed."""
+        why = self.sources.why if self.sources else None
+        if why is None:
+            return ""
+        if why.too_few:
+            return _("Not shown: fewer than %(k)s of those exposed answered") % {"k": why.k}
+        return why.text
 
 
 @dataclass(frozen=True)
@@ -549,6 +561,7 @@ def _item_line(row: Stored, version: ItemVersion) -> ItemLine:
         localised(version.dimension.names) if version.dimension else "", row.n,
         _score(row.score), _percent(good), _percent(row.neutral), _percent(bad), options, None,
         None if scored else _percent(row.unfavourable), higher_is_better,
+        reverse=version.reverse,
     )  # fmt: skip
 
 
@@ -575,12 +588,18 @@ def _subunits(
                 else reasons.why(child.pk, Kind.RESPONDENTS, "", report.min_group),
                 [_shown_score(found.get(child.pk, Kind.DIMENSION, f.key))
                  for f in report.dimensions],
-                [_exposed(found.get(child.pk, Kind.ITEM, key)) for key in exposures],
+                [_exposed(found.get(child.pk, Kind.ITEM, key), reasons.why(
+                    child.pk, Kind.ITEM, key, report.min_group_sensitive))
+                 for key in exposures],
             )
         )  # fmt: skip
     return result
 
 
-def _exposed(row: Stored | None) -> Decimal | None:
-    """The share exposed (any answer above "never": the unfavourable share)."""
-    return None if row is None else _percent(row.unfavourable)
+def _exposed(row: Stored | None, why: Why) -> Decimal | Why:
+    """The share exposed (any answer above "never": the unfavourable share), or why it is
+    not shown."""
+    if row is None:
+        return why
+    value = _percent(row.unfavourable)
+    return Decimal(0) if value is None else value

@@ -46,10 +46,11 @@ class Verdict:
         """In words, for screen readers, tables and the Excel file."""
         if self.significant:
             return _("significantly better") if self.way == BETTER else _("significantly worse")
+        # Not flagged: under 5 points, or not significant (which of the two is not stored).
         if self.way == BETTER:
-            return _("better, not significant")
+            return _("better, but not a clear difference")
         if self.way == WORSE:
-            return _("worse, not significant")
+            return _("worse, but not a clear difference")
         return _("the same")
 
 

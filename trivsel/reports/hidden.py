@@ -40,6 +40,15 @@ class Why:
         return short_text(self)
 
     @property
+    def cell(self) -> str:
+        """The reason in one or two words, for a narrow table cell."""
+        if self.not_built:
+            return _("not built yet")
+        if self.protects:
+            return _("hidden to protect a smaller group")
+        return _("fewer than %(k)s") % {"k": self.k}
+
+    @property
     def explanation(self) -> str:
         """Why a unit's results are not shown, without the partner unit (which the page
         names with a link)."""

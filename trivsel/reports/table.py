@@ -99,9 +99,9 @@ def comparison_names() -> list[str]:
     """The comparisons (COMPARISONS' order) as the report names them."""
     return [
         _("Since last time"),
-        _("Against the unit above"),
-        _("Against the whole organisation"),
-        _("Against the reference value"),
+        _("Compared with the unit above"),
+        _("Compared with the whole organisation"),
+        _("Compared with the reference value"),
     ]
 
 

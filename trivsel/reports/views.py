@@ -62,7 +62,14 @@ def _report_context(
 @unit_view(Capability.VIEW_UNIT)
 def unit_report_page(request: HttpRequest, unit: Unit, pk: int) -> HttpResponse:
     context = _report_context(request, unit, pk)
-    context["comments"] = comment_page(context["report"].comments, request.GET)  # type: ignore[attr-defined]
+    report = context["report"]
+    context["comments"] = comment_page(report.comments, request.GET)  # type: ignore[attr-defined]
+    access = get_access(request)  # link only the units below this person may open
+    context["openable"] = {
+        sub.unit.pk
+        for sub in report.subunits  # type: ignore[attr-defined]
+        if access.can(Capability.VIEW_UNIT, sub.unit)
+    }
     return render(request, "reports/unit.html", context)
 
 
