@@ -88,10 +88,17 @@ def test_the_unit_workbook_has_every_figure_in_one_filterable_table(
     released: Measurement, clients: dict[str, Client]
 ) -> None:
     book = unit_xlsx(clients["hr"], released, "SO")
+    for sheet in book.worksheets[1:]:  # every table (the first sheet is the cover)
+        assert sheet.freeze_panes == "A2", sheet.title
+        last = get_column_letter(sheet.max_column)
+        assert sheet.auto_filter.ref == f"A1:{last}{sheet.max_row}", sheet.title
+    # A row whose figures are hidden keeps its numeric columns empty; the reason is last.
+    below = book["Units below"]
+    header = [cell.value for cell in below[1]]
+    assert header[-1] == "Not shown because"
+    for row in below.iter_rows(min_row=2, values_only=True):
+        assert row[2] is None or isinstance(row[2], int), row
     sheet = book["Every figure"]
-    assert sheet.freeze_panes == "A2"
-    last = get_column_letter(sheet.max_column)
-    assert sheet.auto_filter.ref == f"A1:{last}{sheet.max_row}"
     rows = table(book)
     so = {(r["Scope"], r["Job group"], r["Kind"], r["Key"]) for r in rows}
     wanted = stored(released, code="SO")
@@ -222,8 +229,12 @@ def test_the_csv_uses_the_decimal_sign_of_the_language(
 ) -> None:
     so = Unit.objects.get(code="SO")
     plant(released, so, "driver", "sc_short", n=8, score=0.4567)
+    plant(released, so, "driver", "job_satisfaction", n=8, score=1.0)  # the outcome itself
     lines = all_csv(clients["hr"], released)
     header = lines[0]
+    assert not any(line[header.index("Key")] == "job_satisfaction"
+                   and line[header.index("Kind")] == "Key driver (correlation)"
+                   for line in lines)  # fmt: skip
     driver = next(line for line in lines if line[header.index("Key")] == "sc_short"
                   and line[header.index("Kind")] == "Key driver (correlation)")  # fmt: skip
     assert driver[header.index("Score")] == "0.46"  # English: a point

@@ -98,10 +98,12 @@ def score_chart(figures: Sequence["Figure"], title: str) -> SafeString:
     shown = [f for f in figures if f.score is not None and f.on_100]
     if not shown:
         return mark_safe("")
-    label_w, bar_w, row_h, top = 290, 330, 24, 30
+    label_w, bar_w, top = 290, 330, 30
+    lower = _("lower is better")
+    labels = [_wrap(f.name if f.higher_is_better else f"{f.name} ({lower})", 46) for f in shown]
+    row_h = 30 if any(len(lines) > 1 for lines in labels) else 24
     width, height = label_w + bar_w + 50, top + row_h * len(shown) + 22
     this_unit, whole, above = _("This unit"), _("Whole organisation"), _("Unit above")
-    lower = _("lower is better")
     out = [
         f'<rect x="{label_w}" y="6" width="10" height="10" fill="#0072B2"/>'
         f'<text x="{label_w + 14}" y="15" font-size="11" {FONT}>{escape(this_unit)}</text>'
@@ -123,11 +125,14 @@ def score_chart(figures: Sequence["Figure"], title: str) -> SafeString:
     for row, figure in enumerate(shown):
         y = top + row * row_h
         assert figure.score is not None
-        name = figure.name if figure.higher_is_better else f"{figure.name} ({lower})"
         bar_end = label_w + bar_w * float(figure.score) / 100
+        first = y + 15 - 6 * (len(labels[row]) - 1)
+        spans = "".join(
+            f'<tspan x="{label_w - 8}" y="{first + 12 * number}">{escape(text)}</tspan>'
+            for number, text in enumerate(labels[row])
+        )
         out.append(
-            f'<text x="{label_w - 8}" y="{y + 15}" font-size="11" text-anchor="end" {FONT}>'
-            f"{escape(_shorten(name, 44))}</text>"
+            f'<text font-size="11" text-anchor="end" {FONT}>{spans}</text>'
             f'<rect x="{label_w}" y="{y + 5}" width="{bar_end - label_w:.1f}" '
             f'height="13" fill="#0072B2"/>'
         )
@@ -164,7 +169,8 @@ def trend_chart(
     if len(measurements) < 2 or not lines:
         return mark_safe("")
     left, right, top, plot_h = 50, 260, 16, 200
-    step = 420 / (len(measurements) - 1)
+    inset = 60  # the first and last points stand clear of the axis and the chart's edge
+    step = (420 - 2 * inset) / (len(measurements) - 1)
     width, height = left + 420 + right, top + plot_h + 40
 
     def y_of(value: Decimal) -> float:
@@ -180,13 +186,16 @@ def trend_chart(
         )
     for number, measurement in enumerate(measurements):
         out.append(
-            f'<text x="{left + step * number:.1f}" y="{top + plot_h + 18}" font-size="10" '
-            f'text-anchor="middle" {FONT}>{escape(_shorten(measurement.name, 24))}</text>'
+            f'<text x="{left + inset + step * number:.1f}" y="{top + plot_h + 18}" '
+            f'font-size="10" text-anchor="middle" {FONT}>'
+            f"{escape(_shorten(measurement.name, 24))}</text>"
         )
     words = []
     for number, (name, values) in enumerate(lines):
         colour = LINES[number % len(LINES)]
-        points = [(left + step * at, y_of(v)) for at, v in enumerate(values) if v is not None]
+        points = [
+            (left + inset + step * at, y_of(v)) for at, v in enumerate(values) if v is not None
+        ]
         path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
         out.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
         for (x, y), value in zip(points, [v for v in values if v is not None], strict=True):
@@ -211,12 +220,19 @@ def trend_chart(
 def compass(parts: Sequence["Figure"], title: str) -> SafeString:
     """The parts of an index (social capital's four: bonding, bridging and the two kinds of
     linking) on axes from the centre (0) to the edge (100): this unit's shape filled, the
-    whole organisation's dashed. Empty unless every part is shown."""
+    whole organisation's a black line (as its mark in the bar charts). Empty unless every
+    part is shown."""
     if len(parts) < 3 or any(part.score is None or not part.on_100 for part in parts):
         return mark_safe("")
-    width, height, radius = 680, 400, 125
-    cx, cy = width / 2, height / 2
-    out = []
+    width, height, radius = 680, 420, 125
+    cx, cy = width / 2, height / 2 + 10
+    this_unit, whole = _("This unit"), _("Whole organisation")
+    out = [  # the same legend as the bar charts': the unit in blue, the organisation black
+        f'<rect x="0" y="6" width="10" height="10" fill="#0072B2" fill-opacity="0.6"/>'
+        f'<text x="14" y="15" font-size="11" {FONT}>{escape(this_unit)}</text>'
+        f'<line x1="0" x2="10" y1="30" y2="30" stroke="#000" stroke-width="2"/>'
+        f'<text x="14" y="34" font-size="11" {FONT}>{escape(whole)}</text>'
+    ]
 
     def point(at: int, value: float) -> tuple[float, float]:
         angle = -math.pi / 2 + 2 * math.pi * at / len(parts)
@@ -236,7 +252,7 @@ def compass(parts: Sequence["Figure"], title: str) -> SafeString:
         side = abs(x - cx) >= 1
         anchor = "middle" if not side else ("start" if x > cx else "end")
         label_x = x + (8 if x > cx else -8) if side else x
-        lines = [*_wrap(part.name, 22), str(part.score)]
+        lines = [*_wrap(part.name, 22, 3), str(part.score)]
         first_y = y - 8 - 16 * (len(lines) - 1) if y < cy - 1 else (
             y + 18 if y > cy + 1 else y - 8 * (len(lines) - 1) + 5)  # fmt: skip
         spans = "".join(
@@ -248,11 +264,8 @@ def compass(parts: Sequence["Figure"], title: str) -> SafeString:
         words.append(f"{part.name} {part.score}")
     if all(value is not None for value in organisation):
         corners = (point(at, float(v or 0)) for at, v in enumerate(organisation))
-        dashed = " ".join(f"{x:.1f},{y:.1f}" for x, y in corners)
-        out.append(
-            f'<polygon points="{dashed}" fill="none" stroke="#000" stroke-width="1.5" '
-            f'stroke-dasharray="4 3"/>'
-        )
+        outline = " ".join(f"{x:.1f},{y:.1f}" for x, y in corners)
+        out.append(f'<polygon points="{outline}" fill="none" stroke="#000" stroke-width="2"/>')
         words.append(
             _("whole organisation") + " " + ", ".join(_number(v or 0) for v in organisation)
         )
@@ -265,15 +278,17 @@ def compass(parts: Sequence["Figure"], title: str) -> SafeString:
     return _svg(width, height, f"{title}: " + "; ".join(words), out)
 
 
-def _wrap(text: str, width: int) -> list[str]:
-    """At most two lines of about `width` characters, broken between words."""
+def _wrap(text: str, width: int, most: int = 2) -> list[str]:
+    """At most `most` lines of about `width` characters, broken between words."""
     lines: list[str] = []
     for word in text.split():
         if lines and len(lines[-1]) + 1 + len(word) <= width:
             lines[-1] += " " + word
         else:
             lines.append(word)
-    return lines if len(lines) <= 2 else [lines[0], _shorten(" ".join(lines[1:]), width)]
+    if len(lines) <= most:
+        return lines
+    return [*lines[: most - 1], _shorten(" ".join(lines[most - 1 :]), width)]
 
 
 def _shorten(text: str, length: int) -> str:

@@ -9,6 +9,7 @@ import math
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from trivsel.engine.stats import shown
@@ -189,5 +190,8 @@ def figure_rows(measurement: Measurement, unit: Unit | None = None) -> Iterator[
     units = None if unit is None else [unit]
     table = layout(measurement, units)
     yield table.header()
+    outcome = settings.RESULTS_DRIVER_OUTCOME  # its correlation with itself (1) says nothing
     for figure in every_figure(measurement, kinds=KINDS, units=units, in_order=True):
+        if figure.kind == Kind.DRIVER and figure.metric == outcome:
+            continue
         yield table.row(figure)

@@ -23,11 +23,23 @@ from trivsel.reports.table import comparison_names, figure_rows
 
 
 def _sheet(book: Workbook, title: str, header: list[str]) -> Worksheet:
+    """A sheet whose last column says why a row's figures are not shown."""
     sheet: Worksheet = book.create_sheet(title[:31])
-    _append(sheet, header)
+    _append(sheet, [*header, _("Not shown because")])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     return sheet
+
+
+def _hidden(sheet: Worksheet, leading: list[object], why: str) -> list[object]:
+    """A row without figures: the names, then empty cells, the reason in the last column."""
+    return [*leading, *[None] * (sheet.max_column - len(leading) - 1), why]
+
+
+def _finish(sheet: Worksheet) -> None:
+    """A frozen header row and a filter on every column, as analysts expect."""
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(sheet.max_column)}{sheet.max_row}"
 
 
 def _append(sheet: Worksheet, values: Sequence[object]) -> None:
@@ -65,7 +77,10 @@ def unit_report_xlsx(report: UnitReport) -> bytes:
                 [_("Name"), _("Score"), _("Answers"), *comparison_names(), _("Significant")],
             )
             for figure in figures:
-                _append(sheet, _figure_row(figure))
+                if figure.why is not None:
+                    _append(sheet, _hidden(sheet, [figure.name], short_text(figure.why)))
+                else:
+                    _append(sheet, _figure_row(figure))
         labels = _option_labels(report.items)
         questions = _sheet(
             book,
@@ -82,7 +97,11 @@ def unit_report_xlsx(report: UnitReport) -> bytes:
             ],
         )
         for line in report.items:
-            _append(questions, _item_row(line, labels))
+            if line.why is not None:
+                row = _hidden(questions, [line.text, line.dimension], short_text(line.why))
+            else:
+                row = _item_row(line, labels)
+            _append(questions, row)
         if report.offensive_asked:
             labels = _option_labels(report.offensive)
             offensive = _sheet(
@@ -97,7 +116,7 @@ def unit_report_xlsx(report: UnitReport) -> bytes:
             )
             for line in report.offensive:
                 if line.why is not None:
-                    _append(offensive, [line.text, short_text(line.why)])
+                    _append(offensive, _hidden(offensive, [line.text], short_text(line.why)))
                 else:
                     _append(
                         offensive,
@@ -108,14 +127,15 @@ def unit_report_xlsx(report: UnitReport) -> bytes:
             for text in report.comments or []:
                 _append(comments, [text])
             if not report.comments and report.comments_why is not None:
-                _append(comments, [short_text(report.comments_why)])
+                _append(comments, [None, short_text(report.comments_why)])
     if report.subunits:
         subunits = _sheet(
             book, _("Units below"), [_("Unit"), _("Code"), _("Answered"), *report.index_names]
         )
         for sub in report.subunits:
             if sub.why is not None:
-                _append(subunits, [sub.unit.name, sub.unit.code, short_text(sub.why)])
+                _append(subunits, _hidden(subunits, [sub.unit.name, sub.unit.code],
+                                          short_text(sub.why)))  # fmt: skip
             else:
                 _append(
                     subunits,
@@ -126,6 +146,8 @@ def unit_report_xlsx(report: UnitReport) -> bytes:
                         *(_number(score) for score in sub.indices),
                     ],
                 )
+    for sheet in book.worksheets[1:]:
+        _finish(sheet)
     _figures_sheet(book, report)
     buffer = io.BytesIO()
     book.save(buffer)
@@ -143,8 +165,7 @@ def _figures_sheet(book: Workbook, report: UnitReport) -> None:
         cell.font = Font(bold=True)
     for row in rows:
         _append(sheet, row)
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{sheet.max_row}"
+    _finish(sheet)
 
 
 def all_units_xlsx(measurement: Measurement, output: BinaryIO) -> None:
@@ -154,8 +175,6 @@ def all_units_xlsx(measurement: Measurement, output: BinaryIO) -> None:
 
 
 def _figure_row(figure: Figure) -> list[object]:
-    if figure.why is not None:
-        return [figure.name, short_text(figure.why)]
     cells = [None if c is None else _number(c.difference) for c in figure.cells]
     flagged = "; ".join(
         f"{name}: {judge(c.difference or 0, figure.higher_is_better, True).word}"
@@ -177,8 +196,6 @@ def _option_cells(line: ItemLine, labels: list[str]) -> list[object]:
 
 
 def _item_row(line: ItemLine, labels: list[str]) -> list[object]:
-    if line.why is not None:
-        return [line.text, line.dimension, short_text(line.why)]
     return [
         line.text,
         line.dimension,
