@@ -27,8 +27,8 @@ from trivsel.results.read import Figure as Stored
 STRONGEST = 3
 COMPASS = "social_capital"  # the index whose parts are drawn as a compass
 DRIVERS_SHOWN = 5
-SIDE_BY_SIDE = 6  # units below per side-by-side table
-GROUPS_SIDE_BY_SIDE = 5  # job groups per table
+SIDE_BY_SIDE = 5  # units below per side-by-side table (so that the PDF's headers fit)
+GROUPS_SIDE_BY_SIDE = 4  # job groups per table
 COMMENTS_SHOWN = 50  # in the PDF; the page pages them (comments.py), the Excel has all
 
 
