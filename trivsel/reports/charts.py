@@ -107,13 +107,19 @@ def score_chart(figures: Sequence["Figure"], title: str) -> SafeString:
     out = [
         f'<rect x="{label_w}" y="6" width="10" height="10" fill="#0072B2"/>'
         f'<text x="{label_w + 14}" y="15" font-size="11" {FONT}>{escape(this_unit)}</text>'
-        f'<line x1="{label_w + 110}" x2="{label_w + 110}" y1="4" y2="18" stroke="#000" '
-        f'stroke-width="2"/><text x="{label_w + 116}" y="15" font-size="11" {FONT}>'
-        f"{escape(whole)}</text>"
-        f'<line x1="{label_w + 260}" x2="{label_w + 260}" y1="4" y2="18" stroke="#666" '
-        f'stroke-width="2" stroke-dasharray="3 2"/><text x="{label_w + 266}" y="15" '
-        f'font-size="11" {FONT}>{escape(above)}</text>'
     ]
+    if any(_against(f, "organisation") is not None for f in shown):  # the marks drawn only
+        out.append(
+            f'<line x1="{label_w + 110}" x2="{label_w + 110}" y1="4" y2="18" stroke="#000" '
+            f'stroke-width="2"/><text x="{label_w + 116}" y="15" font-size="11" {FONT}>'
+            f"{escape(whole)}</text>"
+        )
+    if any(_against(f, "parent") is not None for f in shown):
+        out.append(
+            f'<line x1="{label_w + 260}" x2="{label_w + 260}" y1="4" y2="18" stroke="#666" '
+            f'stroke-width="2" stroke-dasharray="3 2"/><text x="{label_w + 266}" y="15" '
+            f'font-size="11" {FONT}>{escape(above)}</text>'
+        )
     for tick in (0, 25, 50, 75, 100):
         x = label_w + bar_w * tick / 100
         out.append(
@@ -227,12 +233,16 @@ def compass(parts: Sequence["Figure"], title: str) -> SafeString:
     width, height, radius = 680, 420, 125
     cx, cy = width / 2, height / 2 + 10
     this_unit, whole = _("This unit"), _("Whole organisation")
+    organisation = [_against(part, "organisation") for part in parts]
     out = [  # the same legend as the bar charts': the unit in blue, the organisation black
-        f'<rect x="0" y="6" width="10" height="10" fill="#0072B2" fill-opacity="0.6"/>'
-        f'<text x="14" y="15" font-size="11" {FONT}>{escape(this_unit)}</text>'
-        f'<line x1="0" x2="10" y1="30" y2="30" stroke="#000" stroke-width="2"/>'
-        f'<text x="14" y="34" font-size="11" {FONT}>{escape(whole)}</text>'
+        f'<rect x="0" y="6" width="12" height="12" fill="#0072B2" fill-opacity="0.6"/>'
+        f'<text x="18" y="17" font-size="13" {FONT}>{escape(this_unit)}</text>'
     ]
+    if all(value is not None for value in organisation):
+        out.append(
+            f'<line x1="0" x2="12" y1="32" y2="32" stroke="#000" stroke-width="2"/>'
+            f'<text x="18" y="37" font-size="13" {FONT}>{escape(whole)}</text>'
+        )
 
     def point(at: int, value: float) -> tuple[float, float]:
         angle = -math.pi / 2 + 2 * math.pi * at / len(parts)
@@ -245,7 +255,6 @@ def compass(parts: Sequence["Figure"], title: str) -> SafeString:
         )
         out.append(f'<polygon points="{ring_points}" fill="none" stroke="#ddd"/>')
     words = []
-    organisation = [_against(part, "organisation") for part in parts]
     for at, part in enumerate(parts):
         x, y = point(at, 100)
         out.append(f'<line x1="{cx}" y1="{cy}" x2="{x:.1f}" y2="{y:.1f}" stroke="#bbb"/>')

@@ -158,13 +158,14 @@ class Driver:
 @dataclass(frozen=True)
 class GroupTable:
     groups: list["GroupRow"]
-    rows: list[tuple[str, list[Decimal | None]]]  # a row per index and dimension
+    rows: list[tuple[str, list[Decimal | None], bool]]  # per index and dimension: higher better?
 
 
 @dataclass(frozen=True)
 class SideRow:
     name: str
     values: list[Decimal | None]  # this unit's, then each unit's below
+    higher_is_better: bool = True
 
 
 @dataclass(frozen=True)
@@ -273,10 +274,10 @@ class UnitReport:
     def group_tables(self) -> list[GroupTable]:
         """The job groups side by side: a row per index and dimension, a column per group,
         at most GROUPS_SIDE_BY_SIDE groups to a table (so that no name has to break)."""
-        names = [f.name for f in self.indices] + [f.name for f in self.dimensions]
+        figures = [*self.indices, *self.dimensions]
         return [
-            GroupTable(chunk, [(name, [g.scores[at] for g in chunk])
-                               for at, name in enumerate(names)])
+            GroupTable(chunk, [(f.name, [g.scores[at] for g in chunk], f.higher_is_better)
+                               for at, f in enumerate(figures)])
             for chunk in (self.groups[start : start + GROUPS_SIDE_BY_SIDE]
                           for start in range(0, len(self.groups), GROUPS_SIDE_BY_SIDE))
         ]  # fmt: skip
@@ -294,7 +295,7 @@ class UnitReport:
             chunk = shown_units[start : start + SIDE_BY_SIDE]
             rows = [
                 SideRow(figure.name, [figure.score, *(
-                    (sub.indices + sub.dimensions)[at] for sub in chunk)])
+                    (sub.indices + sub.dimensions)[at] for sub in chunk)], figure.higher_is_better)
                 for at, figure in enumerate(figures)
             ]  # fmt: skip
             tables.append(SideBySide(chunk, rows))
