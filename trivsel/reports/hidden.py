@@ -45,7 +45,7 @@ class Why:
         if self.not_built:
             return _("not built yet")
         if self.protects:
-            return _("hidden to protect a smaller group")
+            return _("hidden")  # the table's note says why
         return _("fewer than %(k)s") % {"k": self.k}
 
     @property
