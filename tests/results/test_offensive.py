@@ -287,10 +287,11 @@ def test_the_report_shows_the_share_exposed_and_each_source(
     page = clients["hr"].get(reverse("reports:unit", args=[measurement.pk, "U3"])).content.decode()
     section = page[page.index("Offensive behaviour") :]
     assert '<td class="num">43 %</td>' in section  # 13 of 30 exposed
-    assert "Yes, daily: 10 %" in section and "No: 57 %" in section  # 3/30, 17/30
+    assert "Yes, daily: 10&nbsp;%" in section and "No: 57&nbsp;%" in section  # 3/30, 17/30
     # From whom, among the 12 who answered it: colleague 6, leader 3, citizen 8, others 1.
-    assert "Colleague: 50 %" in section and "Leader: 25 %" in section
-    assert "Citizen, service user or relative: 67 %" in section and "Others: 8 %" in section
+    assert "Colleague: 50&nbsp;%" in section and "Leader: 25&nbsp;%" in section
+    assert "Citizen, service user or relative: 67&nbsp;%" in section
+    assert "Others: 8&nbsp;%" in section
     response = clients["hr"].get(reverse("reports:xlsx", args=[measurement.pk, "U3"]))
     book = load_workbook(io.BytesIO(response.content))
     sheet = book["Offensive behaviour"]
