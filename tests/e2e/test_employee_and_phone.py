@@ -92,3 +92,9 @@ def test_front_page_and_unit_report_fit_a_phone(demo: str, new_page: Any, userna
     assert page.locator(".table-scroll table").count() >= 1  # wide tables scroll in their own box
     assert axe_violations(page) == [], username
     screenshot(page, f"{username}-unit-report-phone")
+    released = Measurement.objects.filter(state=Measurement.State.RELEASED).latest("opens_at")
+    page.goto(f"{demo}/reports/{released.pk}/")  # the heatmap: its table scrolls in its box
+    page.locator("table.heatmap").wait_for()
+    fits(page)
+    assert axe_violations(page) == [], username
+    screenshot(page, f"{username}-overview-phone")

@@ -38,7 +38,9 @@ def test_each_persona_reads_the_reports_it_may(
         assert page.locator("svg.chart").count() >= 3, username  # indices, dimensions, trend
         assert page.get_by_role("heading", name="Over tid").is_visible(), username
         assert page.get_by_role("heading", name="Krænkende handlinger (APV)").is_visible()
-        assert page.get_by_role("heading", name="Det betyder mest her").is_visible(), username
+        assert page.get_by_role(
+            "heading", name="Det har størst betydning for jobtilfredsheden"
+        ).is_visible(), username
         assert "▲ bedre, ▼ dårligere" in html
         if username == "hr":
             assert page.get_by_role("heading", name="Fordelt på faggrupper").is_visible()

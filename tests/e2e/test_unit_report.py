@@ -86,7 +86,7 @@ def test_area_chief_sees_the_heatmap_of_their_area_only(
     log_in(page, base, "area_chief", "pw")
     page.get_by_role("link", name="Overblik: Trivselsmåling 2026").click()
     page.get_by_role("heading", name="Overblik: Trivselsmåling 2026").wait_for()
-    page.get_by_label("Viste niveauer").select_option("8")
+    page.get_by_label("Antal niveauer").select_option("8")
     page.get_by_role("button", name="Vis", exact=True).click()
     table = page.get_by_role("table", name="Resultater pr. enhed")
     for name in ("Område Nord", "Lokalcenter Egebakken", "Team Dag", "Lokalcenter Bøgely"):

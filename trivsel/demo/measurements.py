@@ -27,13 +27,27 @@ from trivsel.survey.answering import PageAnswers, save_page, submit
 from trivsel.survey.models import Invitation, SendJob
 from trivsel.survey.sending import run_send_job
 
-COMMENTS = [
-    "Vi har et godt sammenhold i teamet, men travlheden går ud over pauserne.",
-    "Det ville hjælpe med faste møder om planlægningen.",
-    "God ledelse, der lytter.",
+# A comment is an observation and, mostly, a wish: any pairing reads naturally, so the demo's
+# comments vary as real ones do (a handful of fixed texts made a page of the same sentence).
+OBSERVATIONS = [
+    "Vi har et godt sammenhold i teamet.",
+    "Travlheden går ud over pauserne.",
     "Vi mangler hænder, især i weekenderne.",
     "Der er for mange systemer, vi skal dokumentere i.",
+    "Lederen lytter, når vi siger noget.",
+    "Støjen i fællesrummet gør det svært at koncentrere sig.",
+    "Nye kolleger bliver taget godt imod.",
+    "Vagtplanen kommer ofte for sent.",
+]
+WISHES = [
+    "Faste møder om planlægningen ville hjælpe.",
+    "Vi trænger til mere tid til faglig sparring.",
+    "Vi savner mere anerkendelse fra den øverste ledelse.",
     "Tak for en god arbejdsplads.",
+    "Flere faste medarbejdere i stedet for vikarer, tak.",
+    "Bedre hjælpemidler til forflytninger.",
+    "Et par rolige timer om ugen til dokumentation ville gøre en forskel.",
+    "",
 ]
 
 
@@ -64,7 +78,9 @@ def _answer(
     version: ItemVersion, wellbeing: float, rng: random.Random, state: dict[str, bool]
 ) -> dict[str, object] | None:
     if version.kind == ItemVersion.Kind.FREE_TEXT:
-        return {"text": rng.choice(COMMENTS)} if rng.random() < 0.12 else None
+        if rng.random() >= 0.12:
+            return None
+        return {"text": f"{rng.choice(OBSERVATIONS)} {rng.choice(WISHES)}".strip()}
     if rng.random() < 0.02:
         return None  # skipped: answering is voluntary
     if version.not_relevant and rng.random() < 0.04:
