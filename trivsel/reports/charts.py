@@ -143,7 +143,7 @@ def score_chart(figures: Sequence["Figure"], title: str) -> SafeString:
             f'height="13" fill="#0072B2"/>'
         )
         said = f"{figure.name} {figure.score}"
-        value_x = bar_end
+        value_x, marks = bar_end, []
         for kind, style in (("organisation", 'stroke="#000"'),
                             ("parent", 'stroke="#666" stroke-dasharray="3 2"')):  # fmt: skip
             value = _against(figure, kind)
@@ -154,10 +154,12 @@ def score_chart(figures: Sequence["Figure"], title: str) -> SafeString:
                 f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{y + 2}" y2="{y + 21}" {style} '
                 f'stroke-width="2"/>'
             )
-            if x < bar_end + 24:  # the score's label goes right of a mark next to it
-                value_x = max(value_x, x)
+            marks.append(x)
             label = _("whole organisation") if kind == "organisation" else _("unit above")
             said += f" ({label} {_number(value)})"
+        for x in sorted(marks):  # the score's label goes right of the marks next to it
+            if value_x - 2 <= x < value_x + 24:
+                value_x = x
         out.append(
             f'<text x="{value_x + 5:.1f}" y="{y + 16}" font-size="11" font-weight="bold" '
             f"{FONT}>{figure.score}</text>"
