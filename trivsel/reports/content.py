@@ -283,6 +283,12 @@ class UnitReport:
         ]  # fmt: skip
 
     @property
+    def group_indices(self) -> list[tuple["GroupRow", list[Decimal | None]]]:
+        """Each job group with its index scores only: the management PDF's compact table
+        (the page has every dimension)."""
+        return [(group, group.scores[: len(self.indices)]) for group in self.groups]
+
+    @property
     def side_by_side(self) -> list[SideBySide]:
         """The shown units below next to this unit, a row per index and dimension, at most
         SIDE_BY_SIDE units to a table (the organisation report for top management)."""
