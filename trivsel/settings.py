@@ -147,6 +147,9 @@ SMS_GATEWAY = env_str("SMS_GATEWAY", "trivsel.survey.sms.LoggingSmsGateway")
 RESULTS_MIN_GROUP = env_int("RESULTS_MIN_GROUP", 5, minimum=3, maximum=10)
 RESULTS_MIN_GROUP_SENSITIVE = env_int("RESULTS_MIN_GROUP_SENSITIVE", 10, minimum=3, maximum=50)
 RESULTS_MIN_GROUP_COMMENTS = env_int("RESULTS_MIN_GROUP_COMMENTS", 10, minimum=3, maximum=50)
+# An import that would deactivate or close more than this share (%) of the active employees
+# or open units is refused unless HR confirms the numbers (a broken export, not a reorganisation).
+IMPORT_MASS_CHANGE_PERCENT = env_int("IMPORT_MASS_CHANGE_PERCENT", 10, minimum=0, maximum=100)
 # The dimension that key drivers are measured against ("an outcome such as job satisfaction").
 RESULTS_DRIVER_OUTCOME = env_str("RESULTS_DRIVER_OUTCOME", "job_satisfaction")
 SMS_LOG_FILE = env_str("SMS_LOG_FILE", str(DATA_DIR / "sms.log"))  # the logging gateway's

@@ -102,9 +102,35 @@ def test_wrong_encoding_utf16(existing: None) -> None:
 def test_empty_file(existing: None) -> None:
     assert "empty" in rejected(b"", None)[0].message
     assert "empty" in rejected(b"\n\n  \n", None)[0].message
-    # a header alone is not empty, but it closes every unit with people in it
-    problems = rejected(b"code;parent;name\n", None)
-    assert all("active employees" in p.message for p in problems)
+    # A heading with no rows (a broken export) would close or deactivate everything: refused
+    # for either file, and said once, where it is.
+    for units, employees in ((b"code;parent;name\n", None), (None, b"number;name;unit\n"),
+                             (UNITS_CSV.encode(), b"number;name;unit\n\n")):  # fmt: skip
+        [problem] = rejected(units, employees)
+        assert "no rows" in problem.message and problem.row == 1
+
+
+def test_a_row_with_more_cells_than_the_heading_is_a_problem(existing: None) -> None:
+    """A name with the separator in it shifts the row: the extra cell is reported with its
+    row and column, not dropped."""
+    employees = EMPLOYEES_CSV + "2001;Hansen; Jens;jh@x.dk;20000011;Konsulent;U1;nej;AMR\n"
+    problems = rejected(UNITS_CSV.encode(), employees.encode())
+    extra = [p for p in problems if "without a heading" in p.message]
+    assert [(p.file, p.row, p.column) for p in extra] == [("employees.csv", 12, "column I")]
+    units = UNITS_CSV + "X1;K;Ny;enhed;overflødig\n"
+    [problem] = rejected(units.encode(), None)
+    assert (problem.row, problem.column) == (12, "column E") and "overflødig" in problem.message
+
+
+def test_a_units_file_problem_is_not_repeated_for_its_employees(existing: None) -> None:
+    """A problem in the units file is reported there only: the employees of units that are
+    in the file are not also said to belong to a unit that does not exist."""
+    units = UNITS_CSV.replace("U1;SO-N;", "U1;NOWHERE;", 1)
+    problems = rejected(units.encode(), EMPLOYEES_CSV.encode())
+    assert [(p.file, p.column) for p in problems] == [("units.csv", "parent")]
+    ghost = EMPLOYEES_CSV + "2002;Anden Person;a@b.dk;20000012;Konsulent;GHOST;nej;\n"
+    problems = rejected(units.encode(), ghost.encode())  # a unit in neither file still is one
+    assert {(p.file, p.row) for p in problems} == {("units.csv", 5), ("employees.csv", 12)}
 
 
 def _xlsx(*sheets: tuple[str, list[list[str]]]) -> bytes:

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
-from tests.factories import EMPLOYEES_CSV, UNITS_CSV
+from tests.factories import EMPLOYEES_CSV, UNITS_CSV, import_csv
 from trivsel.organisation.models import Employee, ImportJob, Unit
 
 pytestmark = pytest.mark.django_db
@@ -118,3 +118,38 @@ def test_import_org_command_reports_problems(db: None, tmp_path: Path, capsys) -
     assert "units.csv, row 2, column 'parent'" in err
     assert "units.csv, row 3, column 'code'" in err
     assert not Unit.objects.exists()
+
+
+HALF = "\n".join(EMPLOYEES_CSV.splitlines()[:6]) + "\n"  # the heading and 5 of 10 employees
+
+
+def test_import_org_refuses_mass_changes_unless_allowed(db: None, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    import_csv()
+    units, employees = tmp_path / "units.csv", tmp_path / "employees.csv"
+    units.write_text(UNITS_CSV)
+    employees.write_text(HALF)
+    with pytest.raises(CommandError, match="--allow-mass-changes"):
+        call_command("import_org", units=units, employees=employees)
+    assert "5 of 10 active employees (50 %) would be deactivated" in capsys.readouterr().err
+    assert Employee.objects.filter(is_active=True).count() == 10
+    call_command("import_org", units=units, employees=employees, allow_mass_changes=True)
+    assert Employee.objects.filter(is_active=True).count() == 5
+
+
+def test_the_import_page_asks_for_the_numbers_of_mass_changes(clients: dict[str, Client]) -> None:
+    job = upload(clients["hr"], UNITS_CSV, HALF)
+    assert job.status == ImportJob.Status.READY
+    assert job.mass_changes == [{"what": "employees_deactivated", "count": 5, "of": 10}]
+    page = clients["hr"].get(reverse("organisation:import_job", args=[job.pk])).content.decode()
+    assert "5 of 10 active employees (50 %) would be deactivated" in page
+    assert 'name="confirm_employees_deactivated"' in page
+    apply = reverse("organisation:import_apply", args=[job.pk])
+    for typed in ({}, {"confirm_employees_deactivated": "4"}):  # nothing, or a wrong number
+        clients["hr"].post(apply, typed)
+        job.refresh_from_db()
+        assert job.status == ImportJob.Status.READY
+        assert Employee.objects.filter(is_active=True).count() == 10
+    clients["hr"].post(apply, {"confirm_employees_deactivated": " 5 "})
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE
+    assert Employee.objects.filter(is_active=True).count() == 5

@@ -1,13 +1,20 @@
 """Re-importing is a sync: exactly the changes in the file, shown first, then applied."""
 
 import io
+from typing import Any
 
 import pytest
 from openpyxl import Workbook
 
 from tests.factories import EMPLOYEES_CSV, UNITS_CSV, import_csv
 from trivsel.demo import organisation as demo
-from trivsel.organisation.importing.service import UploadedFile, apply_import, prepare_import
+from trivsel.organisation.importing.service import (
+    MassChange,
+    MassChangesNotConfirmed,
+    UploadedFile,
+    apply_import,
+    prepare_import,
+)
 from trivsel.organisation.models import Employee, TrioMember, Unit
 
 pytestmark = pytest.mark.django_db
@@ -159,3 +166,33 @@ def test_xlsx_import(db: None) -> None:
     apply_import(prepare_import(UploadedFile("u.xlsx", units), UploadedFile("e.xlsx", employees)))
     assert Unit.objects.get(code="101").parent == Unit.objects.get(code="100")
     assert Employee.objects.get(number="7").unit.code == "101"
+
+
+def test_a_sync_that_removes_a_large_share_is_refused_unless_confirmed(
+    db: None, settings: Any
+) -> None:
+    """Half the employees missing from the file looks like a broken export: nothing is
+    written until exactly those numbers are confirmed; the limit is a setting."""
+    import_csv()
+    half = "\n".join(EMPLOYEES_CSV.splitlines()[:6]) + "\n"  # the heading and 5 of 10
+    prepared = prepare(UNITS_CSV.encode(), half.encode())
+    [change] = prepared.mass_changes
+    assert (change.what, change.count, change.of, change.percent) == (
+        "employees_deactivated", 5, 10, 50
+    )  # fmt: skip
+    for confirmed in (None, [], [MassChange("employees_deactivated", 4, 10)]):
+        with pytest.raises(MassChangesNotConfirmed) as caught:
+            apply_import(prepared, confirmed)
+        assert "5 of 10 active employees (50 %) would be deactivated" in str(caught.value.problems)
+        assert Employee.objects.filter(is_active=True).count() == 10
+    apply_import(prepared, [MassChange("employees_deactivated", 5, 10)])
+    assert Employee.objects.filter(is_active=True).count() == 5
+    # Closing 3 of 10 units at once, too; with a limit of 30 % it is an ordinary sync.
+    fewer = "\n".join(
+        line for line in UNITS_CSV.splitlines() if not line.startswith(("U2", "U3", "U1-T1"))
+    )
+    employees = half
+    prepared = prepare((fewer + "\n").encode(), employees.encode())
+    assert [c.what for c in prepared.mass_changes] == ["units_closed"]
+    settings.IMPORT_MASS_CHANGE_PERCENT = 30
+    assert prepare((fewer + "\n").encode(), employees.encode()).mass_changes == []

@@ -173,6 +173,10 @@ class ImportJob(models.Model):
     employees_data = models.BinaryField(null=True)
     problems = models.JSONField(default=list)
     plan = models.JSONField(null=True)
+    # Removals above the configured share (service.MassChange as dicts), found by the check,
+    # and the same list once HR has typed the numbers to confirm them.
+    mass_changes = models.JSONField(default=list)
+    confirmed_mass_changes = models.JSONField(default=list)
     message = models.TextField(blank=True)
 
     STEPS = 4  # read, validate, plan, write

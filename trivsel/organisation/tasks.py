@@ -10,6 +10,8 @@ from django_tasks import task
 from trivsel.organisation.importing.plan import Plan
 from trivsel.organisation.importing.problems import ImportRejected
 from trivsel.organisation.importing.service import (
+    MassChange,
+    MassChangesNotConfirmed,
     PreparedImport,
     UploadedFile,
     apply_import,
@@ -60,8 +62,9 @@ def check_import_job(job_id: int) -> None:
     if prepared is not None:
         job.status = Status.READY
         job.plan = prepared.plan.as_dict()
+        job.mass_changes = [change.as_dict() for change in prepared.mass_changes]
         job.step = 3
-        job.save(update_fields=["status", "plan", "step"])
+        job.save(update_fields=["status", "plan", "mass_changes", "step"])
 
 
 @task()
@@ -82,7 +85,12 @@ def apply_import_job(job_id: int) -> None:
             )
             return
         ImportJob.objects.filter(pk=job.pk).update(step=4)
-        apply_import(prepared)
+        confirmed = [MassChange(**change) for change in job.confirmed_mass_changes]
+        try:
+            apply_import(prepared, confirmed)
+        except MassChangesNotConfirmed:  # the apply page asks for the numbers first
+            _fail(job, _("The large changes were not confirmed, so nothing was applied."))
+            return
     except Exception:
         logger.exception("Import job %s failed while applying", job_id)
         _fail(job, _("An unexpected error stopped the import. Nothing was changed."))

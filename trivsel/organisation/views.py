@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -12,6 +14,7 @@ from trivsel.organisation.browse import tree_items
 from trivsel.organisation.forms import ImportForm
 from trivsel.organisation.importing.display import SECTION_TITLES, describe
 from trivsel.organisation.importing.plan import Plan
+from trivsel.organisation.importing.service import MassChange
 from trivsel.organisation.models import Employee, ImportJob, TrioMember, Unit
 from trivsel.organisation.panels import unit_parts
 from trivsel.organisation.tasks import apply_import_job, check_import_job
@@ -103,16 +106,36 @@ def import_job(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "organisation/import_job.html",
-        {"job": job, "sections": sections, "plan_is_empty": plan is not None and plan.is_empty},
+        {
+            "job": job,
+            "sections": sections,
+            "plan_is_empty": plan is not None and plan.is_empty,
+            "mass_changes": [MassChange(**change) for change in job.mass_changes],
+        },
+    )
+
+
+def mass_changes_confirmed(changes: list[dict[str, object]], data: Any) -> bool:
+    """Every large change's number typed in its own field (`confirm_<what>`), exactly."""
+    return all(
+        str(data.get(f"confirm_{change['what']}", "")).strip() == str(change["count"])
+        for change in changes
     )
 
 
 @require_POST
 @org_view(Capability.MANAGE_ORGANISATION)
 def import_apply(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(ImportJob.objects.only("pk", "status", "mass_changes"), pk=pk)
+    if not mass_changes_confirmed(job.mass_changes, request.POST):
+        messages.error(
+            request,
+            _("Type the numbers of the large changes exactly as shown to confirm them."),
+        )
+        return redirect("organisation:import_job", pk=pk)
     # The conditional update makes a double click apply once.
     claimed = ImportJob.objects.filter(pk=pk, status=ImportJob.Status.READY).update(
-        status=ImportJob.Status.APPLYING
+        status=ImportJob.Status.APPLYING, confirmed_mass_changes=job.mass_changes
     )
     if claimed:
         transaction.on_commit(lambda: apply_import_job.enqueue(pk))

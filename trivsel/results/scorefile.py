@@ -25,6 +25,7 @@ from trivsel.engine.rows import COLUMNS, Units, records
 from trivsel.instruments.bank_format import check_document
 from trivsel.organisation.importing.files import Table, read_table
 from trivsel.organisation.importing.problems import Problem
+from trivsel.organisation.importing.records import extra_cells
 
 UNIT_HEADINGS = {"code": ("code", "kode", "enhedskode"), "parent": ("parent", "overordnet"),
                  "name": ("name", "navn")}  # fmt: skip
@@ -108,22 +109,24 @@ def read_responses(
         problems.append(Problem(table.file, message, 1, heading))
     if not table.rows:
         problems.append(Problem(table.file, _("The file has no respondents.")))
-    if problems:
-        return None, problems
+    # The rows are checked too, whatever is wrong with the headings: every problem at once.
     answers = np.full((len(table.rows), len(spec.items)), np.nan)
     codes, groups = [], []
     position = {heading: at for at, heading in enumerate(table.headers)}
     for number, (row_number, cells) in enumerate(table.rows):
+        problems += extra_cells(table, row_number, cells)
         cells = cells + [""] * (len(table.headers) - len(cells))
-        code = cells[position[unit_column]].strip()
-        if not code:
+        code = cells[position[unit_column]].strip() if unit_column in position else ""
+        if unit_column not in position:
+            pass  # said once, for the heading
+        elif not code:
             problems.append(Problem(table.file, _("The unit is missing."), row_number, unit_column))
         elif known is not None and code not in known:
             problems.append(
                 Problem(table.file, _("No unit has this code."), row_number, unit_column)
             )
         codes.append(code)
-        groups.append(cells[position[group_column]].strip() if group_column else "")
+        groups.append(cells[position[group_column]].strip() if group_column in position else "")
         for key, column in items.items():
             if key not in position:
                 continue

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.utils.translation import gettext as _
+from openpyxl.utils import get_column_letter
 
 from trivsel.organisation.importing.columns import EMPLOYEE_COLUMNS, UNIT_COLUMNS, map_columns
 from trivsel.organisation.importing.files import Table
@@ -70,6 +71,27 @@ class EmployeeRecord:
     trio_role: str | None  # "" for no TRIO role
 
 
+def extra_cells(table: Table, row: int, cells: list[str]) -> list[Problem]:
+    """A value right of the last heading: a shifted row (a separator inside a name, say)
+    whose cells would otherwise be read under the wrong headings, or dropped silently."""
+    width = len(table.headers)
+    return [
+        Problem(
+            table.file,
+            _(
+                "The row has a value in a column without a heading (%(value)s); the row "
+                "probably has a separator too many. Correct the row or give the column a "
+                "heading."
+            )
+            % {"value": value},
+            row,
+            _("column %(letter)s") % {"letter": get_column_letter(index + 1)},
+        )
+        for index, value in enumerate(cells[width:], start=width)
+        if value.strip()
+    ]
+
+
 def _cell(cells: list[str], positions: dict[str, int], key: str) -> str | None:
     index = positions.get(key)
     if index is None:
@@ -85,6 +107,7 @@ def parse_units(table: Table) -> tuple[list[UnitRecord], list[Problem]]:
     raw: list[tuple[int, str, str, str, str | None]] = []
     first_row_of: dict[str, int] = {}
     for row, cells in table.rows:
+        problems.extend(extra_cells(table, row, cells))
         code = _cell(cells, positions, "code") or ""
         name = _cell(cells, positions, "name") or ""
         parent = _cell(cells, positions, "parent") or ""
@@ -214,17 +237,29 @@ def normalise_mobile(text: str) -> str | None:
     return None
 
 
+def unit_codes_in(table: Table) -> set[str] | None:
+    """The unit codes a units file gives, even one with problems (so that the employees
+    file is not also blamed for them); None when its code column cannot be found."""
+    positions, _problems = map_columns(table, UNIT_COLUMNS)
+    if "code" not in positions:
+        return None
+    return {code for _row, cells in table.rows if (code := _cell(cells, positions, "code"))}
+
+
 def parse_employees(
-    table: Table, unit_codes: Iterable[str]
+    table: Table, unit_codes: Iterable[str] | None
 ) -> tuple[list[EmployeeRecord], list[Problem]]:
+    """`unit_codes`: the units employees may belong to; None: not known (the units file
+    cannot be read), so the unit column is checked only for being filled in."""
     positions, problems = map_columns(table, EMPLOYEE_COLUMNS)
     if problems:
         return [], problems
-    known_units = set(unit_codes)
+    known_units = None if unit_codes is None else set(unit_codes)
     headers = table.headers
     first_row_of: dict[str, int] = {}
     records: list[EmployeeRecord] = []
     for row, cells in table.rows:
+        problems.extend(extra_cells(table, row, cells))
 
         def problem(key: str, message: str, row: int = row) -> None:
             problems.append(Problem(table.file, message, row, headers[positions[key]]))
@@ -256,7 +291,7 @@ def parse_employees(
             problem("name", _("The name is longer than %(max)d characters.") % {"max": MAX_NAME})
         if not unit_code:
             problem("unit", _("The unit code is empty."))
-        elif unit_code not in known_units:
+        elif known_units is not None and unit_code not in known_units:
             problem("unit", _("The unit %(code)s does not exist.") % {"code": unit_code})
         if email:
             try:

@@ -2,9 +2,10 @@
 them with the register, and only then write everything in one transaction."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +23,7 @@ from trivsel.organisation.importing.records import (
     UnitRecord,
     parse_employees,
     parse_units,
+    unit_codes_in,
 )
 from trivsel.organisation.models import Employee, TrioMember, Unit, path_segment
 
@@ -32,11 +34,53 @@ class UploadedFile:
     data: bytes
 
 
+@dataclass(frozen=True)
+class MassChange:
+    """A share of the register that an import would remove, above the configured limit."""
+
+    what: str  # "employees_deactivated" or "units_closed" (the plan's keys)
+    count: int
+    of: int  # the active employees or open units before the import
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.count / self.of) if self.of else 100
+
+    def as_dict(self) -> dict[str, object]:
+        return {"what": self.what, "count": self.count, "of": self.of}
+
+    def __str__(self) -> str:
+        values = {"count": self.count, "of": self.of, "percent": self.percent}
+        if self.what == "units_closed":
+            return _("%(count)s of %(of)s open units (%(percent)s %%) would be closed") % values
+        return (
+            _("%(count)s of %(of)s active employees (%(percent)s %%) would be deactivated") % values
+        )
+
+
 @dataclass
 class PreparedImport:
     unit_records: list[UnitRecord] | None
     employee_records: list[EmployeeRecord] | None
     plan: Plan
+    mass_changes: list[MassChange] = field(default_factory=list)
+
+
+def mass_changes(
+    plan: Plan, current_units: dict[str, CurrentUnit], current_employees: dict[str, CurrentEmployee]
+) -> list[MassChange]:
+    """The removals above settings.IMPORT_MASS_CHANGE_PERCENT of what is there now."""
+    limit = settings.IMPORT_MASS_CHANGE_PERCENT
+    found = []
+    for what, count, of in (
+        ("employees_deactivated", len(plan.employees_deactivated),
+         sum(1 for e in current_employees.values() if e.is_active)),
+        ("units_closed", len(plan.units_closed),
+         sum(1 for u in current_units.values() if u.is_open)),
+    ):  # fmt: skip
+        if count and 100 * count > limit * of:
+            found.append(MassChange(what, count, of))
+    return found
 
 
 Progress = Callable[[int], None]
@@ -81,7 +125,18 @@ def prepare_import(
         if uploaded is not None:
             table, read_problems = read_table(uploaded.data, uploaded.name)
             problems += read_problems
-            if table is not None:
+            if table is not None and not table.rows:  # a sync would remove everyone
+                problems.append(
+                    Problem(
+                        uploaded.name,
+                        _(
+                            "The file has a heading but no rows below it. An import with no "
+                            "rows would remove everyone, so it is refused: check the export."
+                        ),
+                        1,
+                    )
+                )
+            elif table is not None:
                 tables[key] = table
     if problems:
         raise ImportRejected(problems)
@@ -93,14 +148,12 @@ def prepare_import(
         problems += unit_problems
     employee_records = None
     if "employees" in tables:
-        if unit_records is not None:
-            unit_codes = {record.code for record in unit_records}
+        unit_codes: set[str] | None
+        if "units" in tables:  # the file's codes, also where it has problems of its own
+            unit_codes = unit_codes_in(tables["units"])
         else:
             unit_codes = {code for code, unit in current_units.items() if unit.is_open}
-        employee_records, employee_problems = parse_employees(
-            tables["employees"],
-            unit_codes,  # type: ignore[arg-type]
-        )
+        employee_records, employee_problems = parse_employees(tables["employees"], unit_codes)
         problems += employee_problems
     if problems:
         raise ImportRejected(problems)
@@ -108,7 +161,8 @@ def prepare_import(
     plan = make_plan(unit_records, employee_records, current_units, current_employees, current_trio)
     if employee_records is None and plan.units_closed:
         _reject_closing_units_with_people(plan, current_employees, units_file)
-    return PreparedImport(unit_records, employee_records, plan)
+    mass = mass_changes(plan, current_units, current_employees)
+    return PreparedImport(unit_records, employee_records, plan, mass)
 
 
 def _reject_closing_units_with_people(
@@ -136,9 +190,32 @@ def _reject_closing_units_with_people(
         )
 
 
+class MassChangesNotConfirmed(ImportRejected):
+    """The import would remove a large share of the register and nobody confirmed it."""
+
+    def __init__(self, changes: list[MassChange], filename: str = "-"):
+        super().__init__(
+            [
+                Problem(
+                    filename,
+                    _(
+                        "%(change)s. That is more than %(limit)s %% and looks like a broken "
+                        "export, so nothing was changed. If it is right, confirm the numbers."
+                    )
+                    % {"change": str(change), "limit": settings.IMPORT_MASS_CHANGE_PERCENT},
+                )
+                for change in changes
+            ]
+        )
+        self.changes = changes
+
+
 @transaction.atomic
-def apply_import(prepared: PreparedImport) -> Plan:
-    """Write the prepared changes. Everything or nothing: one transaction."""
+def apply_import(prepared: PreparedImport, confirmed: list[MassChange] | None = None) -> Plan:
+    """Write the prepared changes. Everything or nothing: one transaction. Mass changes
+    (`prepared.mass_changes`) are written only when `confirmed` holds exactly them."""
+    if prepared.mass_changes and confirmed != prepared.mass_changes:
+        raise MassChangesNotConfirmed(prepared.mass_changes)
     today = timezone.localdate()
     units = {unit.code: unit for unit in Unit.objects.select_for_update()}
     if prepared.unit_records is not None:

@@ -1,12 +1,18 @@
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from trivsel.organisation.importing.plan import Plan
 from trivsel.organisation.importing.problems import ImportRejected
-from trivsel.organisation.importing.service import UploadedFile, apply_import, prepare_import
+from trivsel.organisation.importing.service import (
+    MassChangesNotConfirmed,
+    UploadedFile,
+    apply_import,
+    prepare_import,
+)
 from trivsel.organisation.models import ImportJob
 
 
@@ -21,6 +27,12 @@ class Command(BaseCommand):
         parser.add_argument("--employees", type=Path, help="file of employees")
         parser.add_argument(
             "--dry-run", action="store_true", help="show what would change; write nothing"
+        )
+        parser.add_argument(
+            "--allow-mass-changes",
+            action="store_true",
+            help="apply even if it deactivates or closes more than IMPORT_MASS_CHANGE_PERCENT "
+            "of the active employees or open units (otherwise refused)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -42,10 +54,22 @@ class Command(BaseCommand):
                 f"{len(rejected.problems)} problem(s) found; nothing was changed."
             ) from None
         write_plan(self.stdout.write, prepared.plan)
+        for change in prepared.mass_changes:
+            self.stderr.write(f"Large change: {change}.")
         if options["dry_run"]:
             self.stdout.write("Dry run: nothing was changed.")
             return
-        apply_import(prepared)
+        confirmed = prepared.mass_changes if options["allow_mass_changes"] else None
+        try:
+            apply_import(prepared, confirmed)
+        except MassChangesNotConfirmed as refused:
+            for problem in refused.problems:
+                self.stderr.write(str(problem))
+            raise CommandError(
+                "Refused: the import would remove more than "
+                f"{settings.IMPORT_MASS_CHANGE_PERCENT} % of the register (see above). Nothing "
+                "was changed. If the files are right, run it again with --allow-mass-changes."
+            ) from None
         ImportJob.objects.create(
             status=ImportJob.Status.DONE,
             step=ImportJob.STEPS,
