@@ -150,6 +150,11 @@ RESULTS_MIN_GROUP_COMMENTS = env_int("RESULTS_MIN_GROUP_COMMENTS", 10, minimum=3
 # An import that would deactivate or close more than this share (%) of the active employees
 # or open units is refused unless HR confirms the numbers (a broken export, not a reorganisation).
 IMPORT_MASS_CHANGE_PERCENT = env_int("IMPORT_MASS_CHANGE_PERCENT", 10, minimum=0, maximum=100)
+# A background job whose heartbeat is older than this has lost its worker: the clock puts it
+# back on the queue (trivsel/core/jobs.py).
+JOB_STALE_SECONDS = env_int("JOB_STALE_SECONDS", 180, minimum=1)
+# An SMTP server that stops answering must not hold a sending job for longer than that.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 60, minimum=1)
 # The dimension that key drivers are measured against ("an outcome such as job satisfaction").
 RESULTS_DRIVER_OUTCOME = env_str("RESULTS_DRIVER_OUTCOME", "job_satisfaction")
 SMS_LOG_FILE = env_str("SMS_LOG_FILE", str(DATA_DIR / "sms.log"))  # the logging gateway's

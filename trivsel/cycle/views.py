@@ -176,7 +176,7 @@ def send_messages(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     elif running_job(measurement) is not None:
         messages.warning(request, _("A sending job is already running."))
     else:
-        start_send_job(measurement, kind)
+        start_send_job(measurement, kind, request.user)
     return redirect("measurements:detail", pk=pk)
 
 

@@ -10,3 +10,8 @@ class ReportsConfig(AppConfig):
         from trivsel.reports.seeing import unit_part
 
         add_unit_part(unit_part)
+
+        from trivsel.core.jobs import register_recoverer
+        from trivsel.reports.bundles import recover_bundles
+
+        register_recoverer("PDF bundles", recover_bundles)

@@ -5,15 +5,19 @@ temporary name and moved into place when complete, so a killed worker leaves no 
 import multiprocessing
 import os
 import zipfile
+from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
+from functools import partial
 
+from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django_tasks import task
 
+from trivsel.core.jobs import beating, stale_before
 from trivsel.measurements.models import Measurement
 from trivsel.organisation.models import Unit
 from trivsel.reports.charts import report_context
@@ -30,16 +34,42 @@ def report_html(measurement: Measurement, unit: Unit) -> str:
     return render_to_string("reports/unit_pdf.html", report_context(report, pdf=True))
 
 
+LOOKAHEAD = 3  # PDFs waiting per worker: the next HTML is made while the workers render
+
+
 @contextmanager
-def pdf_renderer() -> Iterator[Callable[[list[str]], Iterator[bytes]]]:
-    """Render HTML to PDF on every core: WeasyPrint's layout is pure CPU work, so separate
-    processes (started fresh, they never touch the database) render in parallel."""
+def _pool() -> Iterator[ProcessPoolExecutor | None]:
+    """Processes that render HTML to PDF on every core (WeasyPrint's layout is pure CPU
+    work; started fresh, they never touch the database). None on a single core."""
     workers = os.cpu_count() or 1
     if workers < 2:
-        yield lambda htmls: map(unit_report_pdf, htmls)
+        yield None
         return
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        yield lambda htmls: pool.map(unit_report_pdf, htmls)
+        yield pool
+
+
+def render_pdfs(
+    measurement: Measurement, units: list[Unit], on_pdf: Callable[[Unit, bytes], None]
+) -> None:
+    """Every given unit's PDF, handed to `on_pdf` in the units' order: this process makes
+    each report's HTML (it reads the database) while the pool renders those before it. The
+    bulk job and its benchmark both run exactly this."""
+    with _pool() as pool:
+        if pool is None:
+            for unit in units:
+                on_pdf(unit, unit_report_pdf(report_html(measurement, unit)))
+            return
+        ahead = LOOKAHEAD * (os.cpu_count() or 1)
+        waiting: deque[tuple[Unit, Future[bytes]]] = deque()
+        for unit in units:
+            waiting.append((unit, pool.submit(unit_report_pdf, report_html(measurement, unit))))
+            while len(waiting) > ahead:
+                done_unit, future = waiting.popleft()
+                on_pdf(done_unit, future.result())
+        while waiting:
+            done_unit, future = waiting.popleft()
+            on_pdf(done_unit, future.result())
 
 
 def units_with_results(bundle: PdfBundle) -> list[Unit]:
@@ -47,30 +77,56 @@ def units_with_results(bundle: PdfBundle) -> list[Unit]:
 
 
 def make_bundle(bundle: PdfBundle) -> None:
+    """Safe to run again (as the clock does after a worker died): it starts over, and the
+    ZIP appears only when complete."""
     units = units_with_results(bundle)
-    PdfBundle.objects.filter(pk=bundle.pk).update(
-        status=PdfBundle.Status.RUNNING, total=len(units), done=0
+    rows = PdfBundle.objects.filter(pk=bundle.pk)
+    rows.update(
+        status=PdfBundle.Status.RUNNING, total=len(units), done=0, updated_at=timezone.now()
     )
     bundle.path.parent.mkdir(parents=True, exist_ok=True)
-    partial = bundle.path.with_suffix(".part")
+    part_file = bundle.path.with_suffix(".part")
+    progress = {"done": 0}
     try:
         with (
             translation.override(bundle.language),
-            zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive,
+            zipfile.ZipFile(part_file, "w", compression=zipfile.ZIP_DEFLATED) as archive,
+            beating(lambda: rows.update(done=progress["done"], updated_at=timezone.now())),
         ):
-            for unit in units:
-                report = unit_report(bundle.measurement, unit)
-                html = render_to_string("reports/unit_pdf.html", report_context(report, pdf=True))
-                archive.writestr(f"{unit.code}.pdf", unit_report_pdf(html))
-                PdfBundle.objects.filter(pk=bundle.pk).update(done=F("done") + 1)
-        os.replace(partial, bundle.path)
+
+            def write(unit: Unit, pdf: bytes) -> None:
+                archive.writestr(f"{unit.code}.pdf", pdf)
+                progress["done"] += 1
+                if progress["done"] % BATCH == 0:
+                    rows.update(done=progress["done"], updated_at=timezone.now())
+
+            render_pdfs(bundle.measurement, units, write)
+        os.replace(part_file, bundle.path)
     except Exception as error:  # the job says what went wrong; nothing half-made is kept
-        partial.unlink(missing_ok=True)
-        PdfBundle.objects.filter(pk=bundle.pk).update(
-            status=PdfBundle.Status.FAILED, error=str(error)[:2000]
-        )
+        part_file.unlink(missing_ok=True)
+        rows.update(status=PdfBundle.Status.FAILED, error=str(error)[:2000])
         raise
-    PdfBundle.objects.filter(pk=bundle.pk).update(status=PdfBundle.Status.DONE)
+    rows.update(status=PdfBundle.Status.DONE, done=len(units), updated_at=timezone.now())
+
+
+def recover_bundles() -> list[str]:
+    """Bundles whose worker died (running, no heartbeat for a while): the half-written ZIP
+    is removed and the bundle made again from the start."""
+    recovered = []
+    stale = PdfBundle.objects.filter(status=PdfBundle.Status.RUNNING, updated_at__lt=stale_before())
+    for bundle in stale:
+        claimed = PdfBundle.objects.filter(
+            pk=bundle.pk, status=PdfBundle.Status.RUNNING, updated_at__lt=stale_before()
+        ).update(
+            status=PdfBundle.Status.QUEUED, done=0, restarts=F("restarts") + 1,
+            updated_at=timezone.now(),
+        )  # fmt: skip
+        if not claimed:
+            continue
+        bundle.path.with_suffix(".part").unlink(missing_ok=True)
+        transaction.on_commit(partial(make_bundle_task.enqueue, bundle.pk))
+        recovered.append(f"PDF bundle {bundle.pk}: its worker stopped; made again")
+    return recovered
 
 
 @task()

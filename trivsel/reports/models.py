@@ -26,7 +26,8 @@ class PdfBundle(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True)  # the heartbeat (trivsel/core/jobs.py)
+    restarts = models.PositiveSmallIntegerField(default=0)  # by the clock, after a dead worker
 
     class Meta:
         ordering = ["-created_at"]

@@ -127,6 +127,8 @@ class Build(models.Model):
     finished_at = models.DateTimeField(null=True)
     built_at = models.DateTimeField(null=True)
     rows = models.PositiveIntegerField(default=0)  # the number of shown figures
+    heartbeat_at = models.DateTimeField(null=True)  # while running (trivsel/core/jobs.py)
+    restarts = models.PositiveSmallIntegerField(default=0)  # by the clock, after a dead worker
 
     def __str__(self) -> str:
         return f"{self.measurement_id} build {self.status}"

@@ -3,11 +3,14 @@ closes, when HR asks for a rebuild or when the unit mapping changes; running wit
 it is on; done, or failed with the error (a failed rebuild keeps the last good results)."""
 
 import logging
+from functools import partial
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django_tasks import task
 
+from trivsel.core.jobs import beating, stale_before
 from trivsel.measurements.models import Measurement
 from trivsel.results.build import build_results, seal_after_build
 from trivsel.results.models import Build
@@ -48,10 +51,12 @@ def build_results_task(measurement_id: int) -> int:
     Build.objects.update_or_create(
         measurement=measurement,
         defaults={"status": Build.Status.RUNNING, "step": "", "error": "",
-                  "started_at": timezone.now(), "finished_at": None},
+                  "started_at": timezone.now(), "finished_at": None,
+                  "heartbeat_at": timezone.now()},
     )  # fmt: skip
     try:
-        rows = build_results(measurement, on_step)
+        with beating(lambda: builds.update(heartbeat_at=timezone.now())):
+            rows = build_results(measurement, on_step)
     except Exception as error:
         logger.exception("Building the results of measurement %s failed", measurement_id)
         builds.update(
@@ -73,3 +78,26 @@ def rebuild_after_mapping_change() -> None:
         state__in=[Measurement.State.CLOSED, Measurement.State.RELEASED]
     ):
         start_build(measurement)
+
+
+def recover_builds() -> list[str]:
+    """Builds whose worker died (running, no heartbeat for a while): queued again. A build
+    is one transaction, so a killed one left the last good results in place."""
+    recovered = []
+    stale = Build.objects.filter(status=Build.Status.RUNNING, heartbeat_at__lt=stale_before())
+    for build in stale.select_related("measurement"):
+        with transaction.atomic():
+            claimed = Build.objects.filter(
+                pk=build.pk, status=Build.Status.RUNNING, heartbeat_at__lt=stale_before()
+            ).update(
+                status=Build.Status.QUEUED, step="", queued_at=timezone.now(),
+                restarts=F("restarts") + 1,
+            )  # fmt: skip
+            if claimed:
+                transaction.on_commit(partial(build_results_task.enqueue, build.measurement_id))
+        if claimed:
+            recovered.append(
+                f"results build of measurement {build.measurement_id}: its worker stopped; "
+                "queued again"
+            )
+    return recovered

@@ -15,18 +15,16 @@ generalised so each combination matches at least k people, re-keyed in random or
 import hashlib
 import hmac
 import secrets
-from datetime import timedelta
 
+from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from trivsel.core.jobs import stale_before
 from trivsel.instruments.models import ItemVersion
 from trivsel.measurements.models import Measurement, Participant
 from trivsel.organisation.models import Unit
 
-# A sending job with no progress for this long has lost its worker.
-STALE_AFTER = timedelta(minutes=10)
 # Short codes for letters and the kiosk: no 0/O, 1/I/L.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
@@ -113,9 +111,12 @@ class Invitation(models.Model):
     token = models.CharField(max_length=64, unique=True, default=new_token)
     short_code = models.CharField(max_length=10, unique=True, default=new_short_code)
     responded = models.BooleanField(default=False)
-    # Set when a sending job claims the invitation, before the message leaves: a worker
-    # that restarts never sends the same person a second copy.
-    invited_at = models.DateTimeField(null=True, blank=True)
+    # The sending run (SendJob.run) that has taken this invitation to send it a message;
+    # cleared once the message has left (invited_at or reminded_at is then set). Claims of
+    # a run whose worker died are released by the clock and sent again: only the one message
+    # that was leaving when the worker died can arrive twice (sending.py).
+    claimed_by = models.CharField(max_length=32, blank=True, db_index=True)
+    invited_at = models.DateTimeField(null=True, blank=True)  # the invitation has left
     channel = models.CharField(max_length=10, blank=True)  # email, sms, letter
     reminded_at = models.DateTimeField(null=True, blank=True)
     reminders = models.PositiveSmallIntegerField(default=0)
@@ -146,9 +147,18 @@ class SendJob(models.Model):
     by_sms = models.PositiveIntegerField(default=0)
     need_letter = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)  # each batch; how stale jobs are found
+    updated_at = models.DateTimeField(auto_now=True)  # the heartbeat: how stale jobs are found
     finished_at = models.DateTimeField(null=True, blank=True)
     message = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    run = models.CharField(max_length=32, blank=True)  # the current run's claim token
+    restarts = models.PositiveSmallIntegerField(default=0)  # by the clock, after a dead worker
+    # Messages that may have reached someone twice: one per worker that died while sending
+    # (the one leaving at that moment cannot be known to have left).
+    possibly_doubled = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]
@@ -162,9 +172,9 @@ class SendJob(models.Model):
 
     @property
     def is_stale(self) -> bool:
-        """Waiting or sending, but nothing has happened for STALE_AFTER: the worker died
-        or is not running. A new job may start; the claims keep it from sending twice."""
-        return self.is_unfinished and self.updated_at < timezone.now() - STALE_AFTER
+        """Waiting or sending, but no heartbeat for a while: the worker died or is not
+        running. The clock puts it back on the queue (sending.recover_send_jobs)."""
+        return self.is_unfinished and self.updated_at < stale_before()
 
     @property
     def is_running(self) -> bool:

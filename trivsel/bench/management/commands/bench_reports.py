@@ -21,7 +21,7 @@ from django.urls import reverse
 
 from trivsel.measurements.models import Measurement
 from trivsel.organisation.models import Role, RoleGrant, Unit
-from trivsel.reports.bundles import BATCH, pdf_renderer, report_html, units_with_results
+from trivsel.reports.bundles import render_pdfs, units_with_results
 from trivsel.reports.charts import report_context
 from trivsel.reports.content import unit_report
 from trivsel.reports.models import PdfBundle
@@ -147,11 +147,7 @@ class Command(BaseCommand):
         count = options["all_pdfs"] or len(units)
         chosen = units if count >= len(units) else units[:: max(1, len(units) // count)][:count]
         start = time.perf_counter()
-        with pdf_renderer() as render:  # as the bulk job does it: on every core
-            for at in range(0, len(chosen), BATCH):
-                batch = chosen[at : at + BATCH]
-                for _pdf in render([report_html(measurement, unit) for unit in batch]):
-                    pass
+        render_pdfs(measurement, chosen, lambda unit, pdf: None)  # the bulk job's own code
         elapsed = time.perf_counter() - start
         total = elapsed * len(units) / len(chosen)
         how = "measured" if len(chosen) == len(units) else f"{len(chosen)} rendered, extrapolated"

@@ -1,21 +1,48 @@
-import time
+import logging
+import signal
+import threading
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import close_old_connections
 
+from trivsel.core.jobs import recover_stale_jobs
 from trivsel.cycle.lifecycle import advance_by_clock
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
-    help = "Move measurements along their timelines (the clock). With --every, keep running."
+    help = (
+        "The clock: put background jobs whose worker died back on the queue, then move "
+        "measurements along their timelines. With --every, keep running until SIGTERM or "
+        "SIGINT; an error is logged and the next round goes on."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--every", type=int, help="seconds between runs; once without it")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        while True:
-            for measurement, outcome in advance_by_clock():
-                self.stdout.write(f"{measurement.pk} {measurement.name}: {outcome}")
+        stop = threading.Event()
+        if options["every"]:
+            for signum in (signal.SIGTERM, signal.SIGINT):
+                signal.signal(signum, lambda *_: stop.set())
+        while not stop.is_set():
+            self.tick()
             if not options["every"]:
                 return
-            time.sleep(options["every"])
+            stop.wait(options["every"])
+        self.stdout.write("Stopped.")
+
+    def tick(self) -> None:
+        """One round; whatever fails is logged, and the rest of the round still runs."""
+        close_old_connections()  # a database that went away since the last round
+        for step in (recover_stale_jobs, advance_by_clock):
+            try:
+                for line in step():
+                    if isinstance(line, tuple):
+                        measurement, outcome = line
+                        line = f"{measurement.pk} {measurement.name}: {outcome}"
+                    self.stdout.write(str(line))
+            except Exception:
+                logger.exception("The clock's %s failed; it goes on", step.__name__)
