@@ -1,12 +1,16 @@
 """The HR import page (upload → preview → confirm) and the import_org command."""
 
+import io
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import EMPLOYEES_CSV, UNITS_CSV, import_csv
 from trivsel.organisation.models import Employee, ImportJob, Unit
@@ -153,3 +157,18 @@ def test_the_import_page_asks_for_the_numbers_of_mass_changes(clients: dict[str,
     job.refresh_from_db()
     assert job.status == ImportJob.Status.DONE
     assert Employee.objects.filter(is_active=True).count() == 5
+
+
+def test_an_import_whose_worker_died_is_checked_again_by_the_clock(
+    db: None, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    job = ImportJob.objects.create(
+        status=ImportJob.Status.CHECKING, units_filename="u.csv", units_data=UNITS_CSV.encode(),
+        heartbeat_at=timezone.now() - timedelta(seconds=settings.JOB_STALE_SECONDS + 1),
+    )  # fmt: skip
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("advance_measurements", stdout=out)
+    assert f"import {job.pk} (checking)" in out.getvalue()
+    job.refresh_from_db()
+    assert (job.status, job.restarts) == (ImportJob.Status.READY, 1)

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class OrganisationConfig(AppConfig):
     name = "trivsel.organisation"
     verbose_name = _("Organisation")
+
+    def ready(self) -> None:
+        from trivsel.core.jobs import register_recoverer
+        from trivsel.organisation.tasks import recover_imports
+
+        register_recoverer("imports", recover_imports)

@@ -178,6 +178,8 @@ class ImportJob(models.Model):
     mass_changes = models.JSONField(default=list)
     confirmed_mass_changes = models.JSONField(default=list)
     message = models.TextField(blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)  # while checking or applying
+    restarts = models.PositiveSmallIntegerField(default=0)  # by the clock, after a dead worker
 
     STEPS = 4  # read, validate, plan, write
 

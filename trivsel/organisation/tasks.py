@@ -2,11 +2,15 @@
 carries status, step and messages, which the import page shows."""
 
 import logging
+from functools import partial
 
+from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from trivsel.core.jobs import beating, stale_before
 from trivsel.organisation.importing.plan import Plan
 from trivsel.organisation.importing.problems import ImportRejected
 from trivsel.organisation.importing.service import (
@@ -35,10 +39,13 @@ def _files(job: ImportJob) -> tuple[UploadedFile | None, UploadedFile | None]:
 
 def _prepare(job: ImportJob) -> PreparedImport | None:
     def progress(step: int) -> None:
-        ImportJob.objects.filter(pk=job.pk).update(step=step)
+        ImportJob.objects.filter(pk=job.pk).update(step=step, heartbeat_at=timezone.now())
 
     try:
-        return prepare_import(*_files(job), progress=progress)
+        with beating(lambda: ImportJob.objects.filter(pk=job.pk).update(
+            heartbeat_at=timezone.now()
+        )):  # fmt: skip
+            return prepare_import(*_files(job), progress=progress)
     except ImportRejected as rejected:
         job.status = Status.INVALID
         job.problems = [problem.as_dict() for problem in rejected.problems]
@@ -106,3 +113,22 @@ def _fail(job: ImportJob, message: str) -> None:
     job.message = message
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "message", "finished_at"])
+
+
+def recover_imports() -> list[str]:
+    """Imports whose worker died while checking or applying (no heartbeat for a while):
+    queued again. Applying is one transaction, so nothing half-applied was kept."""
+    recovered = []
+    stale = ImportJob.objects.filter(
+        status__in=[Status.CHECKING, Status.APPLYING], heartbeat_at__lt=stale_before()
+    ).only("pk", "status")
+    for job in stale:
+        claimed = ImportJob.objects.filter(
+            pk=job.pk, status=job.status, heartbeat_at__lt=stale_before()
+        ).update(heartbeat_at=timezone.now(), restarts=F("restarts") + 1)
+        if not claimed:
+            continue
+        again = check_import_job if job.status == Status.CHECKING else apply_import_job
+        transaction.on_commit(partial(again.enqueue, job.pk))
+        recovered.append(f"import {job.pk} ({job.status}): its worker stopped; started again")
+    return recovered
