@@ -86,11 +86,12 @@ def test_hr_moves_the_measurement_and_impossible_moves_say_why(
     clients: dict[str, Client], measurement: Measurement
 ) -> None:
     hr = clients["hr"]
-    hr.post(reverse("measurements:action", args=[measurement.pk, "open"]))
+    hr.post(reverse("measurements:action", args=[measurement.pk, "open"]), {"confirmed": "yes"})
     assert Participant.objects.filter(measurement=measurement).count() == 8
     response = hr.post(
-        reverse("measurements:action", args=[measurement.pk, "release"]), follow=True
-    )
+        reverse("measurements:action", args=[measurement.pk, "release"]), {"confirmed": "yes"},
+        follow=True,
+    )  # fmt: skip
     assert "cannot become" in response.content.decode()
     assert Measurement.objects.get(pk=measurement.pk).state == "open"
     assert (
@@ -152,3 +153,24 @@ def test_validation_page_access(
     start_validation(measurement)
     url = reverse("measurements:validate", args=[measurement.pk, code])
     assert clients[persona].get(url).status_code == status
+
+
+def test_every_step_asks_first_with_its_numbers(
+    clients: dict[str, Client], measurement: Measurement
+) -> None:
+    """One misclick must not open or close a survey for thousands: the button leads to a page
+    that says what will happen, in numbers; only its own button does it."""
+    hr = clients["hr"]
+    url = reverse("measurements:action", args=[measurement.pk, "open"])
+    page = hr.post(url).content.decode()
+    assert "Open for answers now?" in page and "8 people can answer from now on" in page
+    assert "7 by e-mail, 1 by SMS; 0 need a letter" in page and "cannot be undone" in page
+    assert Measurement.objects.get(pk=measurement.pk).state == "draft"  # nothing done yet
+    hr.post(url, {"confirmed": "yes"})
+    assert Measurement.objects.get(pk=measurement.pk).state == "open"
+    close = reverse("measurements:action", args=[measurement.pk, "close"])
+    page = hr.post(close).content.decode()
+    assert "0 of 8 participants have answered; the other 8 can no longer answer." in page
+    assert Measurement.objects.get(pk=measurement.pk).state == "open"
+    remind = reverse("measurements:send", args=[measurement.pk, "reminders"])
+    assert "people who have not answered get a reminder" in hr.post(remind).content.decode()

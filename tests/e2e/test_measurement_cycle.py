@@ -52,6 +52,7 @@ def test_create_launch_validate_answer_watch_close(
     hr.get_by_label("Resultater frigives").fill("2026-02-16T08:00")
     hr.get_by_role("button", name="Opret måling").click()
     hr.get_by_role("button", name="Start validering nu").click()
+    hr.get_by_role("button", name="Ja, start valideringen").click()  # the confirmation page
     hr.get_by_text("Ledernes validering").wait_for()
     measurement = Measurement.objects.get(name="Trivselsmåling forår")
 
@@ -68,7 +69,9 @@ def test_create_launch_validate_answer_watch_close(
     hr.reload()
     assert hr.get_by_text("1 bekræftet").count() or "1 bekræftet" in hr.content()
     hr.get_by_role("button", name="Åbn for besvarelser nu").click()
+    hr.get_by_role("button", name="Ja, åbn for besvarelser").click()  # the confirmation page
     hr.get_by_role("button", name="Send invitationer til dem, der ikke er inviteret endnu").click()
+    hr.get_by_role("button", name="Ja, send invitationerne").click()
     hr.get_by_text("Færdig").first.wait_for()
     screenshot(hr, "cycle-hr-open")
     assert axe_violations(hr) == []
@@ -100,6 +103,10 @@ def test_create_launch_validate_answer_watch_close(
     # HR closes. The responses are there; nothing leads from them to the two people.
     hr.goto(f"{base}/measurements/{measurement.pk}/")
     hr.get_by_role("button", name="Luk nu").click()
+    hr.get_by_role("heading", name="Luk nu?").wait_for()  # it says what closing will do
+    assert "2 af " in hr.locator("main").inner_text() and axe_violations(hr) == []
+    screenshot(hr, "cycle-hr-confirm-close")
+    hr.get_by_role("button", name="Ja, luk nu").click()
     hr.get_by_text("Lukket").first.wait_for()
     assert Response.objects.filter(measurement=measurement, submitted=True).count() == 2
     # Sealed: two answers from one unit are stored with a unit at or above it that holds

@@ -38,6 +38,7 @@ def test_hr_plans_and_leader_validates(live_server: Any, new_page: Any) -> None:
     assert axe_violations(hr) == []
     hr.get_by_role("button", name="Opret måling").click()
     hr.get_by_role("button", name="Start validering nu").click()
+    hr.get_by_role("button", name="Ja, start valideringen").click()  # the confirmation page
     hr.get_by_text("Ledernes validering").wait_for()
     measurement = Measurement.objects.get(name="Trivselsmåling efterår")
     assert measurement.state == "validation"

@@ -107,7 +107,9 @@ def test_hr_starts_sending_from_the_page(
     clients: dict[str, Client], opened: Measurement, django_capture_on_commit_callbacks: Any
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        response = clients["hr"].post(reverse("measurements:send", args=[opened.pk, "invitations"]))
+        response = clients["hr"].post(
+            reverse("measurements:send", args=[opened.pk, "invitations"]), {"confirmed": "yes"}
+        )
     assert response.status_code == 302
     assert SendJob.objects.get().status == "done" and len(mail.outbox) == 7
     html = clients["hr"].get(reverse("measurements:detail", args=[opened.pk])).content.decode()

@@ -6,10 +6,12 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from trivsel.cycle import lifecycle
 from trivsel.cycle.forms import MeasurementForm, ValidationForm
+from trivsel.cycle.queries import consequences
 from trivsel.measurements.models import Measurement, UnitValidation
 from trivsel.organisation.access import Capability, get_access, org_view, unit_view
 from trivsel.organisation.models import Unit
@@ -88,12 +90,48 @@ def _allowed(measurement: Measurement, action: str) -> bool:
     return targets[action] in lifecycle.ALLOWED[Measurement.State(measurement.state)]
 
 
+CONFIRM_TITLES = {
+    "start_validation": gettext_lazy("Start the validation of the lists now?"),
+    "open": gettext_lazy("Open for answers now?"),
+    "close": gettext_lazy("Close now?"),
+    "release": gettext_lazy("Release the results now?"),
+    "invitations": gettext_lazy("Send the invitations now?"),
+    "reminders": gettext_lazy("Send a reminder now?"),
+}
+CONFIRM_BUTTONS = {
+    "start_validation": gettext_lazy("Yes, start the validation"),
+    "open": gettext_lazy("Yes, open for answers"),
+    "close": gettext_lazy("Yes, close now"),
+    "release": gettext_lazy("Yes, release the results"),
+    "invitations": gettext_lazy("Yes, send the invitations"),
+    "reminders": gettext_lazy("Yes, send the reminder"),
+}
+
+
+def _confirm(request: HttpRequest, measurement: Measurement, action: str) -> HttpResponse:
+    """The page that says what a step will do, in numbers, before it is done."""
+    return render(
+        request,
+        "measurements/confirm.html",
+        {
+            "measurement": measurement,
+            "title": CONFIRM_TITLES[action],
+            "button": CONFIRM_BUTTONS[action],
+            "lines": consequences(measurement, action),
+            "irreversible": action in ("open", "close", "release"),
+            "url": request.path,
+        },
+    )
+
+
 @require_POST
 @org_view(MANAGE)
 def measurement_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     measurement = get_object_or_404(Measurement, pk=pk)
     if action not in ACTIONS:
         raise Http404
+    if request.POST.get("confirmed") != "yes":
+        return _confirm(request, measurement, action)
     try:
         ACTIONS[action](measurement)
     except lifecycle.TransitionRefused as refused:
@@ -175,6 +213,8 @@ def send_messages(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         messages.error(request, _("Invitations and reminders are sent only while it is open."))
     elif running_job(measurement) is not None:
         messages.warning(request, _("A sending job is already running."))
+    elif request.POST.get("confirmed") != "yes":
+        return _confirm(request, measurement, kind)
     else:
         start_send_job(measurement, kind, request.user)
     return redirect("measurements:detail", pk=pk)
