@@ -207,3 +207,13 @@ def test_download_instrument_and_questionnaire_json(
         .status_code
         == 403
     )
+
+
+def test_preview_of_a_questionnaire_without_pages_says_so(
+    clients: dict[str, Client], questionnaire: Questionnaire
+) -> None:
+    questionnaire.pages.all().delete()
+    url = reverse("instruments:preview", args=[questionnaire.pk])
+    response = clients["hr"].get(url, follow=True)
+    assert response.status_code == 200  # not a server error
+    assert "has no pages yet" in response.content.decode()

@@ -253,3 +253,41 @@ def test_the_token_leaves_the_address_after_the_first_request(
     assert (
         stranger.status_code == 400 and "Åbn dit personlige link igen" in stranger.content.decode()
     )
+
+
+def test_a_malformed_revision_is_a_400_with_the_surveys_message(opened: Measurement) -> None:
+    """A broken or tampered form (revision "x", or none) saves nothing and says so in the
+    survey's own page, on the page and at submit: never a server error."""
+    invitation = Invitation.objects.filter(measurement=opened).first()
+    assert invitation is not None
+    item = short_form()[0]
+    client = Client()
+    for revision in ("x", ""):
+        response = post_page(client, invitation, 1, {f"item-{item.pk}": "3"}, revision=revision)
+        assert response.status_code == 400
+        assert "nothing was saved" in response.content.decode() or (
+            "intet er gemt" in response.content.decode()
+        )
+        submitted = client.post(SUBMIT, {"revision": revision})
+        assert submitted.status_code == 400
+    assert not Response.objects.exists()
+
+
+def test_a_locked_database_says_in_danish_that_nothing_was_saved(
+    opened: Measurement, monkeypatch: Any
+) -> None:
+    from django.db import OperationalError
+
+    def locked(*args: Any, **kwargs: Any) -> None:
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr("trivsel.survey.views.save_page", locked)
+    invitation = Invitation.objects.filter(measurement=opened).first()
+    assert invitation is not None
+    item = short_form()[0]
+    danish = Client(HTTP_ACCEPT_LANGUAGE="da")  # the browser's language
+    response = post_page(danish, invitation, 1, {f"item-{item.pk}": "3"})
+    assert response.status_code == 503 and response["Retry-After"] == "30"
+    html = response.content.decode()
+    assert 'lang="da"' in html and "Det, du sendte, blev ikke gemt." in html
+    assert "Server Error" not in html

@@ -181,6 +181,9 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
     if language not in ("da", "en"):
         raise Http404
     pages = builder.questionnaire_pages(questionnaire)
+    if not pages:  # nothing to show yet: say so on the questionnaire's own page
+        messages.info(request, _("The questionnaire has no pages yet: add a page to preview it."))
+        return redirect("instruments:builder", pk=questionnaire.pk)
     try:
         number = min(max(int(request.GET.get("page", 1)), 1), len(pages))
     except ValueError:

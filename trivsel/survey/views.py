@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext_lazy
 
 from trivsel.instruments.models import ItemVersion
 from trivsel.instruments.preview import Question, questions
@@ -257,15 +258,39 @@ def _save(
             place=place,
         )
     step = -1 if "previous" in request.POST else 1
+    revision = _posted_revision(request)
+    if revision is None:
+        return _malformed(request, invitation, place)
     try:
-        save_page(
-            invitation, versions, answers, int(request.POST.get("revision", -1)), number + step,
-            language,
-        )  # fmt: skip
+        save_page(invitation, versions, answers, revision, number + step, language)
     except SurveyRefused as refused:
         messages.warning(request, str(refused))
         return redirect(f"{place.page_url}?page={number}")
     return redirect(f"{place.page_url}?page={number + step}")
+
+
+def _posted_revision(request: HttpRequest) -> int | None:
+    """The revision a page was shown with; None when the form was tampered with or broken."""
+    try:
+        return int(request.POST.get("revision", ""))
+    except ValueError:
+        return None
+
+
+def _malformed(request: HttpRequest, invitation: Invitation, place: Place) -> HttpResponse:
+    return render_survey(
+        request,
+        "survey/refused.html",
+        {
+            "message": gettext_lazy(  # in the survey's language, when the page is made
+                "The page that was sent is incomplete, so nothing was saved. Go back to the "
+                "questionnaire and send the page again."
+            ),
+            "measurement": invitation.measurement,
+        },
+        status=400,
+        place=place,
+    )
 
 
 def _page_context(
@@ -287,8 +312,11 @@ def submit_page(request: HttpRequest, invitation: Invitation, place: Place) -> H
     if stop is not None:
         return stop
     if request.method == "POST":  # `submit` reads the draft under its lock
+        revision = _posted_revision(request)
+        if revision is None:
+            return _malformed(request, invitation, place)
         try:
-            submit(invitation, int(request.POST.get("revision", -1)), survey_language(request))
+            submit(invitation, revision, survey_language(request))
         except SurveyRefused as refused:
             messages.warning(request, str(refused))
             return redirect(place.submit_url)

@@ -1,0 +1,42 @@
+"""A database that cannot be written (locked by a long write, a read-only replica during a
+failover, a full disk) is a moment's trouble, not a server error: the person is told, in
+their language, that what they sent was not saved and to try again. The page is rendered
+without the database (no context processors, no user menu)."""
+
+import logging
+from collections.abc import Callable
+
+from django.db import DatabaseError, InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
+
+# PostgreSQL's read-only and connection errors arrive as these; SQLite's "database is
+# locked" and "attempt to write a readonly database" as OperationalError.
+TRANSIENT = (OperationalError, InterfaceError)
+READ_ONLY_SQLSTATE = "25006"  # read_only_sql_transaction
+
+
+def _transient(error: BaseException) -> bool:
+    if isinstance(error, TRANSIENT):
+        return True
+    cause = getattr(error, "__cause__", None)
+    return isinstance(error, DatabaseError) and getattr(cause, "sqlstate", "") == READ_ONLY_SQLSTATE
+
+
+class DatabaseUnavailableMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not _transient(exception):
+            return None
+        logger.error("The database could not be used: %s", exception, exc_info=exception)
+        html = render_to_string("database_unavailable.html", {"posted": request.method == "POST"})
+        response = HttpResponse(html, status=503)
+        response["Retry-After"] = "30"
+        return response
