@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from trivsel.cycle.lifecycle import start_validation
+from trivsel.cycle.lifecycle import open_measurement, start_validation
 from trivsel.instruments.models import Questionnaire
 from trivsel.measurements.models import Measurement, Participant, UnitValidation
 
@@ -130,6 +130,13 @@ def test_leader_validates_own_unit_and_hr_sees_it(
     clients["unit_leader"].post(url, {"confirm": "1"})
     validation.refresh_from_db()
     assert validation.status == "confirmed"
+    page = clients["unit_leader"].get(url).content.decode()
+    assert "you can answer again until the measurement opens" in page
+    # Once open, the page says what is true now, and offers no buttons that cannot work.
+    open_measurement(measurement)
+    page = clients["unit_leader"].get(url).content.decode()
+    assert "The measurement has opened, so the list can no longer be changed" in page
+    assert "until the measurement opens" not in page and 'name="confirm"' not in page
 
 
 def test_reporting_without_corrections_is_refused(

@@ -47,3 +47,18 @@ def test_only_hr_makes_pdf_bundles(
     assert clients[persona].get(url).status_code == 403
     assert clients[persona].post(url).status_code == 403
     assert not PdfBundle.objects.exists()
+
+
+def test_the_released_measurement_links_to_its_results(
+    released: Measurement, clients: dict[str, Client]
+) -> None:
+    page = clients["hr"].get(reverse("measurements:detail", args=[released.pk])).content.decode()
+    for url in (
+        reverse("reports:overview", args=[released.pk]),
+        reverse("reports:pdfs", args=[released.pk]),
+        reverse("reports:all_xlsx", args=[released.pk]),
+        reverse("reports:all_csv", args=[released.pk]),
+        *(reverse("reports:unit", args=[released.pk, s.unit.code]) for s in released.scope.all()),
+    ):
+        assert f'href="{url}"' in page, url
+        assert clients["hr"].get(url).status_code == 200, url

@@ -8,6 +8,7 @@ import zlib
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from trivsel.cycle.lifecycle import open_measurement
 from trivsel.measurements.models import Measurement
@@ -57,6 +58,10 @@ def test_one_page_per_person_who_cannot_be_reached(opened: Measurement) -> None:
         assert invitation.participant.employee.name in text
     assert "Din personlige kode / Your personal code" in text
     assert "(Trivselsm\\345ling 2026)" in text  # å in Helvetica's WinAnsi encoding
+    # The exact closing time, not only the day (collection may close in the morning).
+    closes = timezone.localtime(opened.closes_at)
+    flat = re.sub(r"\)\s*Tj\s*[^()]*\(", " ", text)  # the wrapped lines joined
+    assert f"{closes:%H:%M}" in flat and str(closes.year) in flat
 
 
 def test_the_letters_do_not_tell_who_has_answered(

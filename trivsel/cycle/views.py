@@ -73,6 +73,7 @@ def measurement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "actions": [a for a in ACTIONS if _allowed(measurement, a)],
             "send_jobs": SendJob.objects.filter(measurement=measurement)[:10],
+            "result_roots": [s.unit for s in measurement.scope.select_related("unit")],
             "need_letters": needs_letter(measurement).count()
             if measurement.state == Measurement.State.OPEN
             else 0,

@@ -12,6 +12,7 @@ from io import BytesIO
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
@@ -58,7 +59,6 @@ def _letter(canvas: Canvas, measurement: Measurement, invitation: Invitation) ->
     left, text_width = 20 * mm, width - 40 * mm
     values = {
         "measurement": measurement.name,
-        "closes": timezone.localtime(measurement.closes_at).strftime("%d.%m.%Y"),
         "kiosk": f"{settings.SITE_URL}/kiosk/",
     }
     canvas.setFont("Helvetica", 10)
@@ -70,6 +70,10 @@ def _letter(canvas: Canvas, measurement: Measurement, invitation: Invitation) ->
     y = height - 62 * mm
     for language in ("da", "en"):
         with translation.override(language):
+            # The exact time: collection may close at 08:00, not at the end of the day.
+            values["closes"] = date_format(
+                timezone.localtime(measurement.closes_at), "DATETIME_FORMAT"
+            )
             y = _wrap(
                 canvas,
                 _(
