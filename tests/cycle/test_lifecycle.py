@@ -159,3 +159,27 @@ def test_the_clock_sends_scheduled_reminders_once_each_to_non_respondents(
     assert clock(opened + timedelta(days=15)) == ["sending reminders"]
     assert set(reachable.exclude(pk=answered.pk).values_list("reminders", flat=True)) == {2}
     assert Invitation.objects.get(pk=answered.pk).reminders == 0
+
+
+def test_the_clock_reminds_leaders_who_have_not_validated_once(measurement: Measurement) -> None:
+    """Halfway through the validation phase, each unit whose list still waits gets one
+    e-mail to its leaders with the link; a confirmed unit and a second run send nothing."""
+    start_validation(measurement)
+    u2 = UnitValidation.objects.get(measurement=measurement, unit__code="U2")
+    UnitValidation.objects.filter(pk=u2.pk).update(status=UnitValidation.Status.CONFIRMED)
+    halfway = (
+        measurement.validation_starts + (measurement.opens_at - measurement.validation_starts) / 2
+    )
+    mail.outbox.clear()
+    assert advance_by_clock(halfway - timedelta(minutes=1)) == [] and mail.outbox == []
+    [(_measurement, said)] = advance_by_clock(halfway)
+    pending = UnitValidation.objects.filter(measurement=measurement, status="pending").count()
+    assert said == f"reminded the leaders of {pending} units to validate"
+    to = {address for message in mail.outbox for address in message.to}
+    assert "lise@testby.dk" in to and "sara@testby.dk" in to  # leaders of U1 and U3
+    assert "sune@testby.dk" not in to  # U2 is confirmed
+    lise = next(m for m in mail.outbox if m.to == ["lise@testby.dk"])
+    assert f"/measurements/{measurement.pk}/units/U1/validate/" in lise.body
+    assert "Lokalcenter Egebakken" in lise.body and "Dear Lise" in lise.body
+    mail.outbox.clear()
+    assert advance_by_clock(halfway + timedelta(days=1)) == [] and mail.outbox == []

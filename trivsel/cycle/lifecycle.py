@@ -4,9 +4,13 @@ impossible state."""
 
 from datetime import datetime
 
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from trivsel.instruments.builder import lock_questionnaire, questionnaire_pages
@@ -168,6 +172,52 @@ def send_due(measurement: Measurement, now: datetime) -> list[str]:
     return []
 
 
+def remind_validators(measurement: Measurement, now: datetime) -> int:
+    """Halfway through the validation phase, the leaders of every unit whose list is still
+    not validated get one e-mail with the link to it. Returns how many units were reminded."""
+    halfway = (
+        measurement.validation_starts + (measurement.opens_at - measurement.validation_starts) / 2
+    )
+    if measurement.state != State.VALIDATION or now < halfway:
+        return 0
+    waiting = UnitValidation.objects.filter(
+        measurement=measurement, status=UnitValidation.Status.PENDING, reminded_at=None
+    ).select_related("unit")
+    reminded = 0
+    for validation in waiting:
+        leaders = Employee.objects.filter(
+            unit=validation.unit, is_leader=True, is_active=True
+        ).exclude(email="")
+        url = settings.SITE_URL + reverse(
+            "measurements:validate", args=[measurement.pk, validation.unit.code]
+        )
+        opens = timezone.localtime(measurement.opens_at)
+        for leader in leaders:
+            parts = []
+            for language in ("da", "en"):
+                with translation.override(language):
+                    parts.append(
+                        _(
+                            "Dear %(name)s,\n\nThe list of employees in %(unit)s for "
+                            "%(measurement)s is still waiting for you to check it. Everyone "
+                            "on it will be invited when the measurement opens on %(opens)s; "
+                            "tell HR who has moved or left and who is missing.\n\nThe list: "
+                            "%(link)s"
+                        )
+                        % {"name": leader.name.split(" ")[0], "unit": validation.unit.name,
+                           "measurement": measurement.name, "link": url,
+                           "opens": date_format(opens, "DATETIME_FORMAT")}
+                    )  # fmt: skip
+            with translation.override("da"):
+                subject = _("Please check the list for %(measurement)s") % {
+                    "measurement": measurement.name
+                }
+            send_mail(subject, "\n\n---\n\n".join(parts), None, [leader.email])
+        UnitValidation.objects.filter(pk=validation.pk).update(reminded_at=now)
+        reminded += 1
+    return reminded
+
+
 def advance_by_clock(now: datetime | None = None) -> list[tuple[Measurement, str]]:
     """Apply every transition whose date has come, oldest first, then send what is due for
     open measurements (invitations, scheduled reminders); returns what happened.
@@ -183,6 +233,9 @@ def advance_by_clock(now: datetime | None = None) -> list[tuple[Measurement, str
                 moved.append((measurement, f"refused: {refused}"))
             else:
                 moved.append((measurement, measurement.state))
+    for measurement in Measurement.objects.filter(state=State.VALIDATION):
+        if count := remind_validators(measurement, now):
+            moved.append((measurement, f"reminded the leaders of {count} units to validate"))
     for measurement in Measurement.objects.filter(state=State.OPEN):
         moved += [(measurement, f"sending {what}") for what in send_due(measurement, now)]
     # Results built but the responses not sealed (the build's worker stopped in between).

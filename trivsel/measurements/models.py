@@ -117,6 +117,8 @@ class UnitValidation(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     answered_at = models.DateTimeField(null=True, blank=True)
+    # When the clock reminded the unit's leaders that the list is still waiting (once).
+    reminded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
