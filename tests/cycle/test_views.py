@@ -36,6 +36,12 @@ def test_only_hr_plans_and_moves_measurements(
     url = reverse("measurements:action", args=[measurement.pk, "open"])
     assert clients[persona].post(url).status_code == 403
     assert Measurement.objects.get(pk=measurement.pk).state == "draft"
+    edit = reverse("measurements:edit", args=[measurement.pk])
+    assert clients[persona].get(edit).status_code == 403
+    assert clients[persona].post(edit, {"name": "x"}).status_code == 403
+    delete = reverse("measurements:delete", args=[measurement.pk])
+    assert clients[persona].post(delete, {"confirmed": "yes"}).status_code == 403
+    assert Measurement.objects.get(pk=measurement.pk).name == "Trivselsmåling 2026"
 
 
 def test_hr_creates_a_measurement(clients: dict[str, Client], questionnaire: Questionnaire) -> None:
@@ -181,3 +187,32 @@ def test_every_step_asks_first_with_its_numbers(
     assert Measurement.objects.get(pk=measurement.pk).state == "open"
     remind = reverse("measurements:send", args=[measurement.pk, "reminders"])
     assert "people who have not answered get a reminder" in hr.post(remind).content.decode()
+
+
+def test_hr_changes_and_deletes_a_draft_but_not_a_started_measurement(
+    clients: dict[str, Client], questionnaire: Questionnaire
+) -> None:
+    hr = clients["hr"]
+    hr.post(reverse("measurements:list"), form_data(questionnaire))
+    measurement = Measurement.objects.get()
+    edit = reverse("measurements:edit", args=[measurement.pk])
+    page = hr.get(edit).content.decode()
+    assert 'value="Trivselsmåling 2027"' in page and "SO-N U3" in page  # the plan as it is
+    bad = hr.post(edit, form_data(questionnaire, units="GHOST")).content.decode()
+    assert "These unit codes do not exist or are closed: GHOST" in bad
+    hr.post(edit, form_data(questionnaire, name="Trivselsmåling efterår", units="SO"))
+    measurement.refresh_from_db()
+    assert measurement.name == "Trivselsmåling efterår"
+    assert list(measurement.scope.values_list("unit__code", flat=True)) == ["SO"]
+    delete = reverse("measurements:delete", args=[measurement.pk])
+    assert "Delete the draft?" in hr.post(delete).content.decode()  # asks first
+    assert Measurement.objects.exists()
+    start_validation(measurement)  # started: neither can be done any more
+    hr.post(edit, form_data(questionnaire, name="Changed"))
+    hr.post(delete, {"confirmed": "yes"})
+    measurement.refresh_from_db()
+    assert measurement.name == "Trivselsmåling efterår"
+    Measurement.objects.filter(pk=measurement.pk).update(state="draft")
+    UnitValidation.objects.filter(measurement=measurement).delete()
+    response = hr.post(delete, {"confirmed": "yes"}, follow=True)
+    assert not Measurement.objects.exists() and "was deleted" in response.content.decode()

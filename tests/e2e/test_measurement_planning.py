@@ -37,6 +37,15 @@ def test_hr_plans_and_leader_validates(live_server: Any, new_page: Any) -> None:
     screenshot(hr, "hr-measurement-new")
     assert axe_violations(hr) == []
     hr.get_by_role("button", name="Opret måling").click()
+    # A mistake in the draft: HR changes it (the form holds the plan as it is).
+    hr.get_by_role("link", name="Ret kladden").click()
+    assert hr.get_by_label("Enheder").input_value() == "SO-01"
+    hr.get_by_label("Dataindsamling lukker").fill("2027-11-12T16:00")
+    screenshot(hr, "hr-measurement-edit")
+    assert axe_violations(hr) == []
+    hr.get_by_role("button", name="Gem ændringerne").click()
+    hr.get_by_role("heading", name="Trivselsmåling efterår").wait_for()
+    assert "12.11.2027" in hr.locator("main").inner_text()
     hr.get_by_role("button", name="Start validering nu").click()
     hr.get_by_role("button", name="Ja, start valideringen").click()  # the confirmation page
     hr.get_by_text("Ledernes validering").wait_for()

@@ -80,6 +80,31 @@ def create_measurement(
 
 
 @transaction.atomic
+def update_draft(measurement: Measurement, *, units: list[Unit], **fields: object) -> Measurement:
+    """Change a measurement that is still a draft (nobody has been asked anything yet)."""
+    locked = Measurement.objects.select_for_update().get(pk=measurement.pk)
+    if locked.state != State.DRAFT:
+        raise TransitionRefused(_("Only a draft can be changed; this measurement has started."))
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.save()
+    locked.scope.all().delete()
+    ScopeUnit.objects.bulk_create(
+        ScopeUnit(measurement=locked, unit=unit, include_subtree=True) for unit in units
+    )
+    return locked
+
+
+@transaction.atomic
+def delete_draft(measurement: Measurement) -> None:
+    """Delete a measurement that is still a draft."""
+    locked = Measurement.objects.select_for_update().get(pk=measurement.pk)
+    if locked.state != State.DRAFT:
+        raise TransitionRefused(_("Only a draft can be deleted; this measurement has started."))
+    locked.delete()
+
+
+@transaction.atomic
 def start_validation(measurement: Measurement) -> None:
     """Every unit with people in the population gets a list for its leader to check."""
     _move(measurement, State.VALIDATION)

@@ -6,6 +6,8 @@ app_name = "measurements"
 urlpatterns = [
     path("", views.measurement_list, name="list"),
     path("<int:pk>/", views.measurement_detail, name="detail"),
+    path("<int:pk>/edit/", views.measurement_edit, name="edit"),
+    path("<int:pk>/delete/", views.measurement_delete, name="delete"),
     path("<int:pk>/do/<str:action>/", views.measurement_action, name="action"),
     path(
         "<int:pk>/corrections/<int:validation>/handled/", views.correction_handled, name="handled"

@@ -81,6 +81,45 @@ def measurement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@org_view(MANAGE)
+def measurement_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a draft: its name, questionnaire, units and timeline."""
+    measurement = get_object_or_404(Measurement, pk=pk)
+    if measurement.state != Measurement.State.DRAFT:
+        messages.error(request, _("Only a draft can be changed; this measurement has started."))
+        return redirect("measurements:detail", pk=pk)
+    codes = " ".join(s.unit.code for s in measurement.scope.select_related("unit"))
+    form = (
+        MeasurementForm(request.POST, instance=measurement)
+        if request.method == "POST"
+        else MeasurementForm(instance=measurement, initial={"units": codes})
+    )
+    if form.is_bound and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "units"}
+        try:
+            lifecycle.update_draft(measurement, units=form.cleaned_data["units"], **fields)
+        except lifecycle.TransitionRefused as refused:
+            messages.error(request, str(refused))
+        return redirect("measurements:detail", pk=pk)
+    return render(request, "measurements/edit.html", {"form": form, "measurement": measurement})
+
+
+@require_POST
+@org_view(MANAGE)
+def measurement_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete a draft, after a page that asks."""
+    measurement = get_object_or_404(Measurement, pk=pk)
+    if request.POST.get("confirmed") != "yes":
+        return render(request, "measurements/delete.html", {"measurement": measurement})
+    try:
+        lifecycle.delete_draft(measurement)
+    except lifecycle.TransitionRefused as refused:
+        messages.error(request, str(refused))
+        return redirect("measurements:detail", pk=pk)
+    messages.success(request, _("The draft %(name)s was deleted.") % {"name": measurement.name})
+    return redirect("measurements:list")
+
+
 def _allowed(measurement: Measurement, action: str) -> bool:
     targets = {
         "start_validation": "validation",
