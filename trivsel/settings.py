@@ -156,6 +156,10 @@ IMPORT_MASS_CHANGE_PERCENT = env_int("IMPORT_MASS_CHANGE_PERCENT", 10, minimum=0
 JOB_STALE_SECONDS = env_int("JOB_STALE_SECONDS", 180, minimum=1)
 # An SMTP server that stops answering must not hold a sending job for longer than that.
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 60, minimum=1)
+# Where the invitations send people to read how their data are processed (the
+# municipality's privacy notice for the survey); and who answers questions about it.
+PRIVACY_URL = env_str("PRIVACY_URL", "")
+SURVEY_CONTACT = env_str("SURVEY_CONTACT", "")
 # The dimension that key drivers are measured against ("an outcome such as job satisfaction").
 RESULTS_DRIVER_OUTCOME = env_str("RESULTS_DRIVER_OUTCOME", "job_satisfaction")
 SMS_LOG_FILE = env_str("SMS_LOG_FILE", str(DATA_DIR / "sms.log"))  # the logging gateway's

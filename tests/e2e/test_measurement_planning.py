@@ -5,6 +5,7 @@ import io
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.management import call_command
 
 from tests.e2e.conftest import axe_violations, log_in, screenshot
@@ -46,6 +47,19 @@ def test_hr_plans_and_leader_validates(live_server: Any, new_page: Any) -> None:
     hr.get_by_role("button", name="Gem ændringerne").click()
     hr.get_by_role("heading", name="Trivselsmåling efterår").wait_for()
     assert "12.11.2027" in hr.locator("main").inner_text()
+    # The invitation text: the default says what people need; HR names the contact person,
+    # sees the preview and sends a test to themselves.
+    User.objects.filter(username="hr").update(email="hr@example.dk")
+    hr.get_by_role("link", name="Invitationstekster").click()
+    preview = hr.locator("pre.message-preview").first.inner_text()
+    assert "anonyme" in preview and "12. november 2027 16:00" in preview
+    hr.get_by_label("Kontaktperson").fill("Hanne Hansen, HR, 7012 3456")
+    hr.get_by_role("button", name="Gem, og send en testinvitation til mig").click()
+    hr.get_by_text("En testinvitation er sendt til hr@example.dk.").wait_for()
+    assert "Hanne Hansen, HR, 7012 3456" in hr.locator("pre.message-preview").first.inner_text()
+    screenshot(hr, "hr-invitation-texts")
+    assert axe_violations(hr) == []
+    hr.get_by_role("link", name="Trivselsmåling efterår").first.click()
     hr.get_by_role("button", name="Start validering nu").click()
     hr.get_by_role("button", name="Ja, start valideringen").click()  # the confirmation page
     hr.get_by_text("Ledernes validering").wait_for()

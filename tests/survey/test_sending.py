@@ -159,3 +159,41 @@ def test_the_clock_restarts_a_job_whose_worker_died(
     assert "may have received it twice" in detail
     with django_capture_on_commit_callbacks(execute=True):
         assert advance_by_clock() == [] and recover_stale_jobs() == []
+
+
+def test_hr_writes_the_invitation_text_previews_it_and_sends_a_test(
+    clients: dict[str, Client], opened: Measurement, users: dict[str, Any]
+) -> None:
+    """The default text says what people need to trust it; HR's own text (Danish and
+    English, placeholders checked) is what is sent; a test goes to HR only."""
+    url = reverse("measurements:texts", args=[opened.pk])
+    page = clients["hr"].get(url).content.decode()
+    closes = timezone.localtime(opened.closes_at)
+    assert "anonymous" in page and f"{closes:%H:%M}" in page and "/s/EKSEMPEL/" in page
+    bad = {"invitation_da": "Hej {navn}, svar her: {link}", "contact": "Hanne, HR"}
+    response = clients["hr"].post(url, bad)
+    assert "Unknown placeholders: {navn}" in response.content.decode()
+    opened.refresh_from_db()
+    assert opened.message_texts == {} and opened.contact == ""
+    good = {
+        "invitation_da": "Hej {name}! Svar på {measurement} senest {closes}: {link} ({contact})",
+        "sms_da": "{measurement}: {link}", "contact": "Hanne Hansen, HR, 7012 3456",
+    }  # fmt: skip
+    users["hr"].email = "hr@testby.dk"
+    users["hr"].save()
+    mail.outbox.clear()
+    clients["hr"].post(url, good | {"test": "1"})
+    opened.refresh_from_db()
+    assert opened.message_texts["invitation"] == {"da": good["invitation_da"]}
+    [test] = mail.outbox
+    assert test.to == ["hr@testby.dk"] and "/s/EKSEMPEL/" in test.body
+    assert "Hanne Hansen, HR, 7012 3456" in test.body and not MemorySmsGateway.outbox
+    mail.outbox.clear()
+    run(opened, "invitations")
+    message = mail.outbox[0]
+    assert message.body.startswith("Hej ") and "(Hanne Hansen, HR, 7012 3456)" in message.body
+    assert "Dear" in message.body  # the English default below the Danish
+    assert MemorySmsGateway.outbox[0][1].startswith(opened.name + ": ")
+    for persona in ("area_chief", "unit_leader", "trio", "outsider"):
+        assert clients[persona].get(url).status_code == 403
+        assert clients[persona].post(url, good).status_code == 403

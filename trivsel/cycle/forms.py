@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from trivsel.instruments.models import Questionnaire
 from trivsel.measurements.models import Measurement
 from trivsel.organisation.models import Unit
+from trivsel.survey.texts import problems_in
 
 
 class MeasurementForm(forms.ModelForm[Measurement]):
@@ -90,3 +91,38 @@ class ValidationForm(forms.Form):
             "press “The list is correct” if there is nothing to correct."
         ),
     )
+
+
+class MessageTextsForm(forms.Form):
+    """HR's texts for a measurement's invitations, reminders and SMS, in Danish and English
+    (empty: the default text), and the contact person they name."""
+
+    contact = forms.CharField(
+        label=_("Contact person"), max_length=200, required=False,
+        help_text=_("Who answers questions about the survey, e.g. “Hanne Hansen, HR, 7012 3456”."),
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, defaults: dict[str, dict[str, str]], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        labels = {
+            "invitation": _("Invitation (e-mail)"),
+            "reminder": _("Reminder (e-mail)"),
+            "sms": _("SMS (invitation and reminder)"),
+        }
+        for kind, label in labels.items():
+            for language, name in (("da", _("Danish")), ("en", _("English"))):
+                if kind == "sms" and language != "da":
+                    continue  # an SMS is sent in Danish only
+                self.fields[f"{kind}_{language}"] = forms.CharField(
+                    label=f"{label}, {name}", required=False,
+                    widget=forms.Textarea(attrs={"rows": 4 if kind == "sms" else 12}),
+                    initial=defaults[kind][language],
+                )  # fmt: skip
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for name, value in list(cleaned.items()):
+            if name != "contact" and value:
+                for problem in problems_in(value):
+                    self.add_error(name, problem)
+        return cleaned

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.measurement_list, name="list"),
     path("<int:pk>/", views.measurement_detail, name="detail"),
     path("<int:pk>/edit/", views.measurement_edit, name="edit"),
+    path("<int:pk>/texts/", views.message_texts, name="texts"),
     path("<int:pk>/delete/", views.measurement_delete, name="delete"),
     path("<int:pk>/do/<str:action>/", views.measurement_action, name="action"),
     path(

@@ -1,7 +1,9 @@
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.models import User
+from django.core.mail import send_mail
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,12 +12,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from trivsel.cycle import lifecycle
-from trivsel.cycle.forms import MeasurementForm, ValidationForm
+from trivsel.cycle.forms import MeasurementForm, MessageTextsForm, ValidationForm
 from trivsel.cycle.queries import consequences
 from trivsel.measurements.models import Measurement, UnitValidation
 from trivsel.organisation.access import Capability, get_access, org_view, unit_view
 from trivsel.organisation.models import Unit
-from trivsel.survey import rates
+from trivsel.survey import rates, texts
 from trivsel.survey.letters import needs_letter, render_letters
 from trivsel.survey.models import SendJob
 from trivsel.survey.sending import running_job
@@ -118,6 +120,73 @@ def measurement_delete(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("measurements:detail", pk=pk)
     messages.success(request, _("The draft %(name)s was deleted.") % {"name": measurement.name})
     return redirect("measurements:list")
+
+
+@org_view(MANAGE)
+def message_texts(request: HttpRequest, pk: int) -> HttpResponse:
+    """HR's invitation, reminder and SMS texts for a measurement: edit, preview, and send the
+    invitation to oneself as a test."""
+    measurement = get_object_or_404(Measurement, pk=pk)
+    editable = measurement.state not in (Measurement.State.CLOSED, Measurement.State.RELEASED)
+    current = {kind: {lang: texts.text_of(measurement, kind, lang) for lang in texts.LANGUAGES}
+               for kind in texts.KINDS}  # fmt: skip
+    data = request.POST if request.method == "POST" and editable else None
+    form = MessageTextsForm(data, defaults=current, initial={"contact": measurement.contact})
+    if form.is_bound and form.is_valid():
+        measurement.message_texts = {
+            kind: {
+                lang: form.cleaned_data[f"{kind}_{lang}"]
+                for lang in texts.LANGUAGES
+                if form.cleaned_data.get(f"{kind}_{lang}", "").strip()
+                and form.cleaned_data[f"{kind}_{lang}"] != texts.default_text(kind, lang)
+            }
+            for kind in texts.KINDS
+        }
+        measurement.contact = form.cleaned_data["contact"]
+        measurement.save(update_fields=["message_texts", "contact"])
+        if "test" in request.POST:
+            sent_to = _send_test(request, measurement)
+            if sent_to:
+                messages.success(
+                    request, _("A test invitation was sent to %(address)s.") % {"address": sent_to}
+                )
+            else:
+                messages.error(request, _("Your user has no e-mail address to send a test to."))
+        else:
+            messages.success(request, _("The texts are saved."))
+        return redirect("measurements:texts", pk=pk)
+    user = request.user
+    name = (user.get_short_name() or user.get_username()) if user.is_authenticated else ""
+    example = texts.Composer(measurement, "invitation").message(name, _example_link())
+    reminder = texts.Composer(measurement, "reminder").message(name, _example_link())
+    return render(
+        request,
+        "measurements/texts.html",
+        {
+            "measurement": measurement, "form": form, "editable": editable,
+            "example": example, "reminder": reminder, "placeholders": texts.PLACEHOLDERS,
+        },
+    )  # fmt: skip
+
+
+def _example_link() -> str:
+    return f"{settings.SITE_URL}/s/EKSEMPEL/"
+
+
+def _send_test(request: HttpRequest, measurement: Measurement) -> str:
+    """The invitation as a participant gets it, to the user's own e-mail (an example link)."""
+    address = getattr(request.user, "email", "")
+    if not address:
+        return ""
+    name = request.user.get_short_name() or request.user.get_username()  # type: ignore[union-attr]
+    text = texts.Composer(measurement, "invitation").message(name, _example_link())
+    send_mail(
+        f"[{_('Test')}] {text.subject}",
+        text.body + "\n\n---\nSMS: " + text.sms,
+        None,
+        [address],
+    )
+    return str(address)
 
 
 def _allowed(measurement: Measurement, action: str) -> bool:

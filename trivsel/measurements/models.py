@@ -66,6 +66,10 @@ class Measurement(models.Model):
     # When the responses were sealed after close (trivsel/survey/sealing.py): attributes
     # generalised, re-keyed in random order. Results are then never computed again.
     sealed_at = models.DateTimeField(null=True, blank=True)
+    # HR's own invitation, reminder and SMS texts: {"invitation": {"da": ..., "en": ...}, ...};
+    # a text not given is the default one (trivsel/survey/texts.py).
+    message_texts = models.JSONField(default=dict, blank=True)
+    contact = models.CharField(_("contact person"), max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -12,13 +12,13 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone
 
 from trivsel.core.jobs import Heartbeat
 from trivsel.measurements.models import Measurement
 from trivsel.survey.models import Invitation, SendJob
 from trivsel.survey.sms import gateway
+from trivsel.survey.texts import Composer
 
 logger = logging.getLogger(__name__)
 BATCH = 500
@@ -39,42 +39,6 @@ def targets(job: SendJob) -> QuerySet[Invitation]:
         responded=False,
         channel__in=["email", "sms"],
     )
-
-
-def _texts(job: SendJob, invitation: Invitation, name: str) -> tuple[str, str, str]:
-    """Subject, e-mail body and SMS text, in Danish with English below."""
-    measurement = job.measurement
-    values = {
-        "name": name,
-        "measurement": measurement.name,
-        "link": link(invitation),
-        "closes": timezone.localtime(measurement.closes_at).strftime("%d.%m.%Y %H:%M"),
-    }
-    parts = []
-    for language in ("da", "en"):
-        with translation.override(language):
-            if job.kind == Kind.INVITATIONS:
-                parts.append(
-                    _(
-                        "Dear %(name)s,\n\nYou are invited to answer %(measurement)s. Your "
-                        "answers are anonymous. The survey is open until %(closes)s.\n\n"
-                        "Your personal link: %(link)s\n\nDo not pass the link on: it is yours."
-                    )
-                    % values
-                )
-            else:
-                parts.append(
-                    _(
-                        "Dear %(name)s,\n\nA reminder: %(measurement)s is open until "
-                        "%(closes)s. If you have already answered, thank you, and please "
-                        "ignore this message.\n\nYour personal link: %(link)s"
-                    )
-                    % values
-                )
-    with translation.override("da"):
-        subject = measurement.name
-        sms = _("%(measurement)s: your personal link %(link)s") % values
-    return subject, "\n\n---\n\n".join(parts), sms
 
 
 def _claim(job: SendJob) -> list[Invitation]:
@@ -125,18 +89,23 @@ def run_send_job(job: SendJob) -> SendJob:
     job.save(update_fields=["run", "status", "total", "updated_at"])
     counts = ("done", "by_email", "by_sms", "need_letter")
     alive = Heartbeat(lambda: job.save(update_fields=[*counts, "updated_at"]))
+    composer = Composer(
+        job.measurement, "invitation" if job.kind == Kind.INVITATIONS else "reminder"
+    )
     connection = get_connection()
     connection.open()
     try:
         while batch := _claim(job):
             for invitation in batch:
                 employee = invitation.participant.employee
-                subject, body, sms = _texts(job, invitation, employee.name.split(" ")[0])
+                text = composer.message(employee.name.split(" ")[0], link(invitation))
                 if invitation.channel == "email":
-                    connection.send_messages([EmailMessage(subject, body, to=[employee.email])])
+                    connection.send_messages(
+                        [EmailMessage(text.subject, text.body, to=[employee.email])]
+                    )
                     job.by_email += 1
                 elif invitation.channel == "sms":
-                    gateway().send([(employee.mobile, sms)])
+                    gateway().send([(employee.mobile, text.sms)])
                     job.by_sms += 1
                 else:
                     job.need_letter += 1
