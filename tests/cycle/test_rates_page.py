@@ -21,12 +21,13 @@ def answered(measurement: Measurement) -> Measurement:
     return measurement
 
 
-def rows(client: Client, measurement: Measurement) -> dict[str, list[str]]:
+def rows(client: Client, measurement: Measurement, **query: Any) -> dict[str, list[str]]:
     import re
 
-    html = client.get(reverse("measurements:rates", args=[measurement.pk])).content.decode()
+    url = reverse("measurements:rates", args=[measurement.pk])
+    html = client.get(url, {"levels": 12} | query).content.decode()
     result = {}
-    for row in re.findall(r"<tr><th scope=\"row\">.*?</tr>", html, re.S):
+    for row in re.findall(r"<tr><th scope=\"row\"[^>]*>.*?</tr>", html, re.S):
         code = re.search(r'class="meta">([^<]+)<', row)
         if code is not None:  # a unit's row (not a day's)
             result[code.group(1)] = re.findall(r'class="num">([^<]*)<', row)
@@ -99,3 +100,42 @@ def test_rates_query_count_does_not_grow_with_units(
 ) -> None:
     with django_assert_max_num_queries(11):  # with the answers per day
         clients["hr"].get(reverse("measurements:rates", args=[answered.pk]))
+
+
+def test_the_rates_are_a_tree_by_levels_sorted_within_parents_and_export_as_shown(
+    clients: dict[str, Client], settings: Any, answered: Measurement
+) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    settings.RESULTS_MIN_GROUP = 3
+    top = rows(clients["hr"], answered, levels=3)
+    assert list(top) == ["K", "SO", "SO-N", "SO-S"]  # three levels, each under its parent
+    assert "U1" not in top  # four levels down: not until asked for
+    everything = list(rows(clients["hr"], answered))
+    assert everything.index("U1") > everything.index("SO-N") > everything.index("SO")
+    # Sorted by rate within each parent: a withheld rate never moves up (its place would
+    # hint at it); here every rate below SO is withheld, so the organisation's order stays.
+    by_rate = list(rows(clients["hr"], answered, sort="rate"))
+    assert by_rate[:2] == ["K", "SO"] and set(by_rate) == set(everything)
+    settings.RESULTS_MIN_GROUP = 1  # rates shown: U2 (1 of 2) before U1 (3 of 4)
+    for number in ("1006", "1008"):
+        submit(Invitation.objects.get(participant__employee__number=number), 0)
+    assert everything.index("U1") < everything.index("U2")
+    shown = rows(clients["hr"], answered, sort="rate")
+    by_rate = list(shown)
+    assert shown["U2"][3:] == ["2", "1", "50 %"] and shown["U1"][3:] == ["4", "3", "75 %"]
+    assert by_rate.index("U2") < by_rate.index("U1")
+    assert by_rate.index("U1-T1") == by_rate.index("U1") + 1  # children stay under parents
+    settings.RESULTS_MIN_GROUP = 3
+    url = reverse("measurements:rates", args=[answered.pk])
+    download = clients["hr"].get(url, {"levels": "3", "format": "xlsx"})
+    sheet = load_workbook(io.BytesIO(download.content)).active
+    assert sheet is not None
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert values[0][:3] == ["Level", "Unit", "Code"]
+    assert [row[2] for row in values[1:]] == list(top)  # exactly the rows shown
+    so: list[Any] = next(row for row in values if row[2] == "SO")
+    assert so[6:] == [8, 5, 63]  # the numbers, as numbers, rounded as the page (62.5 -> 63)
+    assert all(row[7] is None for row in values[1:] if row[2] in ("SO-N", "SO-S"))

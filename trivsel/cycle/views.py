@@ -1,3 +1,4 @@
+import io
 from collections.abc import Callable
 
 from django.conf import settings
@@ -10,10 +11,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from openpyxl import Workbook
 
+from trivsel.core.exports import xlsx_row
 from trivsel.cycle import lifecycle
 from trivsel.cycle.forms import MeasurementForm, MessageTextsForm, ValidationForm
 from trivsel.cycle.queries import consequences
+from trivsel.engine.stats import shown
 from trivsel.measurements.models import Measurement, UnitValidation
 from trivsel.organisation.access import Capability, get_access, org_view, unit_view
 from trivsel.organisation.models import Unit
@@ -304,12 +308,51 @@ def response_rates(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     if not visible:
         raise Http404
-    rows = rates.unit_rates(measurement, visible)
+    try:
+        levels = min(max(int(request.GET.get("levels", RATE_LEVELS)), 1), 12)
+    except ValueError:
+        levels = RATE_LEVELS
+    sort = request.GET.get("sort", "")
+    sort = sort if sort in ("rate", "name") else ""
+    rows = rates.rate_tree(measurement, visible, levels, sort)
+    if request.GET.get("format") == "xlsx":
+        return _rates_xlsx(measurement, rows)
     curve = rates.answers_per_day(measurement) if access.can_org_wide(MANAGE) else []
     return render(
         request, "measurements/rates.html",
-        {"measurement": measurement, "rows": rows, "curve": curve},
+        {"measurement": measurement, "rows": rows, "curve": curve, "levels": levels,
+         "level_choices": range(1, 9), "sort": sort, "query": request.GET.urlencode(),
+         "min_group": settings.RESULTS_MIN_GROUP},
     )  # fmt: skip
+
+
+RATE_LEVELS = 3  # levels shown at first: a municipality's 3,000 units are not one list
+
+
+def _rates_xlsx(measurement: Measurement, rows: list[rates.RateRow]) -> HttpResponse:
+    """Exactly the rows shown, as numbers Excel can compute with (text cells never formulas)."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(str(_("Response rates"))[:31])
+    sheet.freeze_panes = "A2"
+    header = [_("Level"), _("Unit"), _("Code"), _("Invited"), _("Answered"), _("Rate (%)"),
+              _("Invited, with everything below"), _("Answered, with everything below"),
+              _("Rate with everything below (%)")]  # fmt: skip
+    sheet.append(xlsx_row(sheet, header))
+    for row in rows:
+        cells: list[object] = [row.level + 1, "  " * row.level + row.unit.name, row.unit.code]
+        for rate in (row.own, row.subtree):
+            percent = rate.percent
+            rounded = None if percent is None else shown(percent)  # as the page rounds it
+            cells += [rate.invited, rate.answered, None if rounded is None else int(rounded)]
+        sheet.append(xlsx_row(sheet, cells))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="svarprocenter-{measurement.pk}.xlsx"'
+    return response
 
 
 @require_POST

@@ -180,3 +180,46 @@ def answers_per_day(measurement: Measurement) -> list[tuple[date, int, int]]:
         total += count
         curve.append((day, count, total))
     return curve
+
+
+@dataclass(frozen=True)
+class RateRow:
+    unit: Unit
+    own: Rate
+    subtree: Rate
+    level: int  # 0: a top unit of those shown
+    has_children: bool
+
+
+def rate_tree(
+    measurement: Measurement, units: list[Unit], levels: int, sort: str = ""
+) -> list[RateRow]:
+    """The units as a tree, each under its parent, down to `levels` levels below the top;
+    siblings in the organisation's order, or by rate (the lowest first, a withheld rate
+    last: its place must not hint at it) or by name."""
+    by_id = {unit.pk: unit for unit in units}
+    rates = {unit.pk: (own, subtree) for unit, own, subtree in unit_rates(measurement, units)}
+    children: dict[int | None, list[Unit]] = {}
+    for unit in sorted(units, key=lambda u: u.path):
+        parent = unit.parent_id if unit.parent_id in by_id else None
+        children.setdefault(parent, []).append(unit)
+
+    def key(unit: Unit) -> tuple[object, ...]:
+        if sort == "rate":
+            percent = rates[unit.pk][1].percent
+            return (percent is None, percent if percent is not None else 0, unit.path)
+        if sort == "name":
+            return (unit.name.lower(), unit.path)
+        return (unit.path,)
+
+    rows: list[RateRow] = []
+
+    def walk(parent: int | None, level: int) -> None:
+        for unit in sorted(children.get(parent, []), key=key):
+            own, subtree = rates[unit.pk]
+            rows.append(RateRow(unit, own, subtree, level, bool(children.get(unit.pk))))
+            if level + 1 < levels:
+                walk(unit.pk, level + 1)
+
+    walk(None, 0)
+    return rows
