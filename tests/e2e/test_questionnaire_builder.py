@@ -42,8 +42,8 @@ def test_hr_builds_and_previews_a_questionnaire(
 
     page.get_by_label("Instrument eller spørgsmål").select_option(label="Social kapital, kort form")
     page.get_by_role("button", name="Tilføj", exact=True).click()
-    page.get_by_label("Titel på dansk").fill("Afslutning")
-    page.get_by_label("Titel på engelsk").fill("Closing")
+    page.get_by_label("Titel på dansk", exact=True).fill("Afslutning")
+    page.get_by_label("Titel på engelsk", exact=True).fill("Closing")
     page.get_by_role("button", name="Tilføj side").click()
     free_text = page.get_by_role("group", name="Et fritekstspørgsmål")
     free_text.get_by_label("Side").select_option(label="2. Afslutning")

@@ -217,3 +217,29 @@ def test_preview_of_a_questionnaire_without_pages_says_so(
     response = clients["hr"].get(url, follow=True)
     assert response.status_code == 200  # not a server error
     assert "has no pages yet" in response.content.decode()
+
+
+def test_rename_a_page_and_copy_a_locked_questionnaire_into_a_new_draft(
+    clients: dict[str, Client], questionnaire: Questionnaire
+) -> None:
+    page = questionnaire.pages.get()
+    apv = Instrument.objects.get(key="apv")
+    act(clients["hr"], questionnaire, action="add_element", page=page.pk,
+        element=f"instrument:{apv.pk}")  # fmt: skip
+    act(clients["hr"], questionnaire, action="rename_page", page=page.pk,
+        title_da="Arbejdsmiljø", title_en="Work environment")  # fmt: skip
+    page.refresh_from_db()
+    assert page.title == {"da": "Arbejdsmiljø", "en": "Work environment"}
+    bad = act(clients["hr"], questionnaire, action="rename_page", page=page.pk, title_da="")
+    assert bad.status_code == 400
+    lock_questionnaire(questionnaire)
+    response = act(clients["hr"], questionnaire, action="copy_questionnaire")
+    copy = Questionnaire.objects.exclude(pk=questionnaire.pk).get()
+    assert response["Location"] == reverse("instruments:builder", args=[copy.pk])
+    assert not copy.is_locked and copy.name.startswith(questionnaire.name)
+    [copied] = copy.pages.all()
+    assert copied.title == page.title
+    assert [e.instrument_id for e in copied.elements.all()] == [apv.pk]
+    act(clients["hr"], copy, action="rename_page", page=copied.pk, title_da="Ny", title_en="New")
+    page.refresh_from_db()
+    assert page.title["da"] == "Arbejdsmiljø"  # the locked original is untouched

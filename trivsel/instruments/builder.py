@@ -55,6 +55,35 @@ def remove_page(page: QuestionnairePage) -> None:
     page.delete()
 
 
+@transaction.atomic
+def rename_page(page: QuestionnairePage, title: dict[str, str]) -> QuestionnairePage:
+    _editable(page.questionnaire)
+    page.title = title
+    page.save(update_fields=["title"])
+    return page
+
+
+@transaction.atomic
+def copy_questionnaire(questionnaire: Questionnaire, name: str, user: User | None) -> Questionnaire:
+    """A new, unlocked questionnaire with the same pages and questions (how last year's
+    locked questionnaire becomes this year's draft)."""
+    copy = Questionnaire.objects.create(name=name, created_by=user)
+    for page in questionnaire.pages.order_by("order"):
+        new_page = QuestionnairePage.objects.create(
+            questionnaire=copy, order=page.order, title=page.title
+        )
+        QuestionnaireElement.objects.bulk_create(
+            QuestionnaireElement(
+                page=new_page,
+                order=element.order,
+                instrument_id=element.instrument_id,
+                item_version_id=element.item_version_id,
+            )
+            for element in page.elements.order_by("order")
+        )
+    return copy
+
+
 def _next_order(page: QuestionnairePage) -> int:
     last = page.elements.aggregate(last=Max("order"))["last"]
     return 0 if last is None else last + 1

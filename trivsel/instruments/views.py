@@ -123,6 +123,12 @@ def builder_action(request: HttpRequest, pk: int) -> HttpResponse:
     questionnaire = get_object_or_404(Questionnaire, pk=pk)
     action = request.POST.get("action", "")
     forms: dict[str, PageForm | AddElementForm | FreeTextForm] = {}
+    if action == "copy_questionnaire":  # also of a locked one: that is how it is reused
+        user = request.user if isinstance(request.user, User) else None
+        name = _("%(name)s (copy)") % {"name": questionnaire.name}
+        copy = builder.copy_questionnaire(questionnaire, name[:200], user)
+        messages.success(request, _("This is a copy: change it as you like."))
+        return redirect("instruments:builder", pk=copy.pk)
     try:
         if action == "add_page":
             forms["page_form"] = form = PageForm(request.POST)
@@ -144,6 +150,11 @@ def builder_action(request: HttpRequest, pk: int) -> HttpResponse:
                 builder.add_free_text(page, text_form.text())
         elif action == "remove_page":
             builder.remove_page(_page(questionnaire, request.POST.get("page")))
+        elif action == "rename_page":
+            page = _page(questionnaire, request.POST.get("page"))
+            forms["page_form"] = form = PageForm(request.POST)
+            if form.is_valid():
+                builder.rename_page(page, form.title())
         elif action in ("remove", "up", "down"):
             element = _element(questionnaire, request.POST.get("element"))
             if action == "remove":
