@@ -98,7 +98,7 @@ def test_unit_page_shows_the_rate_so_far(clients: dict[str, Client], answered: M
 def test_rates_query_count_does_not_grow_with_units(
     clients: dict[str, Client], answered: Measurement, django_assert_max_num_queries: Any
 ) -> None:
-    with django_assert_max_num_queries(11):  # with the answers per day
+    with django_assert_max_num_queries(14):  # with the answers per day and the curve (3)
         clients["hr"].get(reverse("measurements:rates", args=[answered.pk]))
 
 
@@ -139,3 +139,13 @@ def test_the_rates_are_a_tree_by_levels_sorted_within_parents_and_export_as_show
     so: list[Any] = next(row for row in values if row[2] == "SO")
     assert so[6:] == [8, 5, 63]  # the numbers, as numbers, rounded as the page (62.5 -> 63)
     assert all(row[7] is None for row in values[1:] if row[2] in ("SO-N", "SO-S"))
+
+
+def test_hr_sees_the_response_curve_against_the_measurement_before(
+    clients: dict[str, Client], answered: Measurement
+) -> None:
+    url = reverse("measurements:rates", args=[answered.pk])
+    html = clients["hr"].get(url).content.decode()
+    assert '<svg class="chart"' in html
+    assert f"{answered.name}: 38 % after 0 days" in html  # 3 of 8, on the opening day
+    assert '<svg class="chart"' not in clients["unit_leader"].get(url).content.decode()

@@ -15,12 +15,14 @@ from openpyxl import Workbook
 
 from trivsel.core.exports import xlsx_row
 from trivsel.cycle import lifecycle
+from trivsel.cycle.curve import curve_svg
 from trivsel.cycle.forms import MeasurementForm, MessageTextsForm, ValidationForm
 from trivsel.cycle.queries import consequences
 from trivsel.engine.stats import shown
 from trivsel.measurements.models import Measurement, UnitValidation
 from trivsel.organisation.access import Capability, get_access, org_view, unit_view
 from trivsel.organisation.models import Unit
+from trivsel.results.build import previous_measurement
 from trivsel.survey import rates, texts
 from trivsel.survey.letters import needs_letter, render_letters
 from trivsel.survey.models import SendJob
@@ -318,11 +320,20 @@ def response_rates(request: HttpRequest, pk: int) -> HttpResponse:
     if request.GET.get("format") == "xlsx":
         return _rates_xlsx(measurement, rows)
     curve = rates.answers_per_day(measurement) if access.can_org_wide(MANAGE) else []
+    chart = ""
+    if curve:  # HR: this year's curve against last year's, by day since opening
+        before = previous_measurement(measurement)  # the one its results compare with
+        days = (measurement.closes_at - measurement.opens_at).days
+        chart = curve_svg(
+            rates.cumulative_rate(measurement),
+            rates.cumulative_rate(before) if before is not None else [],
+            days, measurement.name, before.name if before is not None else "",
+        )  # fmt: skip
     return render(
         request, "measurements/rates.html",
         {"measurement": measurement, "rows": rows, "curve": curve, "levels": levels,
          "level_choices": range(1, 9), "sort": sort, "query": request.GET.urlencode(),
-         "min_group": settings.RESULTS_MIN_GROUP},
+         "min_group": settings.RESULTS_MIN_GROUP, "chart": chart},
     )  # fmt: skip
 
 

@@ -19,6 +19,7 @@ from datetime import date
 import numpy as np
 from django.conf import settings
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from trivsel.engine.suppression import visible_cells
 from trivsel.engine.tree import Tree
@@ -223,3 +224,16 @@ def rate_tree(
 
     walk(None, 0)
     return rows
+
+
+def cumulative_rate(measurement: Measurement) -> list[tuple[int, float]]:
+    """The share of participants who had answered (%), by day since collection opened: the
+    curve HR compares with last year's."""
+    invited = measurement.participants.count()
+    if not invited:
+        return []
+    opened = timezone.localtime(measurement.opens_at).date()
+    return [
+        ((day - opened).days, 100 * total / invited)
+        for day, _count, total in answers_per_day(measurement)
+    ]
