@@ -232,8 +232,7 @@ def cumulative_rate(measurement: Measurement) -> list[tuple[int, float]]:
     invited = measurement.participants.count()
     if not invited:
         return []
-    opened = timezone.localtime(measurement.opens_at).date()
-    return [
-        ((day - opened).days, 100 * total / invited)
-        for day, _count, total in answers_per_day(measurement)
-    ]
+    days = answers_per_day(measurement)
+    # From the planned opening, or the first answer if HR opened it earlier.
+    opened = min([timezone.localtime(measurement.opens_at).date(), *(d for d, _c, _t in days)])
+    return [((day - opened).days, 100 * total / invited) for day, _count, total in days]
