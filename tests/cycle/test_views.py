@@ -216,3 +216,18 @@ def test_hr_changes_and_deletes_a_draft_but_not_a_started_measurement(
     UnitValidation.objects.filter(measurement=measurement).delete()
     response = hr.post(delete, {"confirmed": "yes"}, follow=True)
     assert not Measurement.objects.exists() and "was deleted" in response.content.decode()
+
+
+def test_hr_ticks_units_in_the_organisation_with_their_head_counts(
+    clients: dict[str, Client], questionnaire: Questionnaire
+) -> None:
+    page = clients["hr"].get(reverse("measurements:list")).content.decode()
+    assert 'name="picked" value="SO"' in page and "SO · 8 people" in page  # with those below
+    assert 'value="U1"' not in page  # deeper units are typed by code
+    data = form_data(questionnaire, units="U3") | {"picked": ["SO-N", "U3"]}
+    response = clients["hr"].post(reverse("measurements:list"), data)
+    assert response.status_code == 302
+    measurement = Measurement.objects.get()
+    assert sorted(measurement.scope.values_list("unit__code", flat=True)) == ["SO-N", "U3"]
+    bad = clients["hr"].post(reverse("measurements:list"), form_data(questionnaire, units=""))
+    assert "Name at least one unit." in bad.content.decode()

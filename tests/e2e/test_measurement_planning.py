@@ -30,7 +30,13 @@ def test_hr_plans_and_leader_validates(live_server: Any, new_page: Any) -> None:
     hr.get_by_role("link", name="Målinger").click()
     hr.get_by_label("Navn").fill("Trivselsmåling efterår")
     hr.get_by_label("Spørgeskema", exact=True).select_option(label=DEMO_QUESTIONNAIRE)
-    hr.get_by_label("Enheder").fill("SO-01")
+    # The units are ticked in the organisation (found by typing), each with its head count.
+    hr.get_by_text("Vælg i organisationen").click()
+    hr.get_by_label("Find en enhed").fill("område nord")
+    hr.locator('input[name="picked"][value="SO-01"]').check()
+    shown = hr.locator("#unit-picker-list li:visible").count()
+    assert 1 <= shown < hr.locator("#unit-picker-list li").count()  # the others filtered away
+    screenshot(hr, "hr-unit-picker")
     hr.get_by_label("Validering starter").fill("2027-10-01T08:00")
     hr.get_by_label("Dataindsamling åbner").fill("2027-10-20T08:00")
     hr.get_by_label("Dataindsamling lukker").fill("2027-11-10T16:00")

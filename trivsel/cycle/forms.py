@@ -1,4 +1,5 @@
 import re
+from collections import Counter
 from typing import Any
 
 from django import forms
@@ -6,18 +7,21 @@ from django.utils.translation import gettext_lazy as _
 
 from trivsel.instruments.models import Questionnaire
 from trivsel.measurements.models import Measurement
-from trivsel.organisation.models import Unit
+from trivsel.organisation.models import Employee, Unit
 from trivsel.survey.texts import problems_in
+
+PICKER_DEPTH = 3  # the organisation's top levels are offered to tick; deeper units by code
 
 
 class MeasurementForm(forms.ModelForm[Measurement]):
     units = forms.CharField(
         label=_("Units"),
         help_text=_(
-            "Unit codes, separated by commas or spaces. Each unit is included with everything "
-            "below it."
+            "Unit codes, separated by commas or spaces, or tick them in the organisation "
+            "below. Each unit is included with everything below it."
         ),
         widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
     )
 
     class Meta:
@@ -46,8 +50,29 @@ class MeasurementForm(forms.ModelForm[Measurement]):
             state__in=[Measurement.State.CLOSED, Measurement.State.RELEASED]
         )
 
+    def picker(self) -> list[tuple[Unit, int, bool]]:
+        """The top levels of the organisation to tick: each unit, the active employees in it
+        and everything below it, and whether it is ticked."""
+        chosen = set(self._picked())
+        chosen |= set(re.split(r"[\s,;]+", str(self["units"].value() or "")))
+        units = list(Unit.objects.filter(valid_to=None, depth__lt=PICKER_DEPTH).order_by("path"))
+        counts = Counter(
+            Employee.objects.filter(is_active=True, unit__valid_to=None).values_list(
+                "unit__path", flat=True
+            )
+        )
+        people = {unit.pk: sum(n for path, n in counts.items() if path.startswith(unit.path))
+                  for unit in units}  # fmt: skip
+        return [(unit, people[unit.pk], unit.code in chosen) for unit in units]
+
+    def _picked(self) -> list[str]:
+        """The codes of the units ticked in the picker (the checkboxes named "picked")."""
+        getlist = getattr(self.data, "getlist", None)
+        return [str(code) for code in getlist("picked")] if getlist else []
+
     def clean_units(self) -> list[Unit]:
-        codes = [code for code in re.split(r"[\s,;]+", self.cleaned_data["units"]) if code]
+        typed = re.split(r"[\s,;]+", self.cleaned_data["units"])
+        codes = list(dict.fromkeys(code for code in [*typed, *self._picked()] if code))
         units = {unit.code: unit for unit in Unit.objects.filter(code__in=codes, valid_to=None)}
         unknown = [code for code in codes if code not in units]
         if unknown:
