@@ -102,3 +102,26 @@ def test_a_heartbeat_thread_beats_while_a_long_step_runs(settings: Any) -> None:
         time.sleep(0.1)
     assert len(beats) >= 4  # one at the start, then about every 10 ms
     assert recover_stale_jobs() == []
+
+
+def test_hr_sees_every_kind_of_background_job_in_one_list(
+    released: Measurement, clients: dict[str, Any], settings: Any, tmp_path: Path,
+    django_capture_on_commit_callbacks: Any,
+) -> None:  # fmt: skip
+    from django.urls import reverse
+
+    from trivsel.organisation.models import ImportJob
+    from trivsel.survey.models import SendJob
+
+    settings.DATA_DIR = tmp_path
+    SendJob.objects.create(measurement=released, kind="reminders", status="done", total=7, done=7)
+    ImportJob.objects.create(status=ImportJob.Status.DONE, units_filename="enheder.csv")
+    PdfBundle.objects.create(measurement=released, status=PdfBundle.Status.RUNNING, total=2, done=1)
+    PdfBundle.objects.filter(measurement=released).update(updated_at=long_ago(settings))
+    url = reverse("measurements:jobs")
+    page = clients["hr"].get(url).content.decode()
+    for text in ("Sending", "Import", "Results", "Every unit&#x27;s PDF", "enheder.csv",
+                 "7/7", "Stopped: the clock starts it again", released.name):  # fmt: skip
+        assert text in page, text
+    for persona in ("area_chief", "unit_leader", "trio", "outsider"):
+        assert clients[persona].get(url).status_code == 403

@@ -9,7 +9,8 @@ says how much it may have doubled)."""
 import logging
 import threading
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import connections
@@ -98,3 +99,51 @@ class beating:
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
+
+
+@dataclass(frozen=True)
+class JobLine:
+    """One background job as HR sees it, whatever its kind (the jobs page)."""
+
+    kind: str  # "Import", "Sending", "Results", "PDF bundle" (translated)
+    what: str  # which measurement or files
+    status: str  # in words
+    running: bool
+    done: int | None
+    total: int | None
+    started_at: datetime | None
+    heartbeat_at: datetime | None
+    restarts: int
+    error: str
+    started_by: str
+    url: str = ""
+
+    @property
+    def stale(self) -> bool:
+        """Running, but its heartbeat stopped: the clock restarts it within minutes."""
+        return self.running and self.heartbeat_at is not None and self.heartbeat_at < stale_before()
+
+
+Lister = Callable[[int], list[JobLine]]  # the most recent `n` jobs of one kind
+_listers: dict[str, Lister] = {}
+
+
+def register_lister(name: str, lister: Lister) -> None:
+    _listers[name] = lister
+
+
+def recent_jobs(per_kind: int = 10) -> list[JobLine]:
+    """Every kind's recent jobs, the running ones first, then the newest."""
+    lines = [line for _name, lister in sorted(_listers.items()) for line in lister(per_kind)]
+    epoch = datetime.min.replace(tzinfo=UTC)
+    return sorted(
+        lines, key=lambda line: (not line.running, -(line.started_at or epoch).timestamp())
+    )
+
+
+def person(user: object) -> str:
+    """Who started a job, in words ("" for the clock)."""
+    if user is None:
+        return ""
+    name = getattr(user, "get_full_name", lambda: "")()
+    return str(name or getattr(user, "get_username", lambda: "")())

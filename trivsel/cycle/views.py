@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
 from trivsel.core.exports import xlsx_row
+from trivsel.core.jobs import recent_jobs
 from trivsel.cycle import lifecycle
 from trivsel.cycle.curve import curve_svg
 from trivsel.cycle.forms import MeasurementForm, MessageTextsForm, ValidationForm
@@ -126,6 +127,12 @@ def measurement_delete(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("measurements:detail", pk=pk)
     messages.success(request, _("The draft %(name)s was deleted.") % {"name": measurement.name})
     return redirect("measurements:list")
+
+
+@org_view(MANAGE)
+def background_jobs(request: HttpRequest) -> HttpResponse:
+    """Every kind of background job in one list: what, status, progress, heartbeat, who."""
+    return render(request, "measurements/jobs.html", {"jobs": recent_jobs()})
 
 
 @org_view(MANAGE)

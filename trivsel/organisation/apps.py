@@ -7,7 +7,8 @@ class OrganisationConfig(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self) -> None:
-        from trivsel.core.jobs import register_recoverer
-        from trivsel.organisation.tasks import recover_imports
+        from trivsel.core.jobs import register_lister, register_recoverer
+        from trivsel.organisation.tasks import import_lines, recover_imports
 
         register_recoverer("imports", recover_imports)
+        register_lister("imports", import_lines)

@@ -6,11 +6,12 @@ from functools import partial
 
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from trivsel.core.jobs import beating, stale_before
+from trivsel.core.jobs import JobLine, beating, person, stale_before
 from trivsel.organisation.importing.plan import Plan
 from trivsel.organisation.importing.problems import ImportRejected
 from trivsel.organisation.importing.service import (
@@ -132,3 +133,18 @@ def recover_imports() -> list[str]:
         transaction.on_commit(partial(again.enqueue, job.pk))
         recovered.append(f"import {job.pk} ({job.status}): its worker stopped; started again")
     return recovered
+
+
+def import_lines(count: int) -> list[JobLine]:
+    """The recent imports, for HR's page of background jobs."""
+    jobs = ImportJob.objects.defer("units_data", "employees_data").select_related("created_by")
+    return [
+        JobLine(
+            _("Import"), " ".join(filter(None, [job.units_filename, job.employees_filename])),
+            job.get_status_display(), job.is_running, job.step, ImportJob.STEPS, job.created_at,
+            job.heartbeat_at, job.restarts, job.message,
+            person(job.created_by),
+            reverse("organisation:import_job", args=[job.pk]),
+        )
+        for job in jobs[:count]
+    ]  # fmt: skip

@@ -11,7 +11,8 @@ class ReportsConfig(AppConfig):
 
         add_unit_part(unit_part)
 
-        from trivsel.core.jobs import register_recoverer
-        from trivsel.reports.bundles import recover_bundles
+        from trivsel.core.jobs import register_lister, register_recoverer
+        from trivsel.reports.bundles import bundle_lines, recover_bundles
 
         register_recoverer("PDF bundles", recover_bundles)
+        register_lister("PDF bundles", bundle_lines)

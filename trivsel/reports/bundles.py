@@ -14,10 +14,12 @@ from functools import partial
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django_tasks import task
 
-from trivsel.core.jobs import beating, stale_before
+from trivsel.core.jobs import JobLine, beating, person, stale_before
 from trivsel.measurements.models import Measurement
 from trivsel.organisation.models import Unit
 from trivsel.reports.charts import report_context
@@ -132,3 +134,18 @@ def recover_bundles() -> list[str]:
 @task()
 def make_bundle_task(bundle_id: int) -> None:
     make_bundle(PdfBundle.objects.select_related("measurement").get(pk=bundle_id))
+
+
+def bundle_lines(count: int) -> list[JobLine]:
+    """The recent PDF bundles, for HR's page of background jobs."""
+    bundles = PdfBundle.objects.select_related("measurement", "created_by")
+    return [
+        JobLine(
+            gettext("Every unit's PDF"), bundle.measurement.name, bundle.get_status_display(),
+            bundle.status in (PdfBundle.Status.QUEUED, PdfBundle.Status.RUNNING), bundle.done,
+            bundle.total, bundle.created_at, bundle.updated_at, bundle.restarts, bundle.error,
+            person(bundle.created_by),
+            reverse("reports:pdfs", args=[bundle.measurement_id]),
+        )
+        for bundle in bundles[:count]
+    ]  # fmt: skip

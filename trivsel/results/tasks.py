@@ -7,10 +7,12 @@ from functools import partial
 
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django_tasks import task
 
-from trivsel.core.jobs import beating, stale_before
+from trivsel.core.jobs import JobLine, beating, stale_before
 from trivsel.measurements.models import Measurement
 from trivsel.results.build import build_results, seal_after_build
 from trivsel.results.models import Build
@@ -101,3 +103,18 @@ def recover_builds() -> list[str]:
                 "queued again"
             )
     return recovered
+
+
+def build_lines(count: int) -> list[JobLine]:
+    """The recent results builds, for HR's page of background jobs."""
+    builds = Build.objects.select_related("measurement").order_by("-queued_at", "-pk")
+    return [
+        JobLine(
+            gettext("Results"), build.measurement.name,
+            build.get_status_display() + (f": {build.get_step_display()}" if build.step else ""),
+            build.pending, None, None, build.started_at or build.queued_at,
+            build.heartbeat_at, build.restarts, build.error, "",
+            reverse("measurements:detail", args=[build.measurement_id]),
+        )
+        for build in builds[:count]
+    ]  # fmt: skip

@@ -7,7 +7,8 @@ class SurveyConfig(AppConfig):
     verbose_name = _("Survey")
 
     def ready(self) -> None:
-        from trivsel.core.jobs import register_recoverer
-        from trivsel.survey.tasks import recover_send_jobs
+        from trivsel.core.jobs import register_lister, register_recoverer
+        from trivsel.survey.tasks import recover_send_jobs, send_lines
 
         register_recoverer("sending", recover_send_jobs)
+        register_lister("sending", send_lines)

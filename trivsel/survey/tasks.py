@@ -3,10 +3,12 @@ from functools import partial
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django_tasks import task
 
-from trivsel.core.jobs import stale_before
+from trivsel.core.jobs import JobLine, person, stale_before
 from trivsel.measurements.models import Measurement
 from trivsel.survey.models import Invitation, SendJob
 from trivsel.survey.sending import run_send_job
@@ -64,3 +66,18 @@ def recover_send_jobs() -> list[str]:
             f"{released} unconfirmed message(s) to send again"
         )
     return recovered
+
+
+def send_lines(count: int) -> list[JobLine]:
+    """The recent sending jobs, for HR's page of background jobs."""
+    jobs = SendJob.objects.select_related("measurement", "created_by")
+    return [
+        JobLine(
+            gettext("Sending"), f"{job.measurement.name}: {job.get_kind_display()}",
+            job.get_status_display(), job.is_unfinished, job.done, job.total, job.created_at,
+            job.updated_at, job.restarts, job.message,
+            person(job.created_by),
+            reverse("measurements:detail", args=[job.measurement_id]),
+        )
+        for job in jobs[:count]
+    ]  # fmt: skip
