@@ -120,8 +120,9 @@ def test_hr_sees_every_kind_of_background_job_in_one_list(
     PdfBundle.objects.filter(measurement=released).update(updated_at=long_ago(settings))
     url = reverse("measurements:jobs")
     page = clients["hr"].get(url).content.decode()
-    for text in ("Sending", "Import", "Results", "Every unit&#x27;s PDF", "enheder.csv",
-                 "7/7", "Stopped: the clock starts it again", released.name):  # fmt: skip
+    for text in ("Invitations and reminders", "Import", "Results", "Every unit&#x27;s PDF",
+                 "enheder.csv", "7/7", "Stopped: the clock starts it again",
+                 released.name):  # fmt: skip
         assert text in page, text
     for persona in ("area_chief", "unit_leader", "trio", "outsider"):
         assert clients[persona].get(url).status_code == 403

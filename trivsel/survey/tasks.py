@@ -73,7 +73,8 @@ def send_lines(count: int) -> list[JobLine]:
     jobs = SendJob.objects.select_related("measurement", "created_by")
     return [
         JobLine(
-            gettext("Sending"), f"{job.measurement.name}: {job.get_kind_display()}",
+            gettext("Invitations and reminders"),
+            f"{job.measurement.name}: {job.get_kind_display()}",
             job.get_status_display(), job.is_unfinished, job.done, job.total, job.created_at,
             job.updated_at, job.restarts, job.message,
             person(job.created_by),
