@@ -32,11 +32,11 @@ class Command(BaseCommand):
             if not options["every"]:
                 return
             stop.wait(options["every"])
+            close_old_connections()  # before the next round: one that went away meanwhile
         self.stdout.write("Stopped.")
 
     def tick(self) -> None:
         """One round; whatever fails is logged, and the rest of the round still runs."""
-        close_old_connections()  # a database that went away since the last round
         for step in (recover_stale_jobs, advance_by_clock):
             try:
                 for line in step():
