@@ -92,7 +92,7 @@ def run_send_job(job: SendJob) -> SendJob:
     composer = Composer(
         job.measurement, "invitation" if job.kind == Kind.INVITATIONS else "reminder"
     )
-    connection = get_connection()
+    connection, sms = get_connection(), gateway()  # made once, used for every message
     connection.open()
     try:
         while batch := _claim(job):
@@ -105,7 +105,7 @@ def run_send_job(job: SendJob) -> SendJob:
                     )
                     job.by_email += 1
                 elif invitation.channel == "sms":
-                    gateway().send([(employee.mobile, text.sms)])
+                    sms.send([(employee.mobile, text.sms)])
                     job.by_sms += 1
                 else:
                     job.need_letter += 1
