@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 
-from tests.e2e.conftest import axe_violations, screenshot
+from tests.e2e.conftest import axe_violations, log_in, screenshot
 from trivsel.demo.management.commands.seed_demo import DEMO_QUESTIONNAIRE
 from trivsel.instruments.bank import load_bundled
 from trivsel.organisation.models import Role, RoleGrant, Unit
@@ -103,4 +103,47 @@ def test_preview_on_a_phone_by_keyboard(live_server: Any, hr_login: str, new_pag
     page.keyboard.press("ArrowDown")
     assert page.get_by_role("radio").nth(1).is_checked()
     screenshot(page, "preview-da-phone-apv")
+    assert axe_violations(page) == []
+
+
+def test_hr_asks_a_question_only_of_those_exposed(
+    live_server: Any, hr_login: str, new_page: Any
+) -> None:
+    """The APV brings its "from whom?" conditions; HR adds one more in two steps, sees it
+    listed and in the preview."""
+    page = new_page()
+    log_in(page, live_server.url, hr_login, "pw-hr-1234")
+    page.get_by_role("link", name="Spørgeskemaer").click()
+    page.get_by_label("Navn på et nyt spørgeskema").fill("APV 2026")
+    page.get_by_role("button", name="Opret spørgeskema").click()
+    page.get_by_label("Instrument eller spørgsmål").select_option(label="APV")
+    page.get_by_role("button", name="Tilføj", exact=True).click()
+    free_text = page.get_by_role("group", name="Et fritekstspørgsmål")
+    free_text.get_by_label("Spørgsmål på dansk").fill("Hvad ville have hjulpet dig?")
+    free_text.get_by_label("Spørgsmål på engelsk").fill("What would have helped you?")
+    page.get_by_role("button", name="Tilføj fritekstspørgsmål").click()
+
+    page.get_by_role("link", name="Betingede spørgsmål (4)").click()
+    assert page.get_by_text("Hvis du har været udsat for mobning: fra hvem?").first.is_visible()
+    page.get_by_label("Stil dette spørgsmål").select_option(label="Hvad ville have hjulpet dig?")
+    page.get_by_label("kun til dem, der har svaret på dette spørgsmål").select_option(
+        label="Har du inden for de sidste 12 måneder været udsat for trusler om vold på dit "
+        "arbejde?"
+    )
+    page.get_by_role("button", name="Næste: vælg svarene").click()
+    answers = page.get_by_role("group", name="med et af disse svar")
+    for label in ("Ja, dagligt", "Ja, ugentligt", "Ja, månedligt", "Ja, få gange"):
+        answers.get_by_label(label).check()
+    page.get_by_role("button", name="Gem betingelsen").click()
+    page.get_by_text("Betingelsen er gemt.").wait_for()
+    assert page.get_by_text("»Hvad ville have hjulpet dig?« stilles kun til dem").is_visible()
+    screenshot(page, "hr-conditions")
+    assert axe_violations(page) == []
+
+    page.get_by_role("link", name="APV 2026").click()
+    page.get_by_role("link", name="Forhåndsvis på dansk").click()
+    note = page.get_by_text("Stilles kun til dem, der svarede på »Har du inden for de sidste 12 "
+                            "måneder været udsat for trusler om vold")  # fmt: skip
+    assert note.count() == 2  # "from whom?" for threats, and HR's own question
+    screenshot(page, "preview-conditions")
     assert axe_violations(page) == []

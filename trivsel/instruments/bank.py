@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from trivsel.instruments.bank_format import KnownKeys, PathProblem, check_document
+from trivsel.instruments.builder import BuilderRefused, set_condition
 from trivsel.instruments.models import (
     Dimension,
     Index,
@@ -95,7 +96,10 @@ def instrument_dict(entry: dict[str, Any], latest: dict[str, int]) -> dict[str, 
     def ref(item: Any) -> dict[str, Any]:
         if isinstance(item, str):
             return {"key": item, "version": latest[item]}
-        return {"key": item["key"], "version": item.get("version") or latest[item["key"]]}
+        result = {"key": item["key"], "version": item.get("version") or latest[item["key"]]}
+        if item.get("shown_if"):
+            result["shown_if"] = item["shown_if"]
+        return result
 
     return {
         "key": entry["key"],
@@ -172,7 +176,9 @@ def _from_instrument(instrument: Instrument) -> dict[str, Any]:
         "description": instrument.description,
         "licence": instrument.licence,
         "items": [
-            {"key": e.item_version.item.key, "version": e.item_version.version} for e in entries
+            {"key": e.item_version.item.key, "version": e.item_version.version}
+            | ({"shown_if": e.shown_if} if e.shown_if else {})
+            for e in entries
         ],
     }
 
@@ -193,6 +199,11 @@ def known_keys() -> KnownKeys:
             ItemVersion.objects.exclude(dimension=None).values_list("dimension__key", flat=True)
         ),
     )
+
+
+def _without_conditions(instrument: dict[str, Any]) -> dict[str, Any]:
+    items = [{k: v for k, v in item.items() if k != "shown_if"} for item in instrument["items"]]
+    return instrument | {"items": items}
 
 
 def _conflicts(document: dict[str, Any]) -> list[PathProblem]:
@@ -241,9 +252,11 @@ def _conflicts(document: dict[str, Any]) -> list[PathProblem]:
         existing_instrument = Instrument.objects.filter(
             key=entry["key"], version=entry.get("version", 1)
         ).first()
-        if existing_instrument is not None and _from_instrument(
-            existing_instrument
-        ) != instrument_dict(entry, latest):
+        # Its items are fixed; its conditions may change (they change who is asked, not
+        # what an answer means), and loading the file again updates them.
+        if existing_instrument is not None and _without_conditions(
+            _from_instrument(existing_instrument)
+        ) != _without_conditions(instrument_dict(entry, latest)):
             problems.append(
                 PathProblem(
                     f"instruments[{index}]",
@@ -354,18 +367,29 @@ def import_document(document: Any) -> dict[str, int]:
                     instrument=instrument,
                     order=order,
                     item_version=versions[(ref["key"], ref["version"])],
+                    shown_if=ref.get("shown_if", {}),
                 )
                 for order, ref in enumerate(entry["items"])
             )
+        else:  # the same instrument again: its items are fixed, its conditions may be new
+            for order, ref in enumerate(entry["items"]):
+                InstrumentItem.objects.filter(
+                    instrument=instrument,
+                    order=order,
+                    item_version=versions[(ref["key"], ref["version"])],
+                ).update(shown_if=ref.get("shown_if", {}))
         created["instruments"] += new
-    for entry in document.get("questionnaires", []):
-        _create_questionnaire(entry, latest, versions)
+    for index, entry in enumerate(document.get("questionnaires", [])):
+        _create_questionnaire(entry, latest, versions, f"questionnaires[{index}]")
         created["questionnaires"] += 1
     return created
 
 
 def _create_questionnaire(
-    entry: dict[str, Any], latest: dict[str, int], versions: dict[tuple[str, int], ItemVersion]
+    entry: dict[str, Any],
+    latest: dict[str, int],
+    versions: dict[tuple[str, int], ItemVersion],
+    path: str,
 ) -> Questionnaire:
     questionnaire = Questionnaire.objects.create(name=entry["name"])
     for order, page_entry in enumerate(entry["pages"]):
@@ -385,6 +409,22 @@ def _create_questionnaire(
                 QuestionnaireElement.objects.create(
                     page=page, order=position, item_version=versions[(element["item"], version)]
                 )
+    for position, condition in enumerate(entry.get("conditions", [])):
+        question = versions[
+            (condition["item"], condition.get("item_version") or latest[condition["item"]])
+        ]
+        depends_on = versions[
+            (
+                condition["depends_on"],
+                condition.get("depends_on_version") or latest[condition["depends_on"]],
+            )
+        ]
+        try:  # the same checks as when HR sets it
+            set_condition(questionnaire, question, depends_on, condition["values"])
+        except BuilderRefused as refused:
+            raise BankRejected(
+                [PathProblem(f"{path}.conditions[{position}]", str(refused))]
+            ) from None
     return questionnaire
 
 
@@ -457,7 +497,19 @@ def _questionnaire_dict(questionnaire: Questionnaire) -> dict[str, Any]:
                     {"item": element.item_version.item.key, "version": element.item_version.version}
                 )
         pages.append({"title": page.title, "elements": elements})
-    return {"name": questionnaire.name, "pages": pages}
+    conditions = [
+        {
+            "item": c.question.item.key,
+            "item_version": c.question.version,
+            "depends_on": c.depends_on.item.key,
+            "depends_on_version": c.depends_on.version,
+            "values": c.values,
+        }
+        for c in questionnaire.conditions.select_related("question__item", "depends_on__item")
+    ]
+    return {"name": questionnaire.name, "pages": pages} | (
+        {"conditions": conditions} if conditions else {}
+    )
 
 
 def dumps(document: dict[str, Any]) -> str:

@@ -365,9 +365,31 @@ def _check_instruments(
         refs = check.array(entry, "items", f"{path}.")
         if not refs:
             check.add(f"{path}.items", _("an instrument needs at least one item"))
+        earlier: set[str] = set()
         for number, ref in enumerate(refs):
             _check_reference(check, ref, f"{path}.items[{number}]", items, _("item"))
+            if isinstance(ref, dict) and "shown_if" in ref:
+                _check_shown_if(check, ref["shown_if"], f"{path}.items[{number}].shown_if", earlier)
+            key = ref if isinstance(ref, str) else ref.get("key") if isinstance(ref, dict) else None
+            if isinstance(key, str):
+                earlier.add(key)
     return instruments
+
+
+def _check_shown_if(check: _Checker, value: Any, path: str, earlier: set[str]) -> None:
+    """{"item": an earlier item of the same instrument, "values": its answers that ask it}."""
+    if not isinstance(value, dict) or set(value) != {"item", "values"}:
+        check.add(path, _('must be an object with "item" and "values"'))
+        return
+    if value["item"] not in earlier:
+        check.add(f"{path}.item", _("must be an earlier item of the same instrument"))
+    values = value["values"]
+    if (
+        not isinstance(values, list)
+        or not values
+        or not all(isinstance(v, int) and not isinstance(v, bool) for v in values)
+    ):
+        check.add(f"{path}.values", _("must be a non-empty list of whole numbers"))
 
 
 def _check_questionnaires(
@@ -409,3 +431,20 @@ def _check_questionnaires(
                 else:
                     ref = {"key": element["item"], "version": element.get("version")}
                     _check_reference(check, ref, f"{element_path}.item", items, _("item"))
+        for position, condition_value in enumerate(check.array(entry, "conditions", f"{path}.")):
+            condition_path = f"{path}.conditions[{position}]"
+            condition = check.obj(condition_value, condition_path)
+            if condition is None:
+                continue
+            for name in ("item", "depends_on"):
+                ref = {"key": condition.get(name), "version": condition.get(f"{name}_version")}
+                _check_reference(check, ref, f"{condition_path}.{name}", items, _("item"))
+            values = condition.get("values")
+            if (
+                not isinstance(values, list)
+                or not values
+                or not all(isinstance(v, int) and not isinstance(v, bool) for v in values)
+            ):
+                check.add(
+                    f"{condition_path}.values", _("must be a non-empty list of whole numbers")
+                )

@@ -5,11 +5,13 @@ from datetime import datetime
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from trivsel.instruments.conditions import Rule, misplaced, screens
 from trivsel.instruments.models import (
+    Condition,
     Instrument,
     Item,
     ItemVersion,
@@ -19,7 +21,11 @@ from trivsel.instruments.models import (
 )
 
 
-class QuestionnaireLocked(Exception):
+class BuilderRefused(Exception):
+    """A change that cannot be made; the message says why, for HR."""
+
+
+class QuestionnaireLocked(BuilderRefused):
     def __init__(self) -> None:
         super().__init__(_("The questionnaire is locked: a measurement using it has started."))
 
@@ -50,9 +56,11 @@ def add_page(questionnaire: Questionnaire, title: dict[str, str]) -> Questionnai
 
 
 @transaction.atomic
-def remove_page(page: QuestionnairePage) -> None:
-    _editable(page.questionnaire)
+def remove_page(page: QuestionnairePage) -> int:
+    """Returns how many conditions went with it (see `_drop_broken_conditions`)."""
+    questionnaire = _editable(page.questionnaire)
     page.delete()
+    return _drop_broken_conditions(questionnaire)
 
 
 @transaction.atomic
@@ -81,6 +89,15 @@ def copy_questionnaire(questionnaire: Questionnaire, name: str, user: User | Non
             )
             for element in page.elements.order_by("order")
         )
+    Condition.objects.bulk_create(
+        Condition(
+            questionnaire=copy,
+            question_id=condition.question_id,
+            depends_on_id=condition.depends_on_id,
+            values=condition.values,
+        )
+        for condition in questionnaire.conditions.all()
+    )
     return copy
 
 
@@ -91,10 +108,28 @@ def _next_order(page: QuestionnairePage) -> int:
 
 @transaction.atomic
 def add_instrument(page: QuestionnairePage, instrument: Instrument) -> QuestionnaireElement:
-    _editable(page.questionnaire)
-    return QuestionnaireElement.objects.create(
+    """The instrument's own conditions (e.g. "from whom?" only after an exposure) come with
+    it; HR may change or remove them afterwards."""
+    questionnaire = _editable(page.questionnaire)
+    element = QuestionnaireElement.objects.create(
         page=page, order=_next_order(page), instrument=instrument
     )
+    entries = list(instrument.entries.select_related("item_version__item"))
+    by_key = {entry.item_version.item.key: entry.item_version_id for entry in entries}
+    taken = set(questionnaire.conditions.values_list("question_id", flat=True))
+    Condition.objects.bulk_create(
+        Condition(
+            questionnaire=questionnaire,
+            question_id=entry.item_version_id,
+            depends_on_id=by_key[entry.shown_if["item"]],
+            values=list(entry.shown_if["values"]),
+        )
+        for entry in entries
+        if entry.shown_if
+        and entry.shown_if.get("item") in by_key
+        and entry.item_version_id not in taken
+    )
+    return element
 
 
 @transaction.atomic
@@ -124,9 +159,22 @@ def add_free_text(page: QuestionnairePage, text: dict[str, str]) -> Questionnair
 
 
 @transaction.atomic
-def remove_element(element: QuestionnaireElement) -> None:
-    _editable(element.page.questionnaire)
+def remove_element(element: QuestionnaireElement) -> int:
+    """Returns how many conditions went with it (see `_drop_broken_conditions`)."""
+    questionnaire = _editable(element.page.questionnaire)
     element.delete()
+    return _drop_broken_conditions(questionnaire)
+
+
+def _drop_broken_conditions(questionnaire: Questionnaire) -> int:
+    """After a removal: a condition on a question no longer in the questionnaire goes, and
+    so does one depending on a removed question (its question is then asked of everyone)."""
+    present = {version.pk for versions in _pages(questionnaire) for version in versions}
+    broken = questionnaire.conditions.filter(
+        ~Q(question_id__in=present) | ~Q(depends_on_id__in=present)
+    )
+    count, _deleted = broken.delete()
+    return count
 
 
 @transaction.atomic
@@ -141,6 +189,64 @@ def move_element(element: QuestionnaireElement, step: int) -> None:
         for order, sibling in enumerate(siblings):
             sibling.order = order
         QuestionnaireElement.objects.bulk_update(siblings, ["order"])
+        _check_conditions(element.page.questionnaire)
+
+
+def _check_conditions(questionnaire: Questionnaire) -> None:
+    """Refuses (and so rolls back) a change after which a conditional question would come
+    before the question that decides whether it is asked."""
+    pages = _pages(questionnaire)
+    order = [version.pk for versions in pages for version in versions]
+    wrong = misplaced(order, rules_of(questionnaire))
+    if wrong:
+        names = {version.pk: version.label for versions in pages for version in versions}
+        condition = questionnaire.conditions.select_related("depends_on").get(question_id=wrong[0])
+        raise BuilderRefused(
+            _(
+                "“%(question)s” is asked depending on the answer to “%(depends_on)s”, so it "
+                "must come after it. Move or remove the condition first."
+            )
+            % {"question": names[wrong[0]], "depends_on": condition.depends_on.label}
+        )
+
+
+@transaction.atomic
+def set_condition(
+    questionnaire: Questionnaire, question: ItemVersion, depends_on: ItemVersion, values: list[int]
+) -> Condition:
+    """Ask `question` only of those who answer `depends_on` with one of `values` (replacing
+    the question's earlier condition, if any)."""
+    questionnaire = _editable(questionnaire)
+    order = [version.pk for versions in _pages(questionnaire) for version in versions]
+    if question.pk not in order or depends_on.pk not in order:
+        raise BuilderRefused(_("Both questions must be in this questionnaire."))
+    if order.index(depends_on.pk) >= order.index(question.pk):
+        raise BuilderRefused(
+            _("The question it depends on must come before it in the questionnaire.")
+        )
+    if depends_on.scale is None:
+        raise BuilderRefused(_("A question can only depend on a question with answers to choose."))
+    offered = [option["value"] for option in depends_on.scale.options]
+    chosen = [value for value in offered if value in set(values)]
+    if not chosen or len(chosen) != len(set(values)):
+        raise BuilderRefused(_("Choose at least one of the answers that question offers."))
+    if len(chosen) == len(offered):
+        raise BuilderRefused(
+            _("With every answer chosen the question is asked of everyone: remove the "
+              "condition instead.")
+        )  # fmt: skip
+    condition, _created = Condition.objects.update_or_create(
+        questionnaire=questionnaire,
+        question=question,
+        defaults={"depends_on": depends_on, "values": chosen},
+    )
+    return condition
+
+
+@transaction.atomic
+def remove_condition(condition: Condition) -> None:
+    _editable(condition.questionnaire)
+    condition.delete()
 
 
 @transaction.atomic
@@ -152,17 +258,44 @@ def lock_questionnaire(questionnaire: Questionnaire) -> None:
 
 
 _LOCKED_PAGES: dict[tuple[int, datetime], list[list[ItemVersion]]] = {}
+_LOCKED_RULES: dict[tuple[int, datetime], dict[int, Rule]] = {}
+
+
+def _pages(questionnaire: Questionnaire) -> list[list[ItemVersion]]:
+    return [versions for _page, versions in questionnaire_pages(questionnaire)]
 
 
 def pages_of(questionnaire: Questionnaire) -> list[list[ItemVersion]]:
     """The questions page by page. A locked questionnaire never changes, so each process
     reads it once (every survey request needs it, every results build and report too)."""
     if questionnaire.locked_at is None:
-        return [versions for _page, versions in questionnaire_pages(questionnaire)]
+        return _pages(questionnaire)
     key = (questionnaire.pk, questionnaire.locked_at)
     if key not in _LOCKED_PAGES:
-        _LOCKED_PAGES[key] = [versions for _page, versions in questionnaire_pages(questionnaire)]
+        _LOCKED_PAGES[key] = _pages(questionnaire)
     return _LOCKED_PAGES[key]
+
+
+def rules_of(questionnaire: Questionnaire) -> dict[int, Rule]:
+    """The questionnaire's conditions by question (read once per process once locked)."""
+    key = (questionnaire.pk, questionnaire.locked_at) if questionnaire.locked_at else None
+    if key is not None and key in _LOCKED_RULES:
+        return _LOCKED_RULES[key]
+    rules = {
+        question: Rule(depends_on, frozenset(values))
+        for question, depends_on, values in Condition.objects.filter(
+            questionnaire=questionnaire
+        ).values_list("question_id", "depends_on_id", "values")
+    }
+    if key is not None:
+        _LOCKED_RULES[key] = rules
+    return rules
+
+
+def screens_of(questionnaire: Questionnaire) -> list[list[ItemVersion]]:
+    """The screens a respondent meets: the pages, each followed by its follow-up screens
+    where a question depends on an answer on the same page (see `conditions.screens`)."""
+    return screens(pages_of(questionnaire), rules_of(questionnaire))
 
 
 def questionnaire_pages(

@@ -94,3 +94,54 @@ class BankFileForm(forms.Form):
         if upload.size > 10 * 1024 * 1024:
             raise forms.ValidationError(_("The file is larger than 10 MB."))
         return upload
+
+
+class ConditionForm(forms.Form):
+    """Ask a question only of those who gave certain answers to an earlier one. Works in two
+    steps without JavaScript: choose the two questions, then the answers."""
+
+    question = forms.TypedChoiceField(label=_("Ask this question"), coerce=int)
+    depends_on = forms.TypedChoiceField(
+        label=_("only of those who answered this question"), coerce=int
+    )
+    values = forms.TypedMultipleChoiceField(
+        label=_("with one of these answers"),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(
+        self,
+        pages: list[tuple[str, list[ItemVersion]]],
+        *args: Any,
+        **kwargs: Any,
+    ):
+        kwargs.setdefault("auto_id", "condition_%s")
+        super().__init__(*args, **kwargs)
+        self.versions = {version.pk: version for _title, versions in pages for version in versions}
+        self.fields["question"].choices = [("", "—")] + [  # type: ignore[attr-defined]
+            (title, [(v.pk, v.label) for v in versions]) for title, versions in pages if versions
+        ]
+        self.fields["depends_on"].choices = [("", "—")] + [  # type: ignore[attr-defined]
+            (title, [(v.pk, v.label) for v in versions if v.scale is not None])
+            for title, versions in pages
+            if any(v.scale is not None for v in versions)
+        ]
+        chosen = self._chosen_depends_on()
+        self.fields["values"].choices = [  # type: ignore[attr-defined]
+            (option["value"], localised(option["labels"]))
+            for option in (chosen.scale.options if chosen and chosen.scale else [])
+        ]
+
+    def _chosen_depends_on(self) -> ItemVersion | None:
+        raw = self.data.get("depends_on") if self.is_bound else self.initial.get("depends_on")
+        try:
+            return self.versions.get(int(raw or 0))
+        except (TypeError, ValueError):
+            return None
+
+    @property
+    def answers_offered(self) -> bool:
+        """Step two: the answers of the chosen question are offered."""
+        return bool(self.fields["values"].choices)  # type: ignore[attr-defined]

@@ -188,6 +188,10 @@ class InstrumentItem(models.Model):
     instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="entries")
     item_version = models.ForeignKey(ItemVersion, on_delete=models.PROTECT, related_name="+")
     order = models.PositiveIntegerField()
+    # {"item": key, "values": [...]}: asked only of those who gave one of these answers to
+    # an earlier item of the same instrument (e.g. "from whom?" only after an exposure).
+    # Copied into a questionnaire's conditions when the instrument is added to it.
+    shown_if = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["order"]
@@ -254,3 +258,27 @@ class QuestionnaireElement(models.Model):
         if self.instrument is not None:
             return [entry.item_version for entry in self.instrument.entries.all()]
         return [self.item_version]
+
+
+class Condition(models.Model):
+    """A question asked only of those who gave one of `values` to an earlier question of
+    the same questionnaire. Decided on the server: a question not asked is not shown, not
+    accepted when posted, and counts as not asked (no answer), never as unanswered."""
+
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="conditions"
+    )
+    question = models.ForeignKey(ItemVersion, on_delete=models.PROTECT, related_name="+")
+    depends_on = models.ForeignKey(ItemVersion, on_delete=models.PROTECT, related_name="+")
+    values = models.JSONField(default=list)  # option values of `depends_on`
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["questionnaire", "question"], name="one_condition_per_question"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_id} if {self.depends_on_id} in {self.values}"

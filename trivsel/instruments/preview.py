@@ -20,6 +20,7 @@ class Question:
     chosen: set[str] = field(default_factory=set)  # values as posted, for re-display
     text_value: str = ""
     error: str = ""
+    condition: str = ""  # in the builder's preview: whom a conditional question is asked
 
 
 def questions(versions: list[ItemVersion], language: str) -> list[Question]:

@@ -10,4 +10,5 @@ urlpatterns = [
     path("questionnaires/<int:pk>/", views.builder_page, name="builder"),
     path("questionnaires/<int:pk>/change/", views.builder_action, name="builder_action"),
     path("questionnaires/<int:pk>/preview/", views.preview, name="preview"),
+    path("questionnaires/<int:pk>/conditions/", views.conditions, name="conditions"),
 ]

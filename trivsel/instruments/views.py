@@ -1,9 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth.models import User
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import ngettext, override
 from django.views.decorators.http import require_POST
 
 from trivsel.instruments import builder
@@ -17,18 +18,21 @@ from trivsel.instruments.bank import (
 from trivsel.instruments.forms import (
     AddElementForm,
     BankFileForm,
+    ConditionForm,
     FreeTextForm,
     PageForm,
     QuestionnaireForm,
 )
 from trivsel.instruments.models import (
+    Condition,
     Instrument,
+    ItemVersion,
     Questionnaire,
     QuestionnaireElement,
     QuestionnairePage,
     localised,
 )
-from trivsel.instruments.preview import questions
+from trivsel.instruments.preview import Question, questions
 from trivsel.organisation.access import Capability, org_view
 
 MANAGE = Capability.MANAGE_INSTRUMENTS
@@ -101,9 +105,15 @@ def download(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 
 def _builder_context(questionnaire: Questionnaire) -> dict[str, object]:
+    pages = builder.questionnaire_pages(questionnaire)
+    conditional = {condition.question_id for condition in questionnaire.conditions.all()}
     return {
         "questionnaire": questionnaire,
-        "pages": builder.questionnaire_pages(questionnaire),
+        "pages": [
+            (page, versions, [v for v in versions if v.pk in conditional])
+            for page, versions in pages
+        ],
+        "condition_count": len(conditional),
         "page_form": PageForm(),
         "element_form": AddElementForm(questionnaire),
         "free_text_form": FreeTextForm(questionnaire),
@@ -149,7 +159,9 @@ def builder_action(request: HttpRequest, pk: int) -> HttpResponse:
                 page = questionnaire.pages.get(pk=text_form.cleaned_data["page"])
                 builder.add_free_text(page, text_form.text())
         elif action == "remove_page":
-            builder.remove_page(_page(questionnaire, request.POST.get("page")))
+            _conditions_gone(
+                request, builder.remove_page(_page(questionnaire, request.POST.get("page")))
+            )
         elif action == "rename_page":
             page = _page(questionnaire, request.POST.get("page"))
             forms["page_form"] = form = PageForm(request.POST)
@@ -158,19 +170,152 @@ def builder_action(request: HttpRequest, pk: int) -> HttpResponse:
         elif action in ("remove", "up", "down"):
             element = _element(questionnaire, request.POST.get("element"))
             if action == "remove":
-                builder.remove_element(element)
+                _conditions_gone(request, builder.remove_element(element))
             else:
                 builder.move_element(element, -1 if action == "up" else 1)
         else:
             raise Http404
-    except builder.QuestionnaireLocked as locked:
-        messages.error(request, str(locked))
+    except builder.BuilderRefused as refused:
+        messages.error(request, str(refused))
         return redirect("instruments:builder", pk=pk)
     invalid = {name: form for name, form in forms.items() if not form.is_valid()}
     if invalid:
         context = _builder_context(questionnaire) | invalid
         return render(request, "instruments/builder.html", context, status=400)
     return redirect("instruments:builder", pk=pk)
+
+
+def _conditions_gone(request: HttpRequest, count: int) -> None:
+    if count:
+        messages.info(
+            request,
+            ngettext(
+                "%(count)d condition was removed with it: its question is now asked of everyone.",
+                "%(count)d conditions were removed with it: their questions are now asked of "
+                "everyone.",
+                count,
+            )
+            % {"count": count},
+        )
+
+
+@org_view(MANAGE)
+def conditions(request: HttpRequest, pk: int) -> HttpResponse:
+    """The questionnaire's conditional questions: each one listed, removed or changed, and a
+    new one set in two steps (the two questions, then the answers that ask it)."""
+    questionnaire = get_object_or_404(Questionnaire, pk=pk)
+    pages = [
+        (f"{number}. {localised(page.title)}", versions)
+        for number, (page, versions) in enumerate(builder.questionnaire_pages(questionnaire), 1)
+    ]
+    status = 200
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "remove_condition":
+                builder.remove_condition(
+                    get_object_or_404(
+                        Condition,
+                        questionnaire=questionnaire,
+                        pk=request.POST.get("condition") or 0,
+                    )
+                )
+                messages.success(
+                    request, _("The condition was removed: the question is asked of everyone.")
+                )
+                return redirect("instruments:conditions", pk=pk)
+            form = ConditionForm(pages, request.POST)
+            if form.is_valid():
+                if not form.cleaned_data["values"]:
+                    form.add_error("values", _("Choose at least one answer."))
+                else:
+                    chosen = form.cleaned_data
+                    builder.set_condition(
+                        questionnaire,
+                        form.versions[chosen["question"]],
+                        form.versions[chosen["depends_on"]],
+                        chosen["values"],
+                    )
+                    messages.success(request, _("The condition was saved."))
+                    return redirect("instruments:conditions", pk=pk)
+        except builder.QuestionnaireLocked as locked:
+            messages.error(request, str(locked))
+            return redirect("instruments:conditions", pk=pk)
+        except builder.BuilderRefused as refused:
+            form.add_error(None, str(refused))
+        status = 400
+    else:
+        form = ConditionForm(pages, _step_data(questionnaire, request.GET))
+        if form.is_bound:
+            form.errors.clear()  # step one shown again: not an error yet
+    versions = form.versions
+    listed = [
+        {
+            "condition": condition,
+            "question": versions.get(condition.question_id),
+            "depends_on": versions.get(condition.depends_on_id),
+            "answers": _answer_list(
+                _answer_labels(versions.get(condition.depends_on_id), condition.values)
+            ),
+        }
+        for condition in questionnaire.conditions.all()
+    ]
+    return render(
+        request,
+        "instruments/conditions.html",
+        {"questionnaire": questionnaire, "form": form, "conditions": listed},
+        status=status,
+    )
+
+
+def _step_data(questionnaire: Questionnaire, query: QueryDict) -> QueryDict | None:
+    """Step two's form data from the address; "Change" shows the answers chosen now."""
+    if "question" not in query:
+        return None
+    data = query.copy()
+    if "values" not in data:
+        existing = questionnaire.conditions.filter(
+            question_id=_number(data.get("question")), depends_on_id=_number(data.get("depends_on"))
+        ).first()
+        if existing is not None:
+            data.setlist("values", [str(value) for value in existing.values])
+    return data
+
+
+def _number(raw: str | None) -> int:
+    return int(raw) if raw and raw.isdigit() else 0
+
+
+def _explain_conditions(
+    questionnaire: Questionnaire, versions: list[ItemVersion], shown: list[Question], language: str
+) -> None:
+    """In the preview, a conditional question says whom it is asked (in the survey it is
+    simply shown or not)."""
+    by_question = {
+        c.question_id: c for c in questionnaire.conditions.select_related("depends_on__scale")
+    }
+    for version, question in zip(versions, shown, strict=True):
+        condition = by_question.get(version.pk)
+        if condition is not None:
+            answers = _answer_labels(condition.depends_on, condition.values, language)
+            question.condition = _(
+                "Asked only of those who answered “%(question)s” with: %(answers)s."
+            ) % {
+                "question": localised(condition.depends_on.text, language),
+                "answers": ", ".join(answers),
+            }
+
+
+def _answer_list(labels: list[str]) -> str:
+    """“Yes, daily”, “Yes, weekly” or “Yes, monthly”: labels hold commas of their own."""
+    return str(get_text_list([_("“%(answer)s”") % {"answer": label} for label in labels], _("or")))
+
+
+def _answer_labels(version: object, values: list[int], language: str | None = None) -> list[str]:
+    scale = getattr(version, "scale", None)
+    if scale is None:
+        return [str(value) for value in values]
+    labels = {option["value"]: localised(option["labels"], language) for option in scale.options}
+    return [labels.get(value, str(value)) for value in values]
 
 
 def _page(questionnaire: Questionnaire, pk: str | None) -> QuestionnairePage:
@@ -201,13 +346,15 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
         number = 1
     page, versions = pages[number - 1]
     with override(language):
+        shown = questions(versions, language)
+        _explain_conditions(questionnaire, versions, shown, language)
         return render(
             request,
             "instruments/preview.html",
             {
                 "questionnaire": questionnaire,
                 "page_title": localised(page.title, language),
-                "questions": questions(versions, language),
+                "questions": shown,
                 "number": number,
                 "page_count": len(pages),
                 "language": language,

@@ -12,7 +12,8 @@ from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from trivsel.instruments.builder import pages_of as questionnaire_questions
+from trivsel.instruments.builder import rules_of, screens_of
+from trivsel.instruments.conditions import Rule, asked
 from trivsel.instruments.models import ItemVersion
 from trivsel.measurements.models import Measurement
 from trivsel.survey.models import Answer, Invitation, Response, ResumeKey
@@ -74,8 +75,50 @@ def parse_page(versions: Sequence[ItemVersion], data: Mapping[str, list[str]]) -
 
 
 def pages_of(measurement: Measurement) -> list[list[ItemVersion]]:
-    """The measurement's questions page by page (read once per process once locked)."""
-    return questionnaire_questions(measurement.questionnaire)
+    """The measurement's questions screen by screen, as a respondent meets them: the
+    questionnaire's pages, each followed by its follow-up screen where a question depends on
+    an answer given on the same page (read once per process once locked)."""
+    return screens_of(measurement.questionnaire)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The screens and the conditions that decide which of their questions a person is
+    asked (a question not asked is not shown and not accepted)."""
+
+    screens: list[list[ItemVersion]]
+    rules: dict[int, Rule]
+
+    def asked(self, answers: Mapping[int, Mapping[str, object]]) -> set[int]:
+        order = [version.pk for screen in self.screens for version in screen]
+        return asked(order, self.rules, answers)
+
+    def shown(self, number: int, asked: set[int]) -> list[ItemVersion]:
+        return [version for version in self.screens[number - 1] if version.pk in asked]
+
+    def next_screen(self, number: int, step: int, asked: set[int]) -> int:
+        """The screen `step` away from `number` that asks something (past the last one: the
+        submit page, which is number len(screens) + 1)."""
+        number += step
+        while 1 <= number <= len(self.screens) and not self.shown(number, asked):
+            number += step
+        return max(number, 1)
+
+
+def plan_of(measurement: Measurement) -> Plan:
+    return Plan(pages_of(measurement), rules_of(measurement.questionnaire))
+
+
+def saved_answers(response: Response | None) -> dict[int, dict[str, object]]:
+    """A draft's answers as fields by item version (what the conditions look at)."""
+    if response is None:
+        return {}
+    return {
+        version: {"value": value, "values": values}
+        for version, value, values in Answer.objects.filter(response=response).values_list(
+            "item_version_id", "value", "values"
+        )
+    }
 
 
 def draft_of(invitation: Invitation) -> Response | None:
@@ -139,8 +182,12 @@ def _draft(locked: Invitation, key: ResumeKey, revision: int, language: str) -> 
 @transaction.atomic
 def save_page(
     invitation: Invitation, versions: Sequence[ItemVersion], answers: PageAnswers,
-    revision: int, next_page: int, language: str = "da",
+    revision: int, next_page: int, language: str = "da", plan: Plan | None = None,
+    step: int = 1,
 ) -> Response:  # fmt: skip
+    """With a `plan` that has conditions, answers to questions no longer asked (an earlier
+    answer changed) are deleted, and `next_page` moves on (by `step`) past screens that ask
+    this person nothing."""
     locked, key = _locked_invitation(invitation)
     draft = _draft(locked, key, revision, language)
     # The page's answers are replaced as a whole: two statements, whatever the page's size.
@@ -151,6 +198,10 @@ def save_page(
         for version_id, fields in answers.values.items()
     )
     draft.page = next_page
+    if plan is not None and plan.rules:
+        now_asked = plan.asked(saved_answers(draft))
+        Answer.objects.filter(response=draft).exclude(item_version_id__in=now_asked).delete()
+        draft.page = plan.next_screen(next_page - step, step, now_asked)
     draft.revision += 1
     draft.save(update_fields=["page", "revision", "language"])
     return draft

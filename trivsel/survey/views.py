@@ -24,12 +24,14 @@ from trivsel.instruments.models import ItemVersion
 from trivsel.instruments.preview import Question, questions
 from trivsel.measurements.models import Measurement
 from trivsel.survey.answering import (
+    Plan,
     SurveyRefused,
     draft_of,
     field_name,
-    pages_of,
     parse_page,
+    plan_of,
     save_page,
+    saved_answers,
     submit,
 )
 from trivsel.survey.models import Answer, Invitation, Response
@@ -198,11 +200,13 @@ def page(request: HttpRequest, invitation: Invitation, place: Place) -> HttpResp
     if stop is not None:
         return stop
     language = survey_language(request)
-    pages = pages_of(invitation.measurement)
+    plan = plan_of(invitation.measurement)
+    pages = plan.screens
     posted = request.method == "POST"
     # A POST names its page and revision, and `save_page` reads the draft under its lock:
-    # the draft and its saved answers are read here only to show a page.
-    draft = None if posted else draft_of(invitation)
+    # the draft is read here to show a page, or (with conditional questions) to know which
+    # questions this person is asked; the revision check makes that read safe.
+    draft = None if posted and not plan.rules else draft_of(invitation)
     default_page = draft.page if draft else 1
     try:
         number = min(
@@ -213,9 +217,15 @@ def page(request: HttpRequest, invitation: Invitation, place: Place) -> HttpResp
         number = 1
     if number > len(pages):
         return redirect(place.submit_url)
-    versions = pages[number - 1]
+    asked = plan.asked(saved_answers(draft)) if plan.rules else None
+    if asked is None:
+        versions = pages[number - 1]
+    else:
+        versions = plan.shown(number, asked)
+        if not versions and not posted:  # this screen asks this person nothing
+            return redirect(f"{place.page_url}?page={plan.next_screen(number, 1, asked)}")
     if posted:
-        return _save(request, invitation, place, versions, number, len(pages), language)
+        return _save(request, invitation, place, versions, number, plan, language)
     return render_survey(
         request,
         "survey/page.html",
@@ -229,10 +239,12 @@ def page(request: HttpRequest, invitation: Invitation, place: Place) -> HttpResp
 
 def _save(
     request: HttpRequest, invitation: Invitation, place: Place, versions: list[ItemVersion],
-    number: int, count: int, language: str,
+    number: int, plan: Plan, language: str,
 ) -> HttpResponse:  # fmt: skip
-    """A posted page: saved and on to the next (or previous), or shown again with what is
-    wrong, or refused."""
+    """A posted page: saved and on to the next (or previous) screen that asks this person
+    something, or shown again with what is wrong, or refused. A question this person is not
+    asked (its condition is not met) is refused like a question from another page."""
+    count = len(plan.screens)
     answers = parse_page(versions, dict(request.POST.lists()))
     if answers.errors:
         unknown = [name for name in answers.errors if name not in {field_name(v) for v in versions}]
@@ -262,11 +274,13 @@ def _save(
     if revision is None:
         return _malformed(request, invitation, place)
     try:
-        save_page(invitation, versions, answers, revision, number + step, language)
+        draft = save_page(
+            invitation, versions, answers, revision, number + step, language, plan, step
+        )
     except SurveyRefused as refused:
         messages.warning(request, str(refused))
         return redirect(f"{place.page_url}?page={number}")
-    return redirect(f"{place.page_url}?page={number + step}")
+    return redirect(f"{place.page_url}?page={draft.page}")
 
 
 def _posted_revision(request: HttpRequest) -> int | None:
@@ -321,11 +335,13 @@ def submit_page(request: HttpRequest, invitation: Invitation, place: Place) -> H
             messages.warning(request, str(refused))
             return redirect(place.submit_url)
         return redirect(place.page_url)
-    pages = pages_of(invitation.measurement)
+    plan = plan_of(invitation.measurement)
+    pages = plan.screens
     draft = draft_of(invitation)
     revision = draft.revision if draft else 0
     answered = Answer.objects.filter(response=draft).count() if draft else 0
-    total = sum(len(versions) for versions in pages)
+    # Questions not asked (their condition not met) are not counted as left out.
+    total = len(plan.asked(saved_answers(draft)))
     context = {
         "invitation": invitation,
         "measurement": invitation.measurement,
