@@ -27,7 +27,7 @@ def rows(client: Client, measurement: Measurement, **query: Any) -> dict[str, li
     url = reverse("measurements:rates", args=[measurement.pk])
     html = client.get(url, {"levels": 12} | query).content.decode()
     result = {}
-    for row in re.findall(r"<tr><th scope=\"row\"[^>]*>.*?</tr>", html, re.S):
+    for row in re.findall(r"<tr[^>]*><th scope=\"row\"[^>]*>.*?</tr>", html, re.S):
         code = re.search(r'class="meta">([^<]+)<', row)
         if code is not None:  # a unit's row (not a day's)
             result[code.group(1)] = re.findall(r'class="num">([^<]*)<', row)
@@ -100,6 +100,29 @@ def test_rates_query_count_does_not_grow_with_units(
 ) -> None:
     with django_assert_max_num_queries(14):  # with the answers per day and the curve (3)
         clients["hr"].get(reverse("measurements:rates", args=[answered.pk]))
+
+
+def test_a_unit_opens_and_closes_by_its_link_and_the_address_keeps_the_rest(
+    clients: dict[str, Client], answered: Measurement
+) -> None:
+    import re
+
+    url = reverse("measurements:rates", args=[answered.pk])
+    assert list(rows(clients["hr"], answered, levels=3)) == ["K", "SO", "SO-N", "SO-S"]
+    # SO-N opened: its units appear under it, and nowhere else does the tree grow.
+    opened = list(rows(clients["hr"], answered, levels=3, open="SO-N"))
+    assert opened[:3] == ["K", "SO", "SO-N"] and opened[-1] == "SO-S"
+    assert {"U1", "U2"} <= set(opened[3:-1])
+    # SO closed: everything below it goes, though three levels are chosen.
+    assert list(rows(clients["hr"], answered, levels=3, closed="SO")) == ["K", "SO"]
+    # The links: SO-N's opens it, keeping the sort chosen; SO's closes it.
+    html = clients["hr"].get(url, {"levels": "3", "sort": "name"}).content.decode()
+    links = dict(re.findall(r'<tr id="unit-([^"]+)"><th[^>]*><a href="([^"]+)"', html))
+    assert set(links) == {"K", "SO", "SO-N", "SO-S"}  # the units with units below
+    assert "open=SO-N" in links["SO-N"] and "sort=name" in links["SO-N"]
+    assert "closed=SO" in links["SO"].replace("&amp;", "&")
+    again = clients["hr"].get(url + links["SO-N"].replace("&amp;", "&").split("#")[0])
+    assert 'id="unit-U1"' in again.content.decode()
 
 
 def test_the_rates_are_a_tree_by_levels_sorted_within_parents_and_export_as_shown(

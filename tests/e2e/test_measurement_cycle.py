@@ -94,7 +94,7 @@ def test_create_launch_validate_answer_watch_close(
     assert answered_in(leader, base, measurement, unit) == "–"
     answer_on_phone(browser, links[0], name="cycle-phone")
     assert answered_in(leader, base, measurement, unit) == "–"
-    assert answer_by_keyboard(browser, links[1]) == 4
+    assert answer_by_keyboard(browser, links[1]) == 5  # 4 pages and "from whom?" in the APV
     assert answered_in(leader, base, measurement, unit) == "–"
     assert Invitation.objects.filter(measurement=measurement, responded=True).count() == 2
     screenshot(leader, "cycle-leader-rates")
@@ -120,3 +120,18 @@ def test_create_launch_validate_answer_watch_close(
     after.goto(links[0])
     # After close every old link shows the same page, answered or not: the links are gone.
     assert after.get_by_role("heading", name="Linket virker ikke").is_visible()
+
+    # HR's response rates: a tree that opens unit by unit, sorted, with its curve.
+    hr.goto(f"{base}/measurements/{measurement.pk}/rates/?levels=1")
+    assert hr.locator("table.rates tbody tr").count() == 1  # the municipality only
+    hr.get_by_role("link", name=re.compile("vis enhederne under")).first.click()
+    area = unit.parent.parent if unit.parent and unit.parent.parent else unit
+    hr.locator(f"#unit-{area.code} a").click()
+    row = hr.locator(f"#unit-{unit.parent.code if unit.parent else unit.code}")
+    row.wait_for()
+    hr.get_by_label("Rækkefølge under hver enhed").select_option(label="Laveste svarprocent først")
+    hr.get_by_role("button", name="Vis").click()
+    assert row.is_visible()  # what was opened stays open
+    assert hr.get_by_role("link", name="Hent som Excel (de viste rækker)").is_visible()
+    screenshot(hr, "cycle-hr-rates-tree")
+    assert axe_violations(hr) == []

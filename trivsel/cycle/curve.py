@@ -33,9 +33,11 @@ def curve_svg(now: Curve, before: Curve, days: int, now_name: str, before_name: 
             f'<text x="{x(day):.1f}" y="{top + height + 16}" font-size="11" '
             f'text-anchor="middle">{day}</text>'
         )
+    # (gettext outside the f-strings: makemessages does not look inside their braces)
+    axis_label = _("Days since the collection opened")
     out.append(
         f'<text x="{left + width / 2}" y="{top + height + 32}" font-size="11" '
-        f'text-anchor="middle">{escape(_("Days since the collection opened"))}</text>'
+        f'text-anchor="middle">{escape(axis_label)}</text>'
     )
     words = []
     for curve, name, style in ((before, before_name, 'stroke="#777" stroke-dasharray="5 3"'),
@@ -62,9 +64,10 @@ def curve_svg(now: Curve, before: Curve, days: int, now_name: str, before_name: 
             f'stroke="#777" stroke-dasharray="5 3" stroke-width="2.5"/><text '
             f'x="{left + 330}" y="{legend_y + 4}" font-size="12">{escape(before_name)}</text>'
         )
+    label = _("Response rate day by day") + ": " + "; ".join(words)
     return mark_safe(
         f'<svg class="chart" viewBox="0 0 {left + width + 20} {legend_y + 12}" role="img" '
-        f'aria-label="{escape(_("Response rate day by day") + ": " + "; ".join(words))}" '
+        f'aria-label="{escape(label)}" '
         f'focusable="false" xmlns="http://www.w3.org/2000/svg" '
         f'font-family="DejaVu Sans, sans-serif">{"".join(out)}</svg>'
     )

@@ -194,7 +194,7 @@ def _send_test(request: HttpRequest, measurement: Measurement) -> str:
     name = request.user.get_short_name() or request.user.get_username()  # type: ignore[union-attr]
     text = texts.Composer(measurement, "invitation").message(name, _example_link())
     send_mail(
-        f"[{_('Test')}] {text.subject}",
+        _("[Test] %(subject)s") % {"subject": text.subject},
         text.body + "\n\n---\nSMS: " + text.sms,
         None,
         [address],
@@ -323,7 +323,9 @@ def response_rates(request: HttpRequest, pk: int) -> HttpResponse:
         levels = RATE_LEVELS
     sort = request.GET.get("sort", "")
     sort = sort if sort in ("rate", "name") else ""
-    rows = rates.rate_tree(measurement, visible, levels, sort)
+    opened = frozenset(request.GET.getlist("open"))
+    closed = frozenset(request.GET.getlist("closed"))
+    rows = rates.rate_tree(measurement, visible, levels, sort, opened, closed)
     if request.GET.get("format") == "xlsx":
         return _rates_xlsx(measurement, rows)
     curve = rates.answers_per_day(measurement) if access.can_org_wide(MANAGE) else []
@@ -340,8 +342,30 @@ def response_rates(request: HttpRequest, pk: int) -> HttpResponse:
         request, "measurements/rates.html",
         {"measurement": measurement, "rows": rows, "curve": curve, "levels": levels,
          "level_choices": range(1, 9), "sort": sort, "query": request.GET.urlencode(),
-         "min_group": settings.RESULTS_MIN_GROUP, "chart": chart},
+         "min_group": settings.RESULTS_MIN_GROUP, "chart": chart,
+         "tree": _with_toggles(request, rows), "opened": sorted(opened), "closed": sorted(closed)},
     )  # fmt: skip
+
+
+def _with_toggles(
+    request: HttpRequest, rows: list[rates.RateRow]
+) -> list[tuple[rates.RateRow, str]]:
+    """Each row with the address that shows or hides its units below ("" for a unit with
+    none): the tree opens and closes without JavaScript, and the address keeps what is
+    open, so it can be shared."""
+    result = []
+    for row in rows:
+        if not row.has_children:
+            result.append((row, ""))
+            continue
+        query = request.GET.copy()
+        query.pop("format", None)
+        code = row.unit.code
+        for name in ("open", "closed"):
+            query.setlist(name, [c for c in query.getlist(name) if c != code])
+        query.appendlist("closed" if row.expanded else "open", code)
+        result.append((row, f"?{query.urlencode()}#unit-{code}"))
+    return result
 
 
 RATE_LEVELS = 3  # levels shown at first: a municipality's 3,000 units are not one list

@@ -190,12 +190,15 @@ class RateRow:
     subtree: Rate
     level: int  # 0: a top unit of those shown
     has_children: bool
+    expanded: bool = False  # its units below are shown
 
 
 def rate_tree(
-    measurement: Measurement, units: list[Unit], levels: int, sort: str = ""
-) -> list[RateRow]:
-    """The units as a tree, each under its parent, down to `levels` levels below the top;
+    measurement: Measurement, units: list[Unit], levels: int, sort: str = "",
+    opened: frozenset[str] = frozenset(), closed: frozenset[str] = frozenset(),
+) -> list[RateRow]:  # fmt: skip
+    """The units as a tree, each under its parent, down to `levels` levels below the top,
+    and further below the units (codes) in `opened`, but not below those in `closed`;
     siblings in the organisation's order, or by rate (the lowest first, a withheld rate
     last: its place must not hint at it) or by name."""
     by_id = {unit.pk: unit for unit in units}
@@ -218,8 +221,12 @@ def rate_tree(
     def walk(parent: int | None, level: int) -> None:
         for unit in sorted(children.get(parent, []), key=key):
             own, subtree = rates[unit.pk]
-            rows.append(RateRow(unit, own, subtree, level, bool(children.get(unit.pk))))
-            if level + 1 < levels:
+            below = bool(children.get(unit.pk))
+            expanded = (
+                below and unit.code not in closed and (level + 1 < levels or unit.code in opened)
+            )
+            rows.append(RateRow(unit, own, subtree, level, below, expanded))
+            if expanded:
                 walk(unit.pk, level + 1)
 
     walk(None, 0)
