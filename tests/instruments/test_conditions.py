@@ -53,7 +53,7 @@ def apv(db: None) -> Questionnaire:
     questionnaire = create_questionnaire("APV 2026", None)
     add_instrument(questionnaire.pages.get(), Instrument.objects.get(key="apv"))
     page = add_page(questionnaire, {"da": "Til sidst", "en": "Finally"})
-    add_item(page, version("followup.expectation"))
+    add_item(page, version("free.comments"))
     return questionnaire
 
 
@@ -145,7 +145,7 @@ def test_the_apv_instrument_brings_its_from_whom_conditions(apv: Questionnaire) 
 
 
 def test_set_condition_refuses_what_could_not_work(apv: Questionnaire) -> None:
-    last = version("followup.expectation")
+    last = version("free.comments")
     bullying = version("apv.bullying")
     with pytest.raises(BuilderRefused, match="before"):
         set_condition(apv, bullying, last, [1])  # depends on a later question
@@ -153,6 +153,8 @@ def test_set_condition_refuses_what_could_not_work(apv: Questionnaire) -> None:
         set_condition(apv, last, bullying, [9])  # not an answer it offers
     with pytest.raises(BuilderRefused, match="everyone"):
         set_condition(apv, last, bullying, [1, 2, 3, 4, 5])
+    with pytest.raises(BuilderRefused, match="score"):  # a scored question: never conditional
+        set_condition(apv, version("apv.conduct.1"), bullying, [1])
     with pytest.raises(BuilderRefused, match="in this questionnaire"):
         set_condition(apv, version("sc.short.1"), bullying, [1])
     assert Condition.objects.filter(questionnaire=apv).count() == 4  # unchanged
@@ -188,7 +190,7 @@ def test_copy_keeps_the_conditions_and_a_locked_questionnaire_refuses_changes(
     lock_questionnaire(apv)
     apv.refresh_from_db()
     with pytest.raises(QuestionnaireLocked):
-        set_condition(apv, version("followup.expectation"), version("apv.bullying"), [5])
+        set_condition(apv, version("free.comments"), version("apv.bullying"), [5])
     copy = copy_questionnaire(apv, "APV 2027", None)
     assert rules_of(copy) == rules_of(apv)
 
@@ -197,7 +199,7 @@ def test_copy_keeps_the_conditions_and_a_locked_questionnaire_refuses_changes(
 
 
 def test_a_questionnaire_file_carries_its_conditions_there_and_back(apv: Questionnaire) -> None:
-    set_condition(apv, version("followup.expectation"), version("apv.threats"), [1, 2])
+    set_condition(apv, version("free.comments"), version("apv.threats"), [1, 2])
     document = export_document([], [apv])
     assert len(document["questionnaires"][0]["conditions"]) == 5
     entries = document["instruments"][0]["items"]
@@ -270,7 +272,7 @@ def test_hr_sets_changes_and_removes_a_condition_in_two_steps(
     page = hr.get(url).content.decode()
     assert "have you been subjected to bullying at work?" in page
     assert page.count('name="action" value="remove_condition"') == 4
-    last, threats = version("followup.expectation"), version("apv.threats")
+    last, threats = version("free.comments"), version("apv.threats")
     # Step one: the two questions; the answers of the second are offered.
     step = hr.get(url, {"question": last.pk, "depends_on": threats.pk}).content.decode()
     assert "Yes, weekly" in step and 'name="values"' in step
@@ -280,7 +282,8 @@ def test_hr_sets_changes_and_removes_a_condition_in_two_steps(
     assert refused.status_code == 400
     assert "Choose at least one answer." in refused.content.decode()
     # A condition that cannot work: the builder's reason, nothing saved.
-    backwards = hr.post(url, {"question": threats.pk, "depends_on": last.pk, "values": ["1"]})
+    bullying = version("apv.bullying")
+    backwards = hr.post(url, {"question": bullying.pk, "depends_on": threats.pk, "values": ["1"]})
     assert backwards.status_code == 400
     assert "must come before it" in backwards.content.decode()
     assert not Condition.objects.filter(question=last).exists()

@@ -18,6 +18,7 @@ from trivsel.instruments.models import (
     Questionnaire,
     QuestionnaireElement,
     QuestionnairePage,
+    ScoringRule,
 )
 
 
@@ -226,6 +227,15 @@ def set_condition(
         )
     if depends_on.scale is None:
         raise BuilderRefused(_("A question can only depend on a question with answers to choose."))
+    dimension = question.dimension
+    if dimension is not None and dimension.rule != ScoringRule.NONE:
+        raise BuilderRefused(
+            _(
+                "“%(question)s” counts towards the score for “%(dimension)s”, which must be "
+                "made of the same questions for everyone; it cannot be conditional."
+            )
+            % {"question": question.label, "dimension": dimension.name}
+        )
     offered = [option["value"] for option in depends_on.scale.options]
     chosen = [value for value in offered if value in set(values)]
     if not chosen or len(chosen) != len(set(values)):
@@ -306,7 +316,9 @@ def questionnaire_pages(
     pages = list(
         questionnaire.pages.prefetch_related(
             "elements__instrument__entries__item_version__scale",
+            "elements__instrument__entries__item_version__dimension",
             "elements__item_version__scale",
+            "elements__item_version__dimension",
         )
     )
     result = []

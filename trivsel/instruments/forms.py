@@ -120,8 +120,15 @@ class ConditionForm(forms.Form):
         kwargs.setdefault("auto_id", "condition_%s")
         super().__init__(*args, **kwargs)
         self.versions = {version.pk: version for _title, versions in pages for version in versions}
+        # A question that counts towards a score is asked of everyone (builder.set_condition).
+        free = {
+            title: [v for v in versions if v.dimension is None or v.dimension.rule == "none"]
+            for title, versions in pages
+        }
         self.fields["question"].choices = [("", "—")] + [  # type: ignore[attr-defined]
-            (title, [(v.pk, v.label) for v in versions]) for title, versions in pages if versions
+            (title, [(v.pk, v.label) for v in versions])
+            for title, versions in free.items()
+            if versions
         ]
         self.fields["depends_on"].choices = [("", "—")] + [  # type: ignore[attr-defined]
             (title, [(v.pk, v.label) for v in versions if v.scale is not None])
