@@ -42,9 +42,14 @@ def menu_reachable(page: Any) -> int:
     return int(links.count())
 
 
-def test_employee_finds_their_questionnaire_and_their_units_results(
-    demo: str, new_page: Any
-) -> None:
+def test_the_demo_on_a_desktop_and_a_phone(demo: str, new_page: Any) -> None:
+    """One seeded demo for every check (seeding is most of the time of a browser test)."""
+    employee_finds_their_questionnaire_and_their_units_results(demo, new_page)
+    for username in ("hr", "leder", "medarbejder"):
+        front_page_and_unit_report_fit_a_phone(demo, new_page, username)
+
+
+def employee_finds_their_questionnaire_and_their_units_results(demo: str, new_page: Any) -> None:
     employee = Employee.objects.select_related("unit").get(user__username="medarbejder")
     current = Measurement.objects.get(state=Measurement.State.OPEN)
     released = Measurement.objects.filter(state=Measurement.State.RELEASED).latest("opens_at")
@@ -74,8 +79,7 @@ def test_employee_finds_their_questionnaire_and_their_units_results(
     screenshot(page, "employee-questionnaire-phone")
 
 
-@pytest.mark.parametrize("username", ["hr", "leder", "medarbejder"])
-def test_front_page_and_unit_report_fit_a_phone(demo: str, new_page: Any, username: str) -> None:
+def front_page_and_unit_report_fit_a_phone(demo: str, new_page: Any, username: str) -> None:
     page = new_page(PHONE)
     log_in(page, demo, username, PASSWORD)
     fits(page)
