@@ -158,10 +158,14 @@ class Command(BaseCommand):
         page_ms = max(seconds for label, seconds in lines if label.startswith("unit report")) * 1000
         pdf_s = max(seconds for label, seconds in lines if "PDF" in label)
         excel_s = max(seconds for label, seconds in lines if label.startswith("all-units"))
-        met = page_ms < 300 and pdf_s < 2 and total < 30 * 60 and excel_s < 30
+        met = page_ms < 300 and pdf_s < 2 and excel_s < 30
         self.stdout.write(
-            "Targets: page under 300 ms, one PDF under 2 s, every PDF under 30 min, the "
-            "all-units Excel and CSV under 30 s: " + ("met." if met else "NOT met.")
+            "Targets: page under 300 ms, one PDF under 2 s, the all-units Excel and CSV "
+            "under 30 s: " + ("met." if met else "NOT met.")
+        )
+        self.stdout.write(
+            f"Bulk PDF target: every unit's PDF under 15 min, by the job's own code: "
+            f"{total / 60:.1f} min: " + ("met." if total < 15 * 60 else "NOT met.")
         )
         heatmap_s = dict(lines)["heatmap page, 8 levels"]
         heatmap_excel_s = dict(lines)["heatmap Excel file, 8 levels"]
