@@ -59,8 +59,11 @@ def test_not_exposed_skips_from_whom_and_counts_it_as_not_asked(opened: Measurem
     invitation, client = invitation_of(opened), Client()
     open_link(client, invitation)
     assert post_page(client, invitation, 1, {}).url == f"{PAGE}?page=2"
+    assert "Side 2 af 3" in client.get(PAGE, {"page": 2}).content.decode()
     saved = post_page(client, invitation, 2, apv_answers())
     assert saved.url == f"{PAGE}?page=4"  # straight past the follow-up screen
+    # The screens are counted as this person meets them: no gap where one was skipped.
+    assert "Side 3 af 3" in client.get(PAGE, {"page": 4}).content.decode()
     # Typing the follow-up's address anyway: it asks nothing, so on to the next screen.
     assert client.get(PAGE, {"page": 3})["Location"] == f"{PAGE}?page=4"
     post_page(client, invitation, 4, {})
@@ -79,7 +82,7 @@ def test_exposed_to_one_kind_is_asked_from_whom_for_that_kind_only(opened: Measu
     follow_up = client.get(PAGE, {"page": 3}).content.decode()
     assert "Hvis du har været udsat for mobning: fra hvem?" in follow_up
     assert "seksuel opmærksomhed: fra hvem?" not in follow_up
-    assert "Side 3 af 4" in follow_up
+    assert "Side 3 af 4" in follow_up  # counted once it is asked: one screen more
     # A "from whom?" for a kind this person was not exposed to is refused, nothing saved.
     forged = post_page(client, invitation, 3, {field("apv.threats.from"): "1"})
     assert forged.status_code == 400

@@ -96,6 +96,13 @@ class Plan:
     def shown(self, number: int, asked: set[int]) -> list[ItemVersion]:
         return [version for version in self.screens[number - 1] if version.pk in asked]
 
+    def position(self, number: int, asked: set[int]) -> tuple[int, int]:
+        """Screen `number` as this person counts it: its place among the screens that ask
+        them something, and how many those are (a screen skipped is not counted)."""
+        shown = [n for n in range(1, len(self.screens) + 1) if self.shown(n, asked)]
+        place = sum(1 for n in shown if n <= number)
+        return max(place, 1), max(len(shown), 1)
+
     def next_screen(self, number: int, step: int, asked: set[int]) -> int:
         """The screen `step` away from `number` that asks something (past the last one: the
         submit page, which is number len(screens) + 1)."""

@@ -232,6 +232,7 @@ def page(request: HttpRequest, invitation: Invitation, place: Place) -> HttpResp
         _page_context(
             invitation, _questions_with_answers(draft, versions, language), number, len(pages),
             draft.revision if draft else 0,
+            plan.position(number, asked) if asked is not None else None,
         ),
         place=place,
     )  # fmt: skip
@@ -262,10 +263,13 @@ def _save(
             question.text_value = request.POST.get(question.field_name, "")
             question.error = answers.errors.get(question.field_name, "")
         draft = draft_of(invitation)
+        position = plan.position(number, plan.asked(saved_answers(draft))) if plan.rules else None
         return render_survey(
             request,
             "survey/page.html",
-            _page_context(invitation, shown, number, count, draft.revision if draft else 0),
+            _page_context(
+                invitation, shown, number, count, draft.revision if draft else 0, position
+            ),
             status=400,
             place=place,
         )
@@ -308,15 +312,20 @@ def _malformed(request: HttpRequest, invitation: Invitation, place: Place) -> Ht
 
 
 def _page_context(
-    invitation: Invitation, shown: list[Question], number: int, count: int, revision: int
-) -> dict[str, object]:
+    invitation: Invitation, shown: list[Question], number: int, count: int, revision: int,
+    position: tuple[int, int] | None = None,
+) -> dict[str, object]:  # fmt: skip
+    """`number` is the screen's address; `position` how the person counts it (with
+    conditional questions, only the screens that ask them something count)."""
+    place, total = position or (number, count)
     return {
         "invitation": invitation,
         "measurement": invitation.measurement,
         "questions": shown,
         "number": number,
-        "page_count": count,
-        "progress": round(100 * (number - 1) / count),
+        "shown_number": place,
+        "page_count": total,
+        "progress": round(100 * (place - 1) / total),
         "revision": revision,
     }
 
