@@ -18,6 +18,7 @@ DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = secret_key(DATA_DIR)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+CSRF_FAILURE_VIEW = "trivsel.core.errors.csrf_failure"  # our own page, not Django's
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -22,7 +22,7 @@ def answer_on_phone(browser: Any, url: str, name: str = "survey-phone") -> None:
         if number == 2:
             screenshot(page, f"{name}-apv")
         if number == 3:  # answered "Ja, dagligt" to every exposure: "from whom?" follows
-            assert page.get_by_role("heading", name="Side 4 af 5").is_visible()
+            assert page.get_by_text("Side 4 af 5").is_visible()
             assert page.get_by_role("group", name="fra hvem?").count() == 4
             screenshot(page, f"{name}-apv-from-whom")
         for group in page.get_by_role("group").all():

@@ -98,7 +98,7 @@ def test_preview_on_a_phone_by_keyboard(live_server: Any, hr_login: str, new_pag
     page.goto(
         f"{live_server.url}/instruments/questionnaires/{questionnaire.pk}/preview/?lang=da&page=3"
     )
-    assert page.get_by_text("Side 3 af 4").is_visible()
+    assert page.get_by_text("Side 3 af 5").is_visible()  # then the "from whom?" screen
     page.get_by_role("radio").first.focus()
     page.keyboard.press("ArrowDown")
     assert page.get_by_role("radio").nth(1).is_checked()
@@ -125,13 +125,15 @@ def test_hr_asks_a_question_only_of_those_exposed(
 
     page.get_by_role("link", name="Betingede spørgsmål (4)").click()
     assert page.get_by_text("Hvis du har været udsat for mobning: fra hvem?").first.is_visible()
-    page.get_by_label("Stil dette spørgsmål").select_option(label="Hvad ville have hjulpet dig?")
-    page.get_by_label("kun til dem, der har svaret på dette spørgsmål").select_option(
+    page.get_by_label("Spørgsmål, der kun skal stilles til nogle").select_option(
+        label="Hvad ville have hjulpet dig?"
+    )
+    page.get_by_label("Det afhænger af svaret på").select_option(
         label="Har du inden for de sidste 12 måneder været udsat for trusler om vold på dit "
         "arbejde?"
     )
     page.get_by_role("button", name="Næste: vælg svarene").click()
-    answers = page.get_by_role("group", name="med et af disse svar")
+    answers = page.get_by_role("group", name="Stilles kun ved disse svar")
     for label in ("Ja, dagligt", "Ja, ugentligt", "Ja, månedligt", "Ja, få gange"):
         answers.get_by_label(label).check()
     page.get_by_role("button", name="Gem betingelsen").click()
@@ -142,6 +144,8 @@ def test_hr_asks_a_question_only_of_those_exposed(
 
     page.get_by_role("link", name="APV 2026").click()
     page.get_by_role("link", name="Forhåndsvis på dansk").click()
+    page.get_by_role("button", name="Næste").click()  # the follow-up screen after the page
+    assert page.get_by_text("Side 2 af 2").is_visible()
     note = page.get_by_text("Stilles kun til dem, der svarede på »Har du inden for de sidste 12 "
                             "måneder været udsat for trusler om vold")  # fmt: skip
     assert note.count() == 2  # "from whom?" for threats, and HR's own question

@@ -91,8 +91,14 @@ def test_preview_in_danish_and_english(
         element=f"instrument:{apv.pk}",
     )
     url = reverse("instruments:preview", args=[questionnaire.pk])
-    danish = clients["hr"].get(url, {"lang": "da"}).content.decode()
-    english = clients["hr"].get(url, {"lang": "en"}).content.decode()
+    # The APV page, then its follow-up screen ("from whom?" only after an exposure).
+    danish = "".join(
+        clients["hr"].get(url, {"lang": "da", "page": str(n)}).content.decode() for n in (1, 2)
+    )
+    english = "".join(
+        clients["hr"].get(url, {"lang": "en", "page": str(n)}).content.decode() for n in (1, 2)
+    )
+    assert "Side 2 af 2" in danish
     assert "været udsat for mobning" in danish and "Kollega" in danish and "Ikke relevant" in danish
     assert (
         "subjected to bullying" in english and "Colleague" in english and "Not relevant" in english

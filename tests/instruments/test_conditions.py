@@ -184,6 +184,35 @@ def test_a_move_that_puts_a_question_before_its_condition_is_refused(
     assert not Condition.objects.filter(questionnaire=questionnaire).exists()
 
 
+def test_a_question_is_in_a_questionnaire_once(apv: Questionnaire) -> None:
+    """Else a condition's question could sit before the question it depends on (adding the
+    follow-up again on an earlier page), and one person would answer one question twice."""
+    first_page = apv.pages.order_by("order").first()
+    assert first_page is not None
+    with pytest.raises(BuilderRefused, match="already in the questionnaire"):
+        add_item(first_page, version("apv.bullying.from"))
+    with pytest.raises(BuilderRefused, match="already in the questionnaire"):
+        add_instrument(first_page, Instrument.objects.get(key="apv"))
+    assert first_page.elements.count() == 1
+
+
+def test_malformed_ids_in_the_builder_are_404_not_500(
+    clients: dict[str, Client], hr_apv: Questionnaire
+) -> None:
+    hr = clients["hr"]
+    change = reverse("instruments:builder_action", args=[hr_apv.pk])
+    for data in (
+        {"action": "up", "element": "abc"},
+        {"action": "remove", "element": "1.5"},
+        {"action": "rename_page", "page": "abc", "title_da": "x", "title_en": "y"},
+        {"action": "remove_page", "page": "abc"},
+    ):
+        assert hr.post(change, data).status_code == 404, data
+    url = conditions_url(hr_apv)
+    assert hr.post(url, {"action": "remove_condition", "condition": "abc"}).status_code == 404
+    assert hr.get(url, {"question": "abc", "depends_on": "x"}).status_code == 200
+
+
 def test_copy_keeps_the_conditions_and_a_locked_questionnaire_refuses_changes(
     apv: Questionnaire,
 ) -> None:
@@ -306,7 +335,11 @@ def test_the_preview_says_whom_a_conditional_question_is_asked(
     clients: dict[str, Client], hr_apv: Questionnaire
 ) -> None:
     url = reverse("instruments:preview", args=[hr_apv.pk])
-    danish = clients["hr"].get(url, {"lang": "da"}).content.decode()
-    assert "Stilles kun til dem, der svarede" in danish and "Ja, dagligt" in danish
-    english = clients["hr"].get(url, {"lang": "en"}).content.decode()
+    # As respondents meet it: the APV page, its "from whom?" screen, then the last page.
+    first = clients["hr"].get(url, {"lang": "da"}).content.decode()
+    assert "Side 1 af 3" in first and "fra hvem?" not in first
+    danish = clients["hr"].get(url, {"lang": "da", "page": "2"}).content.decode()
+    assert "Side 2 af 3" in danish and "APV" in danish  # the follow-up has its page's title
+    assert "Stilles kun til dem, der svarede" in danish and "»Ja, dagligt«" in danish
+    english = clients["hr"].get(url, {"lang": "en", "page": "2"}).content.decode()
     assert "Asked only of those who answered" in english and "Yes, daily" in english

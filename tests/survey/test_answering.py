@@ -265,12 +265,46 @@ def test_a_malformed_revision_is_a_400_with_the_surveys_message(opened: Measurem
     for revision in ("x", ""):
         response = post_page(client, invitation, 1, {f"item-{item.pk}": "3"}, revision=revision)
         assert response.status_code == 400
-        assert "nothing was saved" in response.content.decode() or (
-            "intet er gemt" in response.content.decode()
-        )
+        assert "ufuldstændig" in response.content.decode()
+        assert "Intet blev ændret" in response.content.decode()
         submitted = client.post(SUBMIT, {"revision": revision})
         assert submitted.status_code == 400
     assert not Response.objects.exists()
+
+
+def test_a_post_naming_no_page_or_a_page_that_is_not_there_is_a_400(opened: Measurement) -> None:
+    invitation = Invitation.objects.filter(measurement=opened).first()
+    assert invitation is not None
+    item = short_form()[0]
+    client = Client()
+    for page in ("", "x", "0", "99"):
+        response = post_page(client, invitation, page, {f"item-{item.pk}": "3"})  # type: ignore[arg-type]
+        assert response.status_code == 400, page
+        assert "ufuldstændig" in response.content.decode()
+    assert not Answer.objects.exists()
+
+
+def test_a_refusal_is_in_the_surveys_language_not_the_browsers(opened: Measurement) -> None:
+    invitation = Invitation.objects.filter(measurement=opened).first()
+    assert invitation is not None
+    client = Client(HTTP_ACCEPT_LANGUAGE="en-US")
+    open_link(client, invitation)  # the survey is in Danish unless the person chooses English
+    comment = ItemVersion.objects.get(item__key="free.comments")
+    response = post_page(client, invitation, 1, {f"item-{comment.pk}": "Hej"})  # page 2's
+    assert response.status_code == 400
+    assert "Dette spørgsmål findes ikke på denne side." in response.content.decode()
+
+
+def test_an_expired_form_gets_our_own_page_not_the_frameworks(opened: Measurement) -> None:
+    invitation = Invitation.objects.filter(measurement=opened).first()
+    assert invitation is not None
+    client = Client(enforce_csrf_checks=True)
+    open_link(client, invitation)
+    response = client.post(PAGE, {"page": 1, "revision": 0})  # no CSRF token: expired
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "Siden var udløbet" in html and "Åbn dit personlige link igen" in html
+    assert "DEBUG" not in html
 
 
 def test_a_locked_database_says_in_danish_that_nothing_was_saved(

@@ -107,11 +107,27 @@ def _next_order(page: QuestionnairePage) -> int:
     return 0 if last is None else last + 1
 
 
+def _refuse_repeats(questionnaire: Questionnaire, versions: list[ItemVersion]) -> None:
+    """A question is asked once per questionnaire: its answer is one value per person, and
+    a condition names the question it depends on."""
+    present = {v.item_id: v for page in _pages(questionnaire) for v in page}
+    repeated = [v for v in versions if v.item_id in present]
+    if repeated:
+        raise BuilderRefused(
+            _("“%(question)s” is already in the questionnaire; a question can be in it once.")
+            % {"question": present[repeated[0].item_id].label}
+        )
+
+
 @transaction.atomic
 def add_instrument(page: QuestionnairePage, instrument: Instrument) -> QuestionnaireElement:
     """The instrument's own conditions (e.g. "from whom?" only after an exposure) come with
     it; HR may change or remove them afterwards."""
     questionnaire = _editable(page.questionnaire)
+    _refuse_repeats(
+        questionnaire,
+        [entry.item_version for entry in instrument.entries.select_related("item_version")],
+    )
     element = QuestionnaireElement.objects.create(
         page=page, order=_next_order(page), instrument=instrument
     )
@@ -135,7 +151,8 @@ def add_instrument(page: QuestionnairePage, instrument: Instrument) -> Questionn
 
 @transaction.atomic
 def add_item(page: QuestionnairePage, item_version: ItemVersion) -> QuestionnaireElement:
-    _editable(page.questionnaire)
+    questionnaire = _editable(page.questionnaire)
+    _refuse_repeats(questionnaire, [item_version])
     return QuestionnaireElement.objects.create(
         page=page, order=_next_order(page), item_version=item_version
     )
@@ -205,7 +222,7 @@ def _check_conditions(questionnaire: Questionnaire) -> None:
         raise BuilderRefused(
             _(
                 "“%(question)s” is asked depending on the answer to “%(depends_on)s”, so it "
-                "must come after it. Move or remove the condition first."
+                "must come after it. Change or remove the condition first."
             )
             % {"question": names[wrong[0]], "depends_on": condition.depends_on.label}
         )
@@ -300,6 +317,27 @@ def rules_of(questionnaire: Questionnaire) -> dict[int, Rule]:
     if key is not None:
         _LOCKED_RULES[key] = rules
     return rules
+
+
+_LOCKED_TITLES: dict[tuple[int, datetime], list[dict[str, str]]] = {}
+
+
+def screen_titles(questionnaire: Questionnaire) -> list[dict[str, str]]:
+    """Each screen's page title (a follow-up screen has its page's), in `screens_of` order
+    (read once per process once locked)."""
+    key = (questionnaire.pk, questionnaire.locked_at) if questionnaire.locked_at else None
+    if key is not None and key in _LOCKED_TITLES:
+        return _LOCKED_TITLES[key]
+    rules = rules_of(questionnaire)
+    titles: list[dict[str, str]] = []
+    for page in questionnaire.pages.prefetch_related(
+        "elements__instrument__entries__item_version", "elements__item_version"
+    ):
+        versions = [v for element in page.elements.all() for v in element.item_versions()]
+        titles += [page.title] * len(screens([versions], rules))
+    if key is not None:
+        _LOCKED_TITLES[key] = titles
+    return titles
 
 
 def screens_of(questionnaire: Questionnaire) -> list[list[ItemVersion]]:

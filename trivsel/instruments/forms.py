@@ -100,12 +100,10 @@ class ConditionForm(forms.Form):
     """Ask a question only of those who gave certain answers to an earlier one. Works in two
     steps without JavaScript: choose the two questions, then the answers."""
 
-    question = forms.TypedChoiceField(label=_("Ask this question"), coerce=int)
-    depends_on = forms.TypedChoiceField(
-        label=_("only of those who answered this question"), coerce=int
-    )
+    question = forms.TypedChoiceField(label=_("The question to ask only of some"), coerce=int)
+    depends_on = forms.TypedChoiceField(label=_("It depends on the answer to"), coerce=int)
     values = forms.TypedMultipleChoiceField(
-        label=_("with one of these answers"),
+        label=_("It is asked only after these answers"),
         coerce=int,
         widget=forms.CheckboxSelectMultiple,
         required=False,

@@ -216,7 +216,7 @@ def conditions(request: HttpRequest, pk: int) -> HttpResponse:
                     get_object_or_404(
                         Condition,
                         questionnaire=questionnaire,
-                        pk=request.POST.get("condition") or 0,
+                        pk=_number(request.POST.get("condition")),
                     )
                 )
                 messages.success(
@@ -298,10 +298,10 @@ def _explain_conditions(
         if condition is not None:
             answers = _answer_labels(condition.depends_on, condition.values, language)
             question.condition = _(
-                "Asked only of those who answered “%(question)s” with: %(answers)s."
+                "Asked only of those who answered “%(question)s” with %(answers)s."
             ) % {
                 "question": localised(condition.depends_on.text, language),
-                "answers": ", ".join(answers),
+                "answers": _answer_list(answers),
             }
 
 
@@ -319,14 +319,14 @@ def _answer_labels(version: object, values: list[int], language: str | None = No
 
 
 def _page(questionnaire: Questionnaire, pk: str | None) -> QuestionnairePage:
-    return get_object_or_404(QuestionnairePage, questionnaire=questionnaire, pk=pk or 0)
+    return get_object_or_404(QuestionnairePage, questionnaire=questionnaire, pk=_number(pk))
 
 
 def _element(questionnaire: Questionnaire, pk: str | None) -> QuestionnaireElement:
     return get_object_or_404(
         QuestionnaireElement.objects.select_related("page__questionnaire"),
         page__questionnaire=questionnaire,
-        pk=pk or 0,
+        pk=_number(pk),
     )
 
 
@@ -336,7 +336,10 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
     language = request.GET.get("lang", "da")
     if language not in ("da", "en"):
         raise Http404
-    pages = builder.questionnaire_pages(questionnaire)
+    # The screens a respondent meets: a page, then its follow-up screen where a question
+    # depends on an answer on the page itself.
+    titles, screens = builder.screen_titles(questionnaire), builder.screens_of(questionnaire)
+    pages = list(zip(titles, screens, strict=True))
     if not pages:  # nothing to show yet: say so on the questionnaire's own page
         messages.info(request, _("The questionnaire has no pages yet: add a page to preview it."))
         return redirect("instruments:builder", pk=questionnaire.pk)
@@ -344,7 +347,7 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
         number = min(max(int(request.GET.get("page", 1)), 1), len(pages))
     except ValueError:
         number = 1
-    page, versions = pages[number - 1]
+    title, versions = pages[number - 1]
     with override(language):
         shown = questions(versions, language)
         _explain_conditions(questionnaire, versions, shown, language)
@@ -353,7 +356,7 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
             "instruments/preview.html",
             {
                 "questionnaire": questionnaire,
-                "page_title": localised(page.title, language),
+                "page_title": localised(title, language),
                 "questions": shown,
                 "number": number,
                 "page_count": len(pages),

@@ -12,7 +12,7 @@ from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from trivsel.instruments.builder import rules_of, screens_of
+from trivsel.instruments.builder import rules_of, screen_titles, screens_of
 from trivsel.instruments.conditions import Rule, asked
 from trivsel.instruments.models import ItemVersion
 from trivsel.measurements.models import Measurement
@@ -88,6 +88,7 @@ class Plan:
 
     screens: list[list[ItemVersion]]
     rules: dict[int, Rule]
+    titles: list[dict[str, str]]  # each screen's page title, per language
 
     def asked(self, answers: Mapping[int, Mapping[str, object]]) -> set[int]:
         order = [version.pk for screen in self.screens for version in screen]
@@ -113,7 +114,8 @@ class Plan:
 
 
 def plan_of(measurement: Measurement) -> Plan:
-    return Plan(pages_of(measurement), rules_of(measurement.questionnaire))
+    questionnaire = measurement.questionnaire
+    return Plan(pages_of(measurement), rules_of(questionnaire), screen_titles(questionnaire))
 
 
 def saved_answers(response: Response | None) -> dict[int, dict[str, object]]:
@@ -162,19 +164,28 @@ def _locked_invitation(invitation: Invitation) -> tuple[Invitation, ResumeKey]:
     return locked, key
 
 
-def _check_revision(draft: Response | None, revision: int) -> None:
+def _check_revision(draft: Response | None, revision: int, sending: bool = False) -> None:
     current = draft.revision if draft else 0
     if revision != current:
+        if sending:
+            raise SurveyRefused(
+                _(
+                    "Your answers were changed in another window since this page was shown. "
+                    "Nothing was sent: check them here and send again."
+                )
+            )
         raise SurveyRefused(
             _("This page was already saved (perhaps in another window). Here it is as saved.")
         )
 
 
-def _draft(locked: Invitation, key: ResumeKey, revision: int, language: str) -> Response:
+def _draft(
+    locked: Invitation, key: ResumeKey, revision: int, language: str, sending: bool = False
+) -> Response:
     """The person's draft (checked against the posted revision), created on the first save."""
     resume = key.hash(locked.pk)
     draft = _one(Response.objects.filter(resume=resume))
-    _check_revision(draft, revision)
+    _check_revision(draft, revision, sending)
     if draft is None:
         draft = Response.objects.create(
             measurement=locked.measurement,
@@ -221,7 +232,7 @@ def submit(
     """The response counts from here; its hash is cleared, so nothing points from the
     person to it. `day`: today unless given (the demo spreads its answers over days)."""
     locked, key = _locked_invitation(invitation)
-    draft = _draft(locked, key, revision, language)
+    draft = _draft(locked, key, revision, language, sending=True)
     draft.submitted = True
     draft.submitted_on = day or timezone.localdate()
     draft.resume = None

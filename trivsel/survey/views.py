@@ -20,7 +20,7 @@ from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy
 
-from trivsel.instruments.models import ItemVersion
+from trivsel.instruments.models import ItemVersion, localised
 from trivsel.instruments.preview import Question, questions
 from trivsel.measurements.models import Measurement
 from trivsel.survey.answering import (
@@ -215,6 +215,8 @@ def page(request: HttpRequest, invitation: Invitation, place: Place) -> HttpResp
         )
     except ValueError:
         number = 1
+    if posted and not _posted_page_is(request, len(pages)):
+        return _malformed(request, invitation, place)
     if number > len(pages):
         return redirect(place.submit_url)
     asked = plan.asked(saved_answers(draft)) if plan.rules else None
@@ -233,7 +235,7 @@ def page(request: HttpRequest, invitation: Invitation, place: Place) -> HttpResp
             invitation, _questions_with_answers(draft, versions, language), number, len(pages),
             draft.revision if draft else 0,
             plan.position(number, asked) if asked is not None else None,
-        ),
+        ) | {"title": localised(plan.titles[number - 1], language)},
         place=place,
     )  # fmt: skip
 
@@ -246,7 +248,8 @@ def _save(
     something, or shown again with what is wrong, or refused. A question this person is not
     asked (its condition is not met) is refused like a question from another page."""
     count = len(plan.screens)
-    answers = parse_page(versions, dict(request.POST.lists()))
+    with translation.override(language):  # its messages in the survey's language
+        answers = parse_page(versions, dict(request.POST.lists()))
     if answers.errors:
         unknown = [name for name in answers.errors if name not in {field_name(v) for v in versions}]
         if unknown:
@@ -269,7 +272,8 @@ def _save(
             "survey/page.html",
             _page_context(
                 invitation, shown, number, count, draft.revision if draft else 0, position
-            ),
+            )
+            | {"title": localised(plan.titles[number - 1], language)},
             status=400,
             place=place,
         )
@@ -278,13 +282,20 @@ def _save(
     if revision is None:
         return _malformed(request, invitation, place)
     try:
-        draft = save_page(
-            invitation, versions, answers, revision, number + step, language, plan, step
-        )
+        with translation.override(language):
+            draft = save_page(
+                invitation, versions, answers, revision, number + step, language, plan, step
+            )
     except SurveyRefused as refused:
         messages.warning(request, str(refused))
         return redirect(f"{place.page_url}?page={number}")
     return redirect(f"{place.page_url}?page={draft.page}")
+
+
+def _posted_page_is(request: HttpRequest, count: int) -> bool:
+    """A posted page names the screen it was shown as, one of the questionnaire's."""
+    raw = request.POST.get("page", "")
+    return raw.isdigit() and 1 <= int(raw) <= count
 
 
 def _posted_revision(request: HttpRequest) -> int | None:
@@ -301,8 +312,7 @@ def _malformed(request: HttpRequest, invitation: Invitation, place: Place) -> Ht
         "survey/refused.html",
         {
             "message": gettext_lazy(  # in the survey's language, when the page is made
-                "The page that was sent is incomplete, so nothing was saved. Go back to the "
-                "questionnaire and send the page again."
+                "The page that was sent is incomplete."
             ),
             "measurement": invitation.measurement,
         },
@@ -339,7 +349,9 @@ def submit_page(request: HttpRequest, invitation: Invitation, place: Place) -> H
         if revision is None:
             return _malformed(request, invitation, place)
         try:
-            submit(invitation, revision, survey_language(request))
+            language = survey_language(request)
+            with translation.override(language):
+                submit(invitation, revision, language)
         except SurveyRefused as refused:
             messages.warning(request, str(refused))
             return redirect(place.submit_url)
