@@ -8,6 +8,10 @@ urlpatterns = [
     path("", reports_views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("organisation/", include("trivsel.organisation.urls")),
     path("instruments/", include("trivsel.instruments.urls")),

@@ -1,0 +1,37 @@
+"""A signed-in person changes their password in the browser (from their name in the header),
+in Danish; axe-core finds no WCAG 2.1 A/AA violations on the form, its errors and the
+confirmation."""
+
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+
+from tests.e2e.conftest import axe_violations, log_in, screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_change_password_in_the_browser(live_server: Any, new_page: Any) -> None:
+    user = User.objects.create_user("leder", password="gammel-adgangskode-1", first_name="Lise")
+    page = new_page()
+    log_in(page, live_server.url, "leder", "gammel-adgangskode-1")
+    page.get_by_role("link", name="skift adgangskode").click()  # "Lise: skift …"
+    page.get_by_role("heading", name="Skift adgangskode").wait_for()
+    assert axe_violations(page) == []
+    page.get_by_label("Din nuværende adgangskode").fill("gammel-adgangskode-1")
+    page.get_by_label("Ny adgangskode").fill("Kommune2024")
+    page.get_by_label("Den nye adgangskode igen").fill("Kommune2024")
+    page.get_by_role("button", name="Skift adgangskode").click()
+    page.get_by_text("Adgangskoden blev ikke ændret").wait_for()
+    assert page.get_by_text("for kort").is_visible()  # Django's own Danish message
+    screenshot(page, "password-change-refused")
+    assert axe_violations(page) == []
+    page.get_by_label("Din nuværende adgangskode").fill("gammel-adgangskode-1")
+    page.get_by_label("Ny adgangskode").fill("grøn kaffe ved søen")
+    page.get_by_label("Den nye adgangskode igen").fill("grøn kaffe ved søen")
+    page.get_by_role("button", name="Skift adgangskode").click()
+    page.get_by_role("heading", name="Adgangskoden er skiftet").wait_for()
+    assert axe_violations(page) == []
+    user.refresh_from_db()
+    assert user.check_password("grøn kaffe ved søen")
