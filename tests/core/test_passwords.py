@@ -36,7 +36,8 @@ def test_change_password_refuses_wrong_current_and_weak_new_then_changes(db: Non
                               "new_password2": "grøn kaffe ved søen"})  # fmt: skip
     assert wrong.status_code == 200 and "incorrectly" in wrong.content.decode()
     weak = client.post(url, {"old_password": "gammel-adgangskode-1",
-                             "new_password1": "Kommune2024", "new_password2": "Kommune2024"})  # fmt: skip
+                             "new_password1": "Kommune2024",
+                             "new_password2": "Kommune2024"})  # fmt: skip
     assert weak.status_code == 200 and "too short" in weak.content.decode()
     user.refresh_from_db()
     assert user.check_password("gammel-adgangskode-1")  # nothing changed
