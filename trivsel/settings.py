@@ -43,6 +43,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "trivsel.core.middleware.AnonymousBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -174,6 +175,9 @@ SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600, minimum=300)
 
+# The largest body of a form anyone can send (survey, kiosk, login): a page of answers with
+# a few 5,000-character comments is well below it.
+ANONYMOUS_MAX_BODY = env_int("ANONYMOUS_MAX_BODY", 256 * 1024, minimum=64 * 1024)
 # Largest upload of an HR file. 45,000 employees as CSV is ~5 MB, as XLSX ~3 MB.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024

@@ -6,6 +6,7 @@ without the database (no context processors, no user menu)."""
 import logging
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
@@ -40,3 +41,26 @@ class DatabaseUnavailableMiddleware:
         response = HttpResponse(html, status=503)
         response["Retry-After"] = "30"
         return response
+
+
+ANONYMOUS_PATHS = ("/s/", "/kiosk/", "/login/", "/i18n/")
+
+
+class AnonymousBodyLimitMiddleware:
+    """Forms anyone can send (the survey, the kiosk, the login, the language switch) are
+    small: a larger body is refused with 413 before it is read, and nothing of it is shown
+    back. (Signed-in HR uploads files of many megabytes elsewhere.)"""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith(ANONYMOUS_PATHS):
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0
+            if length > settings.ANONYMOUS_MAX_BODY:
+                html = render_to_string("too_large.html", {"survey": request.path[:3] == "/s/"})
+                return HttpResponse(html, status=413)
+        return self.get_response(request)

@@ -8,6 +8,8 @@ from django.utils.translation import override
 
 from trivsel.instruments.models import ItemVersion, localised
 
+FREE_TEXT_MAX = 5000  # characters of a free-text answer (the survey refuses more)
+
 
 @dataclass
 class Question:

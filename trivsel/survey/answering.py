@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 from trivsel.instruments.builder import rules_of, screen_titles, screens_of
 from trivsel.instruments.conditions import Rule, asked
 from trivsel.instruments.models import ItemVersion
+from trivsel.instruments.preview import FREE_TEXT_MAX
 from trivsel.measurements.models import Measurement
 from trivsel.survey.models import Answer, Invitation, Response, ResumeKey
 
-MAX_TEXT = 5000
+MAX_TEXT = FREE_TEXT_MAX
 T = TypeVar("T", bound=Model)
 
 

@@ -105,7 +105,7 @@ def _start(request: HttpRequest, language: str) -> HttpResponse:
                 return redirect(_place().page_url)
     context: dict[str, object] = {
         "error": error,
-        "code": code if error else "",
+        "code": code if error and len(code) <= 20 else "",  # never echo a huge input
         "max_failures": MAX_FAILURES,
     }
     return render_survey(request, "survey/kiosk.html", context, status=status)

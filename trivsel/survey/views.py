@@ -24,6 +24,7 @@ from trivsel.instruments.models import ItemVersion, localised
 from trivsel.instruments.preview import Question, questions
 from trivsel.measurements.models import Measurement
 from trivsel.survey.answering import (
+    MAX_TEXT,
     Plan,
     SurveyRefused,
     draft_of,
@@ -263,7 +264,8 @@ def _save(
         shown = questions(versions, language)
         for question in shown:
             question.chosen = set(request.POST.getlist(question.field_name))
-            question.text_value = request.POST.get(question.field_name, "")
+            text = request.POST.get(question.field_name, "")
+            question.text_value = text if len(text) <= MAX_TEXT else ""  # never echo a flood
             question.error = answers.errors.get(question.field_name, "")
         draft = draft_of(invitation)
         position = plan.position(number, plan.asked(saved_answers(draft))) if plan.rules else None
