@@ -42,6 +42,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "trivsel.core.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "trivsel.core.middleware.AnonymousBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -173,8 +174,26 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Behind HTTPS (SECURE_COOKIES=1): plain HTTP is redirected and browsers are told to use only
+# HTTPS for a year (HSTS). Whether the request came over HTTPS is read from the TLS proxy's
+# X-Forwarded-Proto, believed only from TRUSTED_PROXIES (core/middleware.TrustedProxyMiddleware
+# removes it, and X-Forwarded-For, from anyone else).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", SESSION_COOKIE_SECURE)
+SECURE_HSTS_SECONDS = env_int(
+    "SECURE_HSTS_SECONDS", 365 * 24 * 3600 if SESSION_COOKIE_SECURE else 0, minimum=0
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The reverse proxies in front of the app (addresses): the client's address is taken from
+# X-Forwarded-For only when the request comes from one of them.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", ["127.0.0.1", "::1"])
+# HSTS preloading is a decision for whoever owns the municipality's domain, not the app.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600, minimum=300)
 
+# Wrong kiosk codes all kiosks together accept in an hour (each device also stops after 5 in
+# 15 minutes): a bound on guessing from many devices at once.
+KIOSK_WRONG_CODES_PER_HOUR = env_int("KIOSK_WRONG_CODES_PER_HOUR", 300, minimum=20)
 # The largest body of a form anyone can send (survey, kiosk, login): a page of answers with
 # a few 5,000-character comments is well below it.
 ANONYMOUS_MAX_BODY = env_int("ANONYMOUS_MAX_BODY", 256 * 1024, minimum=64 * 1024)

@@ -2,6 +2,7 @@
 
 import re
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -135,3 +136,57 @@ def test_a_closed_measurements_code_no_longer_works_answered_or_not(
 def test_english_kiosk() -> None:
     page = Client().get(START + "?lang=en").content.decode()
     assert "Answer the survey with your code" in page and 'lang="en"' in page
+
+
+def test_one_tablets_wrong_codes_do_not_lock_another_behind_the_same_address(
+    invitation: Invitation,
+) -> None:
+    """Behind the municipality's proxy or NAT every tablet has the same address: the limit
+    counts per device (its signed cookie from the kiosk page)."""
+    first, second = Client(REMOTE_ADDR="10.0.0.7"), Client(REMOTE_ADDR="10.0.0.7")
+    for tablet in (first, second):
+        tablet.get(START)
+        assert kiosk.DEVICE_COOKIE in tablet.cookies
+    for _ in range(kiosk.MAX_FAILURES):
+        assert first.post(START, {"code": "ZZZZZZZZZZ"}).status_code == 400
+    assert first.post(START, {"code": invitation.short_code}).status_code == 429
+    assert second.post(START, {"code": invitation.short_code}).status_code == 302
+    # A forged device cookie is no device: it counts against the address like no cookie.
+    forged = Client(REMOTE_ADDR="10.0.0.7")
+    forged.cookies[kiosk.DEVICE_COOKIE] = "made-up"
+    assert forged.post(START, {"code": "ZZZZZZZZZZ"}).status_code == 400
+    assert KioskAttempt.objects.filter(client="address:10.0.0.7").count() == 1
+
+
+def test_the_address_comes_from_x_forwarded_for_only_through_a_trusted_proxy(
+    invitation: Invitation,
+) -> None:
+    # Straight from a client: its own X-Forwarded-For is ignored, so it cannot change it.
+    direct = Client(REMOTE_ADDR="10.0.0.9")
+    for number in range(kiosk.MAX_FAILURES):
+        direct.post(START, {"code": "ZZZZZZZZZZ"}, HTTP_X_FORWARDED_FOR=f"1.2.3.{number}")
+    assert KioskAttempt.objects.filter(client="address:10.0.0.9").count() == kiosk.MAX_FAILURES
+    refused = direct.post(START, {"code": invitation.short_code}, HTTP_X_FORWARDED_FOR="9.9.9.9")
+    assert refused.status_code == 429
+    # Through the proxy (127.0.0.1 by default): the address it saw is the client's.
+    proxied = Client(REMOTE_ADDR="127.0.0.1")
+    proxied.post(START, {"code": "ZZZZZZZZZZ"}, HTTP_X_FORWARDED_FOR="203.0.113.5, 127.0.0.1")
+    assert KioskAttempt.objects.filter(client="address:203.0.113.5").count() == 1
+
+
+def test_all_kiosks_pause_when_the_hours_budget_of_wrong_codes_is_used(
+    invitation: Invitation, settings: Any
+) -> None:
+    settings.KIOSK_WRONG_CODES_PER_HOUR = 20
+    now = timezone.now()
+    KioskAttempt.objects.bulk_create(
+        KioskAttempt(client=f"device:guesser{number}", at=now - timedelta(minutes=30))
+        for number in range(20)
+    )
+    tablet = Client()
+    tablet.get(START)
+    paused = tablet.post(START, {"code": invitation.short_code})
+    assert paused.status_code == 429
+    assert "Indtastning af koder er sat på pause" in paused.content.decode()
+    KioskAttempt.objects.update(at=now - timedelta(minutes=61))
+    assert tablet.post(START, {"code": invitation.short_code}).status_code == 302

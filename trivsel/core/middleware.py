@@ -64,3 +64,32 @@ class AnonymousBodyLimitMiddleware:
                 html = render_to_string("too_large.html", {"survey": request.path[:3] == "/s/"})
                 return HttpResponse(html, status=413)
         return self.get_response(request)
+
+
+class TrustedProxyMiddleware:
+    """The client's address and whether it used HTTPS, as a trusted reverse proxy reports
+    them. X-Forwarded-For and X-Forwarded-Proto are believed only when the request comes
+    from an address in TRUSTED_PROXIES; from anyone else they are removed (a client could
+    otherwise claim any address, e.g. to escape the kiosk's limit, or claim HTTPS)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.META["REMOTE_ADDR"] = client_address(request.META, settings.TRUSTED_PROXIES)
+        return self.get_response(request)
+
+
+def client_address(meta: dict[str, object], trusted: list[str]) -> str:
+    """The nearest address that is not one of our proxies: walk X-Forwarded-For from the
+    right (each proxy appends the address it saw) while the hop is trusted."""
+    peer = str(meta.get("REMOTE_ADDR", ""))
+    if peer not in trusted:
+        meta.pop("HTTP_X_FORWARDED_FOR", None)
+        meta.pop("HTTP_X_FORWARDED_PROTO", None)
+        return peer
+    hops = [hop.strip() for hop in str(meta.get("HTTP_X_FORWARDED_FOR", "")).split(",")]
+    for hop in reversed([hop for hop in hops if hop]):
+        if hop not in trusted:
+            return hop[:64]
+    return peer

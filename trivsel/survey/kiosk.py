@@ -3,13 +3,19 @@ their letter instead of following a link. The code puts the invitation into this
 session only (never into an address a later user could find in the history); "Stop" or a
 submission ends it, and an idle session expires.
 
-Guessing is limited per client address: after MAX_FAILURES wrong codes within WINDOW the
-kiosk refuses codes until the window has passed. With 31^10 possible codes and at most a
-few tens of thousands issued, a guess hits one with a chance of about 1 in 10^10.
+Guessing is limited per device: each kiosk browser gets a signed device cookie, and after
+MAX_FAILURES wrong codes within WINDOW that device refuses codes until the window has passed;
+one tablet's mistakes never lock the others (behind a proxy or a NAT they share an address).
+A request without a valid device cookie counts against its client address. And all kiosks
+together accept at most KIOSK_WRONG_CODES_PER_HOUR wrong codes an hour, so guessing from
+many devices still stops. With 31^10 possible codes and at most a few tens of thousands
+issued, a guess hits one with a chance of about 1 in 10^10.
 """
 
+import secrets
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -37,8 +43,23 @@ def normalise(code: str) -> str:
     return "".join(ch for ch in code.upper() if ch.isalnum())
 
 
+DEVICE_COOKIE = "trivsel_kiosk_device"
+DEVICE_SALT = "trivsel.kiosk.device"
+HOUR = timedelta(hours=1)
+
+
+def _device(request: HttpRequest) -> str | None:
+    """This kiosk browser's id from its signed cookie; None without a valid one."""
+    value = request.get_signed_cookie(DEVICE_COOKIE, default=None, salt=DEVICE_SALT)
+    return value if value and len(value) <= 32 else None
+
+
 def _client(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", "unknown"))[:64]
+    """What the per-device limit counts: the device, else the client address."""
+    device = _device(request)
+    if device is not None:
+        return f"device:{device}"
+    return f"address:{request.META.get('REMOTE_ADDR', 'unknown')}"[:64]
 
 
 def wait_minutes(client: str, now: datetime | None = None) -> int:
@@ -55,6 +76,22 @@ def wait_minutes(client: str, now: datetime | None = None) -> int:
     return max(1, -(-int((free_at - now).total_seconds()) // 60))
 
 
+def paused_minutes(now: datetime | None = None) -> int:
+    """Minutes until every kiosk takes codes again after the hour's budget of wrong codes
+    was used up (many devices guessing); 0 when they take codes now."""
+    now = now or timezone.now()
+    budget = settings.KIOSK_WRONG_CODES_PER_HOUR
+    recent = list(
+        KioskAttempt.objects.filter(at__gt=now - HOUR)
+        .order_by("-at")
+        .values_list("at", flat=True)[:budget]
+    )
+    if len(recent) < budget:
+        return 0
+    free_at = recent[-1] + HOUR
+    return max(1, -(-int((free_at - now).total_seconds()) // 60))
+
+
 def _fail(client: str) -> None:
     now = timezone.now()
     KioskAttempt.objects.filter(at__lt=now - timedelta(days=1)).delete()
@@ -64,7 +101,14 @@ def _fail(client: str) -> None:
 def kiosk_start(request: HttpRequest) -> HttpResponse:
     language = survey_language(request)
     with translation.override(language):
-        return _start(request, language)
+        response = _start(request, language)
+    if request.method == "GET" and _device(request) is None:  # a kiosk device of its own
+        response.set_signed_cookie(
+            DEVICE_COOKIE, secrets.token_urlsafe(16), salt=DEVICE_SALT,
+            max_age=365 * 24 * 3600, httponly=True, samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+        )  # fmt: skip
+    return response
 
 
 def _start(request: HttpRequest, language: str) -> HttpResponse:
@@ -74,7 +118,17 @@ def _start(request: HttpRequest, language: str) -> HttpResponse:
     if request.method == "POST":
         code = normalise(request.POST.get("code", ""))
         minutes = wait_minutes(client)
-        if minutes:
+        paused = paused_minutes()
+        if paused and not minutes:
+            error = ngettext(
+                "The kiosks are paused because many wrong codes were typed. Try again in "
+                "%(minutes)d minute, or use the link in your e-mail or text message.",
+                "The kiosks are paused because many wrong codes were typed. Try again in "
+                "%(minutes)d minutes, or use the link in your e-mail or text message.",
+                paused,
+            ) % {"minutes": paused}
+            status = 429
+        elif minutes:
             error = ngettext(
                 "Too many wrong codes from this device. Try again in %(minutes)d minute.",
                 "Too many wrong codes from this device. Try again in %(minutes)d minutes.",

@@ -182,14 +182,15 @@ class SendJob(models.Model):
 
 
 class KioskAttempt(models.Model):
-    """A wrong short code typed at a kiosk: what the rate limit counts. Holds the client
-    address and the time only, never the code typed."""
+    """A wrong short code typed at a kiosk: what the rate limits count. Holds the kiosk
+    device (a random id from its cookie) or else the client address, and the time; never
+    the code typed."""
 
     client = models.CharField(max_length=64)
     at = models.DateTimeField()
 
     class Meta:
-        indexes = [models.Index(fields=["client", "at"])]
+        indexes = [models.Index(fields=["client", "at"]), models.Index(fields=["at"])]
 
     def __str__(self) -> str:
         return f"{self.client} {self.at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,64 @@
+"""The production settings: `check --deploy` is clean with the README's variables; behind
+HTTPS plain HTTP is redirected and HSTS is sent; the proxy's headers are believed only from
+a trusted proxy."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from trivsel.core.middleware import client_address
+
+pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_check_deploy_is_clean_with_the_readme_production_settings(tmp_path: Path) -> None:
+    env = os.environ | {
+        "TRIVSEL_DATA_DIR": str(tmp_path),
+        "ALLOWED_HOSTS": "trivsel.example.dk",
+        "CSRF_TRUSTED_ORIGINS": "https://trivsel.example.dk",
+        "SECURE_COOKIES": "1",
+        "DJANGO_SETTINGS_MODULE": "trivsel.settings",
+    }
+    env.pop("DATABASE_URL", None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_behind_https_plain_http_is_redirected_and_hsts_sent(settings: Any) -> None:
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_HSTS_SECONDS = 31536000
+    plain = Client().get("/login/")
+    assert plain.status_code == 301 and plain["Location"].startswith("https://")
+    # The TLS proxy (trusted) says the client used HTTPS: served, with HSTS.
+    secure = Client().get("/login/", HTTP_X_FORWARDED_PROTO="https")
+    assert secure.status_code == 200
+    assert secure["Strict-Transport-Security"].startswith("max-age=31536000")
+    # Anyone else saying so is not believed.
+    forged = Client(REMOTE_ADDR="10.0.0.3").get("/login/", HTTP_X_FORWARDED_PROTO="https")
+    assert forged.status_code == 301
+
+
+def test_client_address_rule() -> None:
+    trusted = ["127.0.0.1", "10.0.0.2"]
+    assert (
+        client_address({"REMOTE_ADDR": "10.9.9.9", "HTTP_X_FORWARDED_FOR": "1.1.1.1"}, trusted)
+        == "10.9.9.9"
+    )
+    assert (
+        client_address({"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "1.1.1.1"}, trusted)
+        == "1.1.1.1"
+    )
+    # Two proxies: the right-most address that is not ours; a client's own prefix is ignored.
+    chain = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "6.6.6.6, 2.2.2.2, 10.0.0.2"}
+    assert client_address(chain, trusted) == "2.2.2.2"
+    assert client_address({"REMOTE_ADDR": "127.0.0.1"}, trusted) == "127.0.0.1"
