@@ -5,6 +5,7 @@ without the database (no context processors, no user menu)."""
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError
@@ -80,7 +81,7 @@ class TrustedProxyMiddleware:
         return self.get_response(request)
 
 
-def client_address(meta: dict[str, object], trusted: list[str]) -> str:
+def client_address(meta: dict[str, Any], trusted: list[str]) -> str:
     """The nearest address that is not one of our proxies: walk X-Forwarded-For from the
     right (each proxy appends the address it saw) while the hop is trusted."""
     peer = str(meta.get("REMOTE_ADDR", ""))
