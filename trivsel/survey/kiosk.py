@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from trivsel.core.logins import minutes_until_free
 from trivsel.survey.models import CODE_ALPHABET, Invitation, KioskAttempt
 from trivsel.survey.views import Place, page, render_survey, submit_page, survey_language
 
@@ -65,31 +66,16 @@ def _client(request: HttpRequest) -> str:
 def wait_minutes(client: str, now: datetime | None = None) -> int:
     """Minutes until this client may try again; 0 when it may try now."""
     now = now or timezone.now()
-    recent = list(
-        KioskAttempt.objects.filter(client=client, at__gt=now - WINDOW)
-        .order_by("-at")
-        .values_list("at", flat=True)[:MAX_FAILURES]
-    )
-    if len(recent) < MAX_FAILURES:
-        return 0
-    free_at = recent[-1] + WINDOW
-    return max(1, -(-int((free_at - now).total_seconds()) // 60))
+    return minutes_until_free(KioskAttempt.objects.filter(client=client), MAX_FAILURES, WINDOW, now)
 
 
 def paused_minutes(now: datetime | None = None) -> int:
     """Minutes until every kiosk takes codes again after the hour's budget of wrong codes
     was used up (many devices guessing); 0 when they take codes now."""
     now = now or timezone.now()
-    budget = settings.KIOSK_WRONG_CODES_PER_HOUR
-    recent = list(
-        KioskAttempt.objects.filter(at__gt=now - HOUR)
-        .order_by("-at")
-        .values_list("at", flat=True)[:budget]
+    return minutes_until_free(
+        KioskAttempt.objects.all(), settings.KIOSK_WRONG_CODES_PER_HOUR, HOUR, now
     )
-    if len(recent) < budget:
-        return 0
-    free_at = recent[-1] + HOUR
-    return max(1, -(-int((free_at - now).total_seconds()) // 60))
 
 
 def _fail(client: str) -> None:
