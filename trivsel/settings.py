@@ -191,6 +191,13 @@ TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", ["127.0.0.1", "::1"])
 SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600, minimum=300)
 
+# Retention (days; the clock deletes on schedule, docs/data-protection.md): the file mail
+# backend's messages and the logging SMS gateway's lines; the HR files kept with an import
+# after it ended; the raw responses after a measurement closed (one APV cycle; the stored
+# results are kept).
+RETAIN_MESSAGE_FILES_DAYS = env_int("RETAIN_MESSAGE_FILES_DAYS", 30, minimum=1)
+RETAIN_IMPORT_FILES_DAYS = env_int("RETAIN_IMPORT_FILES_DAYS", 30, minimum=1)
+RETAIN_RESPONSES_DAYS = env_int("RETAIN_RESPONSES_DAYS", 3 * 365, minimum=365)
 # Wrong kiosk codes all kiosks together accept in an hour (each device also stops after 5 in
 # 15 minutes): a bound on guessing from many devices at once.
 KIOSK_WRONG_CODES_PER_HOUR = env_int("KIOSK_WRONG_CODES_PER_HOUR", 300, minimum=20)

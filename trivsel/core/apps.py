@@ -14,3 +14,4 @@ class CoreConfig(AppConfig):
         admin.site.has_permission = lambda request: bool(  # type: ignore[method-assign]
             request.user.is_active and request.user.is_superuser
         )
+        import trivsel.core.retention  # noqa: F401  (registers the core's retention rules)

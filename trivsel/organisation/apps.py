@@ -8,7 +8,10 @@ class OrganisationConfig(AppConfig):
 
     def ready(self) -> None:
         from trivsel.core.jobs import register_lister, register_recoverer
+        from trivsel.core.retention import register_rule
+        from trivsel.organisation.retention import old_import_files
         from trivsel.organisation.tasks import import_lines, recover_imports
 
         register_recoverer("imports", recover_imports)
         register_lister("imports", import_lines)
+        register_rule("import files", old_import_files)

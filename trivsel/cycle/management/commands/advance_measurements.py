@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 
 from trivsel.core.jobs import recover_stale_jobs
+from trivsel.core.retention import run_retention
 from trivsel.cycle.lifecycle import advance_by_clock
 
 logger = logging.getLogger(__name__)
@@ -14,9 +15,10 @@ logger = logging.getLogger(__name__)
 
 class Command(BaseCommand):
     help = (
-        "The clock: put background jobs whose worker died back on the queue, then move "
-        "measurements along their timelines. With --every, keep running until SIGTERM or "
-        "SIGINT; an error is logged and the next round goes on."
+        "The clock: put background jobs whose worker died back on the queue, move "
+        "measurements along their timelines, and delete personal data past its retention. "
+        "With --every, keep running until SIGTERM or SIGINT; an error is logged and the next "
+        "round goes on."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -37,7 +39,7 @@ class Command(BaseCommand):
 
     def tick(self) -> None:
         """One round; whatever fails is logged, and the rest of the round still runs."""
-        for step in (recover_stale_jobs, advance_by_clock):
+        for step in (recover_stale_jobs, advance_by_clock, run_retention):
             try:
                 for line in step():
                     if isinstance(line, tuple):
