@@ -45,6 +45,7 @@ MIDDLEWARE = [
     "trivsel.core.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "trivsel.core.middleware.AnonymousBodyLimitMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -187,6 +188,21 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # The reverse proxies in front of the app (addresses): the client's address is taken from
 # X-Forwarded-For only when the request comes from one of them.
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", ["127.0.0.1", "::1"])
+# Every page may load scripts, styles, images and fonts from the app itself only: no inline
+# script or style (the survey and every page work without inline code), no other sites, and
+# no framing. The PDF reports' own <style> is read by WeasyPrint, not by a browser.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 # HSTS preloading is a decision for whoever owns the municipality's domain, not the app.
 SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600, minimum=300)

@@ -62,3 +62,10 @@ def test_client_address_rule() -> None:
     chain = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "6.6.6.6, 2.2.2.2, 10.0.0.2"}
     assert client_address(chain, trusted) == "2.2.2.2"
     assert client_address({"REMOTE_ADDR": "127.0.0.1"}, trusted) == "127.0.0.1"
+
+
+def test_every_page_forbids_inline_script_and_style_and_foreign_sources() -> None:
+    for path in ("/login/", "/kiosk/", "/s/svar/"):
+        policy = Client().get(path)["Content-Security-Policy"]
+        assert "script-src 'self'" in policy and "style-src 'self'" in policy, path
+        assert "unsafe-inline" not in policy and "frame-ancestors 'none'" in policy, path
