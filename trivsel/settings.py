@@ -52,6 +52,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "trivsel.core.audit.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "trivsel.core.middleware.DatabaseUnavailableMiddleware",
@@ -214,6 +215,7 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600, minimum=300)
 RETAIN_MESSAGE_FILES_DAYS = env_int("RETAIN_MESSAGE_FILES_DAYS", 30, minimum=1)
 RETAIN_IMPORT_FILES_DAYS = env_int("RETAIN_IMPORT_FILES_DAYS", 30, minimum=1)
 RETAIN_RESPONSES_DAYS = env_int("RETAIN_RESPONSES_DAYS", 3 * 365, minimum=365)
+RETAIN_AUDIT_DAYS = env_int("RETAIN_AUDIT_DAYS", 5 * 365, minimum=365)  # the audit log
 # Wrong kiosk codes all kiosks together accept in an hour (each device also stops after 5 in
 # 15 minutes): a bound on guessing from many devices at once.
 KIOSK_WRONG_CODES_PER_HOUR = env_int("KIOSK_WRONG_CODES_PER_HOUR", 300, minimum=20)

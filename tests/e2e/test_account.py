@@ -35,3 +35,26 @@ def test_change_password_in_the_browser(live_server: Any, new_page: Any) -> None
     assert axe_violations(page) == []
     user.refresh_from_db()
     assert user.check_password("grøn kaffe ved søen")
+
+
+def test_hr_reads_the_audit_log_in_the_browser(live_server: Any, new_page: Any) -> None:
+    from trivsel.organisation.models import Role, RoleGrant, Unit
+
+    root = Unit.objects.create(code="K", name="Testby Kommune", kind="municipality",
+                               path="", valid_from="2026-01-01")  # fmt: skip
+    root.path = f"{root.pk:08d}/"
+    root.save()
+    hr = User.objects.create_user("hr", password="hr-adgangskode-12")
+    RoleGrant.objects.create(user=hr, unit=root, role=Role.HR_ADMIN)
+    page = new_page()
+    log_in(page, live_server.url, "hr", "hr-adgangskode-12")
+    page.get_by_role("link", name="Aktivitetslog").click()
+    page.get_by_role("heading", name="Aktivitetslog").wait_for()
+    rows = page.locator("tbody tr")
+    assert rows.filter(has_text="Logget ind").count() == 1  # this sign-in
+    assert rows.filter(has_text="Rolle tildelt").count() == 1  # the grant above
+    page.get_by_label("Handling").select_option(label="Logget ind")
+    page.get_by_role("button", name="Vis").click()
+    assert page.locator("tbody tr").count() == 1
+    screenshot(page, "hr-audit-log")
+    assert axe_violations(page) == []

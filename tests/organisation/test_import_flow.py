@@ -62,6 +62,11 @@ def test_upload_preview_confirm(clients: dict[str, Client]) -> None:
     job.refresh_from_db()
     assert job.status == ImportJob.Status.DONE
     assert Employee.objects.get(number="3001").unit.code == "U3"
+    from trivsel.core.models import AuditEntry
+
+    entry = AuditEntry.objects.get(action="import applied")  # by the worker, for HR
+    assert entry.actor == "hr" and entry.target == f"import {job.pk}"
+    assert entry.detail == "enheder.csv, medarbejdere.csv"
     assert Unit.objects.get(code="SO-S").name == "Område Syd og Vest"
     # a second click applies nothing more
     clients["hr"].post(reverse("organisation:import_apply", args=[job.pk]))

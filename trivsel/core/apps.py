@@ -14,4 +14,10 @@ class CoreConfig(AppConfig):
         admin.site.has_permission = lambda request: bool(  # type: ignore[method-assign]
             request.user.is_active and request.user.is_superuser
         )
+        from django.contrib.auth.signals import user_logged_in, user_login_failed
+
         import trivsel.core.retention  # noqa: F401  (registers the core's retention rules)
+        from trivsel.core.audit import record_sign_in, record_sign_in_failed
+
+        user_logged_in.connect(record_sign_in, dispatch_uid="audit-sign-in")
+        user_login_failed.connect(record_sign_in_failed, dispatch_uid="audit-sign-in-failed")

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
+from trivsel.core.audit import purge
 from trivsel.core.models import LoginFailure
 
 logger = logging.getLogger(__name__)
@@ -71,3 +72,4 @@ def old_mail_files(now: datetime) -> int:
 register_rule("expired sessions", expired_sessions)
 register_rule("failed sign-ins", old_login_failures)
 register_rule("mail files", old_mail_files)
+register_rule("audit log", purge)

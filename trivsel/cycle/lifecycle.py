@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from trivsel.core.audit import record
 from trivsel.instruments.builder import lock_questionnaire, questionnaire_pages
 from trivsel.measurements.models import Measurement, Participant, ScopeUnit, UnitValidation
 from trivsel.organisation.models import Employee, Unit
@@ -64,6 +65,7 @@ def _move(measurement: Measurement, target: str) -> Measurement:
     locked.state = target
     locked.save(update_fields=["state"])
     measurement.state = target
+    record(f"measurement {target}", f"{locked.pk} {locked.name}")
     return locked
 
 

@@ -15,3 +15,10 @@ class OrganisationConfig(AppConfig):
         register_recoverer("imports", recover_imports)
         register_lister("imports", import_lines)
         register_rule("import files", old_import_files)
+        from django.db.models.signals import post_delete, post_save
+
+        from trivsel.organisation.audit import grant_removed, grant_saved
+        from trivsel.organisation.models import RoleGrant
+
+        post_save.connect(grant_saved, sender=RoleGrant, dispatch_uid="audit-grant-saved")
+        post_delete.connect(grant_removed, sender=RoleGrant, dispatch_uid="audit-grant-removed")

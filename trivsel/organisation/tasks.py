@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from trivsel.core.audit import actor_of, record
 from trivsel.core.jobs import JobLine, beating, person, stale_before
 from trivsel.organisation.importing.plan import Plan
 from trivsel.organisation.importing.problems import ImportRejected
@@ -107,6 +108,8 @@ def apply_import_job(job_id: int) -> None:
     job.step = ImportJob.STEPS
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "step", "finished_at"])
+    files = ", ".join(name for name in (job.units_filename, job.employees_filename) if name)
+    record("import applied", f"import {job.pk}", files, actor=actor_of(job.created_by))
 
 
 def _fail(job: ImportJob, message: str) -> None:

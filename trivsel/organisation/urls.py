@@ -9,4 +9,5 @@ urlpatterns = [
     path("import/", views.import_start, name="import"),
     path("import/<int:pk>/", views.import_job, name="import_job"),
     path("import/<int:pk>/apply/", views.import_apply, name="import_apply"),
+    path("audit/", views.audit_log, name="audit"),
 ]

@@ -1,4 +1,6 @@
+import csv
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -6,9 +8,14 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from trivsel.core.audit import ACTIONS
+from trivsel.core.exports import csv_row
+from trivsel.core.models import AuditEntry
 from trivsel.organisation.access import Capability, get_access, org_view, unit_view
 from trivsel.organisation.browse import tree_items
 from trivsel.organisation.forms import ImportForm
@@ -142,3 +149,44 @@ def import_apply(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.warning(request, _("This import is not waiting to be applied."))
     return redirect("organisation:import_job", pk=pk)
+
+
+@org_view(Capability.MANAGE_ORGANISATION)
+def audit_log(request: HttpRequest) -> HttpResponse:
+    """The audit log for HR: filter by action, person and dates; export what is shown as
+    CSV. Read-only: the app offers no way to change or delete an entry."""
+    entries = AuditEntry.objects.all()
+    chosen = {
+        name: request.GET.get(name, "").strip() for name in ("action", "who", "since", "until")
+    }
+    if chosen["action"] in ACTIONS:
+        entries = entries.filter(action=chosen["action"])
+    if chosen["who"]:
+        entries = entries.filter(actor__icontains=chosen["who"])
+    for name, lookup in (("since", "at__date__gte"), ("until", "at__date__lte")):
+        day = parse_date(chosen[name]) if chosen[name] else None
+        if day is not None:
+            entries = entries.filter(**{lookup: day})
+    if request.GET.get("format") == "csv":
+        return _audit_csv(entries)
+    page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    query = urlencode({k: v for k, v in chosen.items() if v})
+    return render(
+        request,
+        "organisation/audit.html",
+        {"page": page, "actions": ACTIONS, "chosen": chosen, "query": query},
+    )
+
+
+def _audit_csv(entries: Any) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="trivsel-audit-log.csv"'
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow([_("Time"), _("Person"), _("Action"), _("Object"), _("Detail"), _("Address")])
+    for entry in entries.iterator():
+        label = ACTIONS.get(entry.action, entry.action)
+        when = timezone.localtime(entry.at).isoformat(timespec="seconds")
+        writer.writerow(
+            csv_row([when, entry.actor, label, entry.target, entry.detail, entry.address])
+        )
+    return response

@@ -10,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from trivsel.core.audit import record
 from trivsel.measurements.models import Measurement
 from trivsel.organisation.access import Capability, org_view
 from trivsel.organisation.models import Unit
@@ -22,12 +23,13 @@ from trivsel.results.tasks import start_build
 def mapping(request: HttpRequest) -> HttpResponse:
     form = MappingForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
-        UnitMapping.objects.create(
+        line = UnitMapping.objects.create(
             unit=form.cleaned_data["unit"],
             previous_code=form.cleaned_data["previous_code"],
             note=form.cleaned_data["note"],
             created_by=request.user if request.user.is_authenticated else None,
         )
+        record("unit mapping added", f"{line.unit.code} ← {line.previous_code}", line.note)
         return redirect("results:mapping")
     lines = list(UnitMapping.objects.select_related("unit"))
     names = dict(
@@ -43,7 +45,9 @@ def mapping(request: HttpRequest) -> HttpResponse:
 @org_view(Capability.MANAGE_MEASUREMENTS)
 def mapping_remove(request: HttpRequest, pk: int) -> HttpResponse:
     with transaction.atomic():
-        get_object_or_404(UnitMapping, pk=pk).delete()
+        line = get_object_or_404(UnitMapping.objects.select_related("unit"), pk=pk)
+        line.delete()
+        record("unit mapping removed", f"{line.unit.code} ← {line.previous_code}")
     return redirect("results:mapping")
 
 
