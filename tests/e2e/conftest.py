@@ -87,3 +87,19 @@ def log_in(page: Any, base: str, username: str, password: str) -> None:
     page.get_by_label("Adgangskode").fill(password)
     page.get_by_role("button", name="Log ind").click()
     page.wait_for_url(f"{base}/")
+
+
+def make_hr_admin(username: str, password: str) -> Any:
+    """A municipality of one unit and an HR administrator on it (for browser tests that need
+    no demo)."""
+    from django.contrib.auth.models import User
+
+    from trivsel.organisation.models import Role, RoleGrant, Unit
+
+    root = Unit.objects.create(code="K", name="Testby Kommune", kind="municipality",
+                               path="", valid_from="2026-01-01")  # fmt: skip
+    root.path = f"{root.pk:08d}/"
+    root.save()
+    user = User.objects.create_user(username, password=password)
+    RoleGrant.objects.create(user=user, unit=root, role=Role.HR_ADMIN)
+    return user

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 
-from tests.e2e.conftest import axe_violations, log_in, screenshot
+from tests.e2e.conftest import axe_violations, log_in, make_hr_admin, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,14 +38,7 @@ def test_change_password_in_the_browser(live_server: Any, new_page: Any) -> None
 
 
 def test_hr_reads_the_audit_log_in_the_browser(live_server: Any, new_page: Any) -> None:
-    from trivsel.organisation.models import Role, RoleGrant, Unit
-
-    root = Unit.objects.create(code="K", name="Testby Kommune", kind="municipality",
-                               path="", valid_from="2026-01-01")  # fmt: skip
-    root.path = f"{root.pk:08d}/"
-    root.save()
-    hr = User.objects.create_user("hr", password="hr-adgangskode-12")
-    RoleGrant.objects.create(user=hr, unit=root, role=Role.HR_ADMIN)
+    make_hr_admin("hr", "hr-adgangskode-12")
     page = new_page()
     log_in(page, live_server.url, "hr", "hr-adgangskode-12")
     page.get_by_role("link", name="Aktivitetslog").click()

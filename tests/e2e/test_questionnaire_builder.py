@@ -4,12 +4,10 @@ English, as a respondent would see it; axe-core finds no WCAG 2.1 A/AA violation
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import User
 
-from tests.e2e.conftest import axe_violations, log_in, screenshot
+from tests.e2e.conftest import axe_violations, log_in, make_hr_admin, screenshot
 from trivsel.demo.management.commands.seed_demo import DEMO_QUESTIONNAIRE
 from trivsel.instruments.bank import load_bundled
-from trivsel.organisation.models import Role, RoleGrant, Unit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -17,12 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def hr_login(live_server: Any) -> str:
     load_bundled()
-    root = Unit.objects.create(code="K", name="Testby Kommune", kind="municipality",
-                               path="", valid_from="2026-01-01")  # fmt: skip
-    root.path = f"{root.pk:08d}/"
-    root.save()
-    user = User.objects.create_user("hr", password="pw-hr-1234")
-    RoleGrant.objects.create(user=user, unit=root, role=Role.HR_ADMIN)
+    make_hr_admin("hr", "pw-hr-1234")
     return "hr"
 
 
