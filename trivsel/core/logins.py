@@ -63,9 +63,15 @@ def wait_minutes(username: str, address: str, now: datetime | None = None) -> in
     )
 
 
+def forget_old(now: datetime) -> int:
+    """Failures older than a day (also a retention rule, run by the clock)."""
+    count, _ = LoginFailure.objects.filter(at__lt=now - timedelta(days=1)).delete()
+    return count
+
+
 def record_failure(username: str, address: str) -> None:
     now = timezone.now()
-    LoginFailure.objects.filter(at__lt=now - timedelta(days=1)).delete()
+    forget_old(now)
     LoginFailure.objects.create(username=username.strip().lower()[:150], address=address, at=now)
 
 

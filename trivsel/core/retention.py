@@ -16,7 +16,7 @@ from django.contrib.sessions.models import Session
 from django.utils import timezone
 
 from trivsel.core.audit import purge
-from trivsel.core.models import LoginFailure
+from trivsel.core.logins import forget_old
 
 logger = logging.getLogger(__name__)
 Rule = Callable[[datetime], int]  # deletes what is past its time; returns how many
@@ -45,11 +45,6 @@ def expired_sessions(now: datetime) -> int:
     return count
 
 
-def old_login_failures(now: datetime) -> int:
-    count, _ = LoginFailure.objects.filter(at__lt=now - timedelta(days=1)).delete()
-    return count
-
-
 def old_files(folder: Path, before: datetime) -> int:
     """Files in `folder` last written before `before` (not its subfolders)."""
     if not folder.is_dir():
@@ -70,6 +65,6 @@ def old_mail_files(now: datetime) -> int:
 
 
 register_rule("expired sessions", expired_sessions)
-register_rule("failed sign-ins", old_login_failures)
+register_rule("failed sign-ins", forget_old)
 register_rule("mail files", old_mail_files)
 register_rule("audit log", purge)

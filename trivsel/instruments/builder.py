@@ -330,10 +330,7 @@ def screen_titles(questionnaire: Questionnaire) -> list[dict[str, str]]:
         return _LOCKED_TITLES[key]
     rules = rules_of(questionnaire)
     titles: list[dict[str, str]] = []
-    for page in questionnaire.pages.prefetch_related(
-        "elements__instrument__entries__item_version", "elements__item_version"
-    ):
-        versions = [v for element in page.elements.all() for v in element.item_versions()]
+    for page, versions in questionnaire_pages(questionnaire):
         titles += [page.title] * len(screens([versions], rules))
     if key is not None:
         _LOCKED_TITLES[key] = titles

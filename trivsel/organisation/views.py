@@ -171,10 +171,11 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         return _audit_csv(entries)
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
     query = urlencode({k: v for k, v in chosen.items() if v})
+    rows = [(entry, ACTIONS.get(entry.action, entry.action)) for entry in page]
     return render(
         request,
         "organisation/audit.html",
-        {"page": page, "actions": ACTIONS, "chosen": chosen, "query": query},
+        {"page": page, "rows": rows, "actions": ACTIONS, "chosen": chosen, "query": query},
     )
 
 

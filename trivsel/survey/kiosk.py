@@ -27,6 +27,7 @@ from django.views.decorators.http import require_POST
 
 from trivsel.core.logins import minutes_until_free
 from trivsel.survey.models import CODE_ALPHABET, Invitation, KioskAttempt
+from trivsel.survey.retention import old_kiosk_attempts
 from trivsel.survey.views import Place, page, render_survey, submit_page, survey_language
 
 MAX_FAILURES = 5
@@ -80,7 +81,7 @@ def paused_minutes(now: datetime | None = None) -> int:
 
 def _fail(client: str) -> None:
     now = timezone.now()
-    KioskAttempt.objects.filter(at__lt=now - timedelta(days=1)).delete()
+    old_kiosk_attempts(now)  # the retention rule, also run by the clock
     KioskAttempt.objects.create(client=client, at=now)
 
 
