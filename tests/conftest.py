@@ -6,7 +6,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 
-from tests.factories import import_csv
+from tests.factories import import_csv, signed_in
 from trivsel.cycle.lifecycle import create_measurement
 from trivsel.instruments.bank import load_bundled
 from trivsel.instruments.builder import add_instrument, create_questionnaire
@@ -63,9 +63,7 @@ def users(org: dict[str, Unit]) -> dict[str, User]:
 def clients(users: dict[str, User]) -> dict[str, Client]:
     result = {}
     for name, user in users.items():
-        client = Client()
-        client.force_login(user)
-        result[name] = client
+        result[name] = signed_in(Client(), user)
     result["anonymous"] = Client()
     return result
 

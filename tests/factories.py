@@ -1,5 +1,7 @@
 """A small organisation for tests, built through the real import, as CSV text."""
 
+from typing import Any
+
 from trivsel.organisation.importing.service import UploadedFile, apply_import, prepare_import
 
 UNITS_CSV = """code;parent;name;kind
@@ -35,3 +37,22 @@ def import_csv(units: str | None = UNITS_CSV, employees: str | None = EMPLOYEES_
         UploadedFile("employees.csv", employees.encode()) if employees is not None else None,
     )
     apply_import(prepared)
+
+
+def signed_in(client: Any, user: Any) -> Any:
+    """`client` signed in as `user`, as after the whole sign-in: for someone who needs the
+    second factor (an HR administrator), also confirmed with a code from their authenticator
+    (a device is made for them if they have none)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from trivsel.accounts.twofactor import needs_second_factor
+
+    client.force_login(user)
+    if needs_second_factor(user):
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        device = device or TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client

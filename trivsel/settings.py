@@ -29,8 +29,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "mozilla_django_oidc",
     "trivsel.core",
     "trivsel.organisation",
+    "trivsel.accounts",
     "trivsel.instruments",
     "trivsel.measurements",
     "trivsel.survey",
@@ -52,6 +56,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "trivsel.accounts.twofactor.SecondFactorMiddleware",
     "trivsel.core.audit.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -73,6 +79,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "trivsel.organisation.context_processors.access",
+                "trivsel.accounts.context_processors.sign_in",
             ],
         },
     },
@@ -117,6 +124,45 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Sign-in. Local passwords (username and password kept here) suit a small installation; a
+# municipality signs in with its own identity provider over OpenID Connect (Entra ID, AD FS;
+# README "Sign-in"), and may then switch local passwords off.
+LOCAL_PASSWORDS = env_bool("LOCAL_PASSWORDS", True)
+# OpenID Connect (mozilla-django-oidc): on when a client id is set. Authorization code flow
+# with PKCE; the ID token must be signed with RS256 by a key from the provider's JWKS.
+OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID", "")
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_RP_SCOPES = env_str("OIDC_RP_SCOPES", "openid email profile")
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT", 10, minimum=1)
+# How a signed-in person is found in the employee register: the claim that carries the value
+# (e.g. email, upn, or a claim with the employee number) and the register's field it is
+# compared with ("email" or "number").
+OIDC_MATCH_CLAIM = env_str("OIDC_MATCH_CLAIM", "email")
+OIDC_MATCH_FIELD = env_str("OIDC_MATCH_FIELD", "email")
+# Optional: a group (from the claim OIDC_GROUPS_CLAIM) whose members are HR administrators of
+# the whole organisation. When set, the provider decides: membership gives the role at each
+# sign-in, and someone no longer in the group loses it.
+OIDC_HR_GROUP = env_str("OIDC_HR_GROUP", "")
+OIDC_GROUPS_CLAIM = env_str("OIDC_GROUPS_CLAIM", "groups")
+# The text of the sign-in button ("Log ind med …"): the name people know the provider by.
+OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME", "")
+LOGIN_REDIRECT_URL_FAILURE = "/login/?failed=provider"
+AUTHENTICATION_BACKENDS = (
+    ["django.contrib.auth.backends.ModelBackend"] if LOCAL_PASSWORDS else []
+) + (["trivsel.accounts.oidc.RegisterOIDCBackend"] if OIDC_ENABLED else [])
+# HR administrators (and staff with the admin site) confirm each sign-in with a six-digit
+# code from an authenticator app (TOTP, django-otp), whichever way they signed in.
+SECOND_FACTOR_FOR_HR = env_bool("SECOND_FACTOR_FOR_HR", True)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Trivsel")
 
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", _("Danish")), ("en", _("English"))]

@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import RedirectView
 
+from trivsel.accounts.views import local_passwords
 from trivsel.core.login import ThrottledLoginView
 from trivsel.reports import views as reports_views
 
@@ -9,10 +11,15 @@ urlpatterns = [
     path("", reports_views.home, name="home"),
     path("login/", ThrottledLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("password/", local_passwords(auth_views.PasswordChangeView), name="password_change"),
     path(
-        "password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"
+        "password/done/",
+        local_passwords(auth_views.PasswordChangeDoneView),
+        name="password_change_done",
     ),
+    path("", include("trivsel.accounts.urls")),
+    # The admin site signs in through the same page as everyone (throttle, second factor).
+    path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("organisation/", include("trivsel.organisation.urls")),
     path("instruments/", include("trivsel.instruments.urls")),

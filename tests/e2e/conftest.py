@@ -2,6 +2,7 @@
 Screenshots go to test-artifacts/e2e/ for a person to look at."""
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -81,12 +82,31 @@ def screenshot(page: Any, name: str) -> None:
 
 
 def log_in(page: Any, base: str, username: str, password: str) -> None:
-    """Log in through the Danish login page; lands on the dashboard ("My units")."""
+    """Log in through the Danish login page; lands on the dashboard ("My units"). An HR
+    administrator also types the code their authenticator app would show (setting the app up
+    first if they have none)."""
     page.goto(f"{base}/login/")
     page.get_by_label("Brugernavn").fill(username)
     page.get_by_label("Adgangskode").fill(password)
     page.get_by_role("button", name="Log ind").click()
+    page.wait_for_load_state()
+    if "/login/code/" in page.url:
+        page.get_by_label("Sekscifret kode").fill(authenticator_code(username))
+        page.get_by_role("button", name=re.compile("Bekræft|Afslut oprettelsen")).click()
     page.wait_for_url(f"{base}/")
+
+
+def authenticator_code(username: str) -> str:
+    """The code the person's authenticator app shows now. A code is accepted once (django-otp
+    refuses a replay), so a test signing in again within the same 30 seconds is let through
+    as if the next code had come."""
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user__username=username).order_by("-confirmed").first()
+    assert device is not None, f"{username} has no authenticator"
+    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)
+    return f"{TOTP(device.bin_key, device.step, device.t0, device.digits).token():06d}"
 
 
 def make_hr_admin(username: str, password: str) -> Any:

@@ -51,3 +51,32 @@ def test_hr_reads_the_audit_log_in_the_browser(live_server: Any, new_page: Any) 
     assert page.locator("tbody tr").count() == 1
     screenshot(page, "hr-audit-log")
     assert axe_violations(page) == []
+
+
+def test_hr_sets_up_the_authenticator_app_at_the_first_sign_in(
+    live_server: Any, new_page: Any
+) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.e2e.conftest import authenticator_code
+
+    make_hr_admin("hr", "hr-adgangskode-12")
+    page = new_page()
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("Brugernavn").fill("hr")
+    page.get_by_label("Adgangskode").fill("hr-adgangskode-12")
+    page.get_by_role("button", name="Log ind").click()
+    page.get_by_role("heading", name="Opret din godkendelsesapp").wait_for()
+    assert page.get_by_role("img", name="QR-kode til godkendelsesappen").is_visible()
+    assert page.get_by_role("link", name="Organisation").count() == 0  # no menu yet
+    screenshot(page, "hr-authenticator-setup")
+    assert axe_violations(page) == []
+    page.get_by_label("Sekscifret kode").fill("000 000")
+    page.get_by_role("button", name="Afslut oprettelsen").click()
+    page.get_by_text("Koden var ikke rigtig").wait_for()
+    page.wait_for_timeout(1100)  # the throttle's second
+    page.get_by_label("Sekscifret kode").fill(authenticator_code("hr"))
+    page.get_by_role("button", name="Afslut oprettelsen").click()
+    page.wait_for_url(f"{live_server.url}/")
+    page.get_by_role("link", name="Aktivitetslog").wait_for()
+    assert TOTPDevice.objects.get(user__username="hr").confirmed

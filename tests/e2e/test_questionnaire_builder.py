@@ -24,10 +24,7 @@ def test_hr_builds_and_previews_a_questionnaire(
 ) -> None:
     base = live_server.url
     page = new_page()
-    page.goto(f"{base}/login/")
-    page.get_by_label("Brugernavn").fill(hr_login)
-    page.get_by_label("Adgangskode").fill("pw-hr-1234")
-    page.get_by_role("button", name="Log ind").click()
+    log_in(page, base, hr_login, "pw-hr-1234")
     page.get_by_role("link", name="Spørgeskemaer").click()
     assert axe_violations(page) == []
     page.get_by_label("Navn på et nyt spørgeskema").fill("Trivselsmåling 2026")
@@ -81,10 +78,7 @@ def test_preview_on_a_phone_by_keyboard(live_server: Any, hr_login: str, new_pag
         stdout=__import__("io").StringIO(),
     )
     page = new_page({"width": 390, "height": 844})
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Brugernavn").fill("hr")
-    page.get_by_label("Adgangskode").fill("pw-demo-1234")
-    page.get_by_role("button", name="Log ind").click()
+    log_in(page, live_server.url, "hr", "pw-demo-1234")
     from trivsel.instruments.models import Questionnaire
 
     questionnaire = Questionnaire.objects.get(name=DEMO_QUESTIONNAIRE)

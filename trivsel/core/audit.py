@@ -22,6 +22,10 @@ from trivsel.core.models import AuditEntry
 ACTIONS = {
     "sign-in": _("Signed in"),
     "sign-in failed": _("Sign-in failed"),
+    "second factor": _("Confirmed sign-in with a code"),
+    "second factor failed": _("Wrong sign-in code"),
+    "second factor set up": _("Authenticator app set up"),
+    "second factor reset": _("Authenticator app removed"),
     "role granted": _("Role granted"),
     "role changed": _("Role changed"),
     "role removed": _("Role removed"),
@@ -78,9 +82,14 @@ def record_sign_in(sender: object, request: HttpRequest | None, user: Any, **kwa
 def record_sign_in_failed(
     sender: object, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
 ) -> None:
+    """A wrong password, or a sign-in through the identity provider that was refused (the
+    backend leaves who and why on the request as `sign_in_refusal`)."""
     address = str(request.META.get("REMOTE_ADDR", "")) if request is not None else ""
-    username = str(credentials.get("username", ""))[:150]
-    record("sign-in failed", username, actor=Actor(None, username, address))
+    username, detail = str(credentials.get("username", "")), ""
+    if "username" not in credentials:
+        username, detail = getattr(request, "sign_in_refusal", ("", "identity provider"))
+    username = username[:150]
+    record("sign-in failed", username, detail, actor=Actor(None, username, address))
 
 
 class AuditActorMiddleware:

@@ -3,10 +3,11 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import ngettext
 
 from trivsel.core import logins
@@ -41,8 +42,28 @@ class ThrottledAuthenticationForm(AuthenticationForm):
 
 
 class ThrottledLoginView(LoginView):
+    """The sign-in page: the identity provider's button when OpenID Connect is set up, the
+    password form unless LOCAL_PASSWORDS is off (then a posted password is refused, 403)."""
+
     form_class = ThrottledAuthenticationForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(
+            local_passwords=settings.LOCAL_PASSWORDS,
+            provider=settings.OIDC_ENABLED,
+            provider_name=settings.OIDC_PROVIDER_NAME,
+            provider_failed=self.request.GET.get("failed") == "provider",
+        )
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not settings.LOCAL_PASSWORDS:
+            response = self.get(request, *args, **kwargs)
+            response.status_code = 403
+            return response
+        return super().post(request, *args, **kwargs)
 
     def form_invalid(self, form: ThrottledAuthenticationForm) -> HttpResponse:  # type: ignore[override]
         response = super().form_invalid(form)

@@ -7,8 +7,10 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from trivsel.demo import organisation as demo
+from trivsel.demo.codes import DEMO_DEVICE
 from trivsel.demo.measurements import seed_measurements
 from trivsel.demo.references import load_illustrative_references
 from trivsel.instruments.bank import load_bundled
@@ -85,6 +87,11 @@ class Command(BaseCommand):
         for username, description in logins:
             self.stdout.write(f"  {username:<12} {description}")
         self.stdout.write("  admin        Superuser, for the admin site (/admin/) only")
+        self.stdout.write(
+            "hr and admin also confirm each sign-in with a six-digit code from an authenticator "
+            "app:\n  `.venv/bin/python manage.py demo_code hr` prints the current one, or add the "
+            "key it prints to the app on your phone."
+        )
         if options["measurements"]:
             self._print_survey_access(measurements)
 
@@ -142,6 +149,9 @@ def create_personas(password: str) -> list[tuple[str, str]]:
     admin.is_staff = admin.is_superuser = True
     admin.set_password(password)
     admin.save()
+    for user in users.filter(username__in=["hr", "admin"]):  # the second factor (demo_code)
+        if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            TOTPDevice.objects.create(user=user, name=DEMO_DEVICE, confirmed=True)
     return PERSONAS
 
 
