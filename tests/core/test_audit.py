@@ -122,3 +122,18 @@ def test_entries_past_their_retention_are_deleted(db: None, settings: Any) -> No
         )
     assert purge(now) == 1
     assert list(AuditEntry.objects.values_list("target", flat=True)) == ["/new/"]
+
+
+def test_a_changed_threshold_or_sign_in_setting_is_recorded_by_the_clock(
+    db: None, settings: Any
+) -> None:
+    call_command("advance_measurements", stdout=io.StringIO())
+    first = only("settings changed")
+    assert first.actor == "clock" and "RESULTS_MIN_GROUP=5" in first.detail
+    call_command("advance_measurements", stdout=io.StringIO())
+    assert AuditEntry.objects.filter(action="settings changed").count() == 1  # nothing new
+    settings.RESULTS_MIN_GROUP, settings.LOCAL_PASSWORDS = 4, False
+    call_command("advance_measurements", stdout=io.StringIO())
+    latest = AuditEntry.objects.filter(action="settings changed").latest("pk")
+    assert latest.target == "RESULTS_MIN_GROUP 5→4, LOCAL_PASSWORDS True→False"
+    assert "RESULTS_MIN_GROUP=4" in latest.detail.partition(" → ")[2]

@@ -1,7 +1,8 @@
 """The audit log: `record(action, target, detail)` writes who did it (the signed-in person
 of the current request, or the clock or a background worker, see `acting`) and from where.
-What is recorded: sign-ins (success and failure), role grants, imports applied, measurement
-transitions, unit mapping changes, and every file the app hands out (reports, exports,
+What is recorded: sign-ins (success and failure), second-factor codes, role grants, imports
+applied, measurement transitions, unit mapping changes, comment redactions, changes of the
+watched settings (thresholds, sign-in), and every file the app hands out (reports, exports,
 PDF bundles, letters)."""
 
 import contextvars
@@ -37,7 +38,17 @@ ACTIONS = {
     "unit mapping added": _("Unit mapping added"),
     "unit mapping removed": _("Unit mapping removed"),
     "download": _("Downloaded a file"),
+    "settings changed": _("Settings changed"),
+    "comment redacted": _("Comment redacted"),
 }
+
+# Settings that change what is shown or who gets in: a change (made in the environment, not
+# in the app) is recorded by the clock's next round, with the old and the new values.
+WATCHED_SETTINGS = (
+    "RESULTS_MIN_GROUP", "RESULTS_MIN_GROUP_SENSITIVE", "RESULTS_MIN_GROUP_COMMENTS",
+    "LOCAL_PASSWORDS", "OIDC_ENABLED", "OIDC_HR_GROUP", "SECOND_FACTOR_FOR_HR",
+    "RETAIN_RESPONSES_DAYS", "RETAIN_AUDIT_DAYS", "TRUSTED_PROXIES",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -108,6 +119,30 @@ class AuditActorMiddleware:
             if response.status_code == 200 and disposition.startswith("attachment"):
                 record("download", request.get_full_path(), disposition.partition("filename=")[2])
         return response
+
+
+def current_settings() -> str:
+    return "; ".join(f"{name}={getattr(settings, name)!r}" for name in WATCHED_SETTINGS)
+
+
+def record_setting_changes() -> list[str]:
+    """The clock's round: one entry when the watched settings differ from the last recorded
+    (the first round records them as they are)."""
+    now = current_settings()
+    last = AuditEntry.objects.filter(action="settings changed").order_by("-pk").first()
+    if last is not None and last.detail.partition(" → ")[2] == now:
+        return []
+    before = last.detail.partition(" → ")[2] if last is not None else ""
+    changed = _changed(before, now)
+    record("settings changed", changed or "first record", f"{before} → {now}")
+    return [f"settings changed: {changed or 'first record'}"]
+
+
+def _changed(before: str, now: str) -> str:
+    old = dict(part.split("=", 1) for part in before.split("; ") if "=" in part)
+    new = dict(part.split("=", 1) for part in now.split("; ") if "=" in part)
+    return ", ".join(f"{name} {old.get(name, '?')}→{value}" for name, value in new.items()
+                     if old and old.get(name) != value)  # fmt: skip
 
 
 def purge(now: datetime) -> int:

@@ -7,4 +7,5 @@ urlpatterns = [
     path("mapping/", views.mapping, name="mapping"),
     path("mapping/<int:pk>/remove/", views.mapping_remove, name="mapping_remove"),
     path("<int:pk>/rebuild/", views.rebuild, name="rebuild"),
+    path("<int:pk>/comments/", views.comments, name="comments"),
 ]

@@ -2,9 +2,12 @@
 change rebuilds the stored results of closed measurements (see signals). And HR's button
 that builds a measurement's results again."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -14,6 +17,7 @@ from trivsel.core.audit import record
 from trivsel.measurements.models import Measurement
 from trivsel.organisation.access import Capability, org_view
 from trivsel.organisation.models import Unit
+from trivsel.results import redaction
 from trivsel.results.forms import MappingForm
 from trivsel.results.models import UnitMapping
 from trivsel.results.tasks import start_build
@@ -66,3 +70,47 @@ def rebuild(request: HttpRequest, pk: int) -> HttpResponse:
     if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return redirect(target)
     return redirect("reports:overview", pk=measurement.pk)
+
+
+COMMENTS_PER_PAGE = 50
+
+
+@org_view(Capability.MANAGE_MEASUREMENTS)
+def comments(request: HttpRequest, pk: int) -> HttpResponse:
+    """HR reads a closed measurement's comments (text only, alphabetical, searchable) and
+    removes or edits one that could identify a person (results/redaction.py)."""
+    measurement = get_object_or_404(Measurement, pk=pk)
+    if measurement.state not in redaction.OPEN_FOR_REDACTION:
+        raise Http404
+    search = request.GET.get("q", "")[:200]
+    back = f"{request.path}?{urlencode({'q': search, 'page': request.GET.get('page', '1')})}"
+    error, error_at = "", None
+    if request.method == "POST":
+        answer_id = request.POST.get("answer", "")
+        if not answer_id.isdigit():
+            return HttpResponseBadRequest()
+        remove = "remove" in request.POST
+        try:
+            change = redaction.redact(
+                measurement, int(answer_id), None if remove else request.POST.get("text", "")
+            )
+        except redaction.Refused as refusal:
+            error, error_at = str(refusal), int(answer_id)
+        else:
+            done = (
+                _("The comment was removed.") if change.removed else _("The comment was changed.")
+            )
+            if change.comments > 1:
+                done += " " + _(
+                    "%(count)s comments with exactly the same text changed with it."
+                ) % {"count": change.comments}
+            messages.success(request, done)
+            return redirect(back)
+    page = Paginator(redaction.comments(measurement, search), COMMENTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "measurement": measurement, "page": page, "search": search, "error": error,
+        "error_at": error_at, "removed_text": redaction.removed_text(),
+    }  # fmt: skip
+    return render(request, "results/comments.html", context, status=400 if error else 200)

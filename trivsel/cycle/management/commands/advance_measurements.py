@@ -6,7 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 
-from trivsel.core.audit import Actor, acting
+from trivsel.core.audit import Actor, acting, record_setting_changes
 from trivsel.core.jobs import recover_stale_jobs
 from trivsel.core.retention import run_retention
 from trivsel.cycle.lifecycle import advance_by_clock
@@ -44,7 +44,7 @@ class Command(BaseCommand):
             self._steps()
 
     def _steps(self) -> None:
-        for step in (recover_stale_jobs, advance_by_clock, run_retention):
+        for step in (recover_stale_jobs, record_setting_changes, advance_by_clock, run_retention):
             try:
                 for line in step():
                     if isinstance(line, tuple):
