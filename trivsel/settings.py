@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "trivsel.results",
     "trivsel.cycle",
     "trivsel.reports",
+    "trivsel.dialogue",
     "trivsel.demo",
     "trivsel.bench",
 ]
@@ -223,6 +224,9 @@ PRIVACY_URL = env_str("PRIVACY_URL", "")
 SURVEY_CONTACT = env_str("SURVEY_CONTACT", "")
 # The dimension that key drivers are measured against ("an outcome such as job satisfaction").
 RESULTS_DRIVER_OUTCOME = env_str("RESULTS_DRIVER_OUTCOME", "job_satisfaction")
+# Days after the release that a unit's dialogue (meeting and plan) should be done by, when the
+# measurement sets no dialogue deadline of its own.
+DIALOGUE_WINDOW_DAYS = env_int("DIALOGUE_WINDOW_DAYS", 28, minimum=1, maximum=180)
 SMS_LOG_FILE = env_str("SMS_LOG_FILE", str(DATA_DIR / "sms.log"))  # the logging gateway's
 # Where respondents reach the app; personal links in e-mails, SMS and letters use it.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

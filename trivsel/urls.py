@@ -28,5 +28,6 @@ urlpatterns = [
     path("kiosk/", include("trivsel.survey.kiosk_urls")),
     path("results/", include("trivsel.results.urls")),
     path("reports/", include("trivsel.reports.urls")),
+    path("dialogue/", include("trivsel.dialogue.urls")),
     path("admin/", admin.site.urls),
 ]
