@@ -276,6 +276,9 @@ RETAIN_AUDIT_DAYS = env_int("RETAIN_AUDIT_DAYS", 5 * 365, minimum=365)  # the au
 # Wrong kiosk codes all kiosks together accept in an hour (each device also stops after 5 in
 # 15 minutes): a bound on guessing from many devices at once.
 KIOSK_WRONG_CODES_PER_HOUR = env_int("KIOSK_WRONG_CODES_PER_HOUR", 300, minimum=20)
+# ... and those one client address accepts in an hour, whichever devices it claims to be (a
+# site's tablets behind one NAT share it): one client alone cannot pause every kiosk.
+KIOSK_WRONG_CODES_PER_ADDRESS = env_int("KIOSK_WRONG_CODES_PER_ADDRESS", 20, minimum=5)
 # The largest body of a form anyone can send (survey, kiosk, login): a page of answers with
 # a few 5,000-character comments is well below it.
 ANONYMOUS_MAX_BODY = env_int("ANONYMOUS_MAX_BODY", 256 * 1024, minimum=64 * 1024)

@@ -69,3 +69,14 @@ def test_every_page_forbids_inline_script_and_style_and_foreign_sources() -> Non
         policy = Client().get(path)["Content-Security-Policy"]
         assert "script-src 'self'" in policy and "style-src 'self'" in policy, path
         assert "unsafe-inline" not in policy and "frame-ancestors 'none'" in policy, path
+
+
+def test_a_forwarded_address_must_be_an_address() -> None:
+    """What is not an IP address in X-Forwarded-For (script, a spreadsheet formula, a name)
+    is not taken as the client's address: the proxy's own stands."""
+    trusted = ["127.0.0.1"]
+    for junk in ("<script>", '=HYPERLINK("x")', "evil.example", "1.2.3.4.5"):
+        meta = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": junk}
+        assert client_address(meta, trusted) == "127.0.0.1", junk
+    ipv6 = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "2001:db8::7"}
+    assert client_address(ipv6, trusted) == "2001:db8::7"

@@ -83,7 +83,7 @@ def test_a_guessed_code_is_refused_and_changes_nothing(invitation: Invitation) -
     assert Response.objects.count() == 0
     # Only the failures are kept, with the client and time: no code, no person.
     assert KioskAttempt.objects.count() == 2
-    assert {f.name for f in KioskAttempt._meta.get_fields()} == {"id", "client", "at"}
+    assert {f.name for f in KioskAttempt._meta.get_fields()} == {"id", "client", "address", "at"}
 
 
 def test_after_five_wrong_codes_even_a_right_one_waits(invitation: Invitation) -> None:
@@ -106,10 +106,10 @@ def test_wait_minutes_counts_from_the_oldest_failure_in_the_window() -> None:
     now = timezone.now()
     for minutes_ago in (14, 10, 5, 2, 1):
         KioskAttempt.objects.create(client="c", at=now - timedelta(minutes=minutes_ago))
-    assert kiosk.wait_minutes("c", now) == 1
+    assert kiosk.wait_minutes("c", now=now) == 1
     KioskAttempt.objects.create(client="c", at=now)
-    assert kiosk.wait_minutes("c", now) == 5  # the five newest: oldest 10 minutes ago
-    assert kiosk.wait_minutes("other", now) == 0
+    assert kiosk.wait_minutes("c", now=now) == 5  # the five newest: oldest 10 minutes ago
+    assert kiosk.wait_minutes("other", now=now) == 0
 
 
 def test_a_closed_measurements_code_no_longer_works_answered_or_not(
@@ -190,3 +190,23 @@ def test_all_kiosks_pause_when_the_hours_budget_of_wrong_codes_is_used(
     assert "Indtastning af koder er sat på pause" in paused.content.decode()
     KioskAttempt.objects.update(at=now - timedelta(minutes=61))
     assert tablet.post(START, {"code": invitation.short_code}).status_code == 302
+
+
+def test_one_client_making_new_devices_cannot_use_up_every_kiosk_s_budget(
+    invitation: Invitation, settings: Any
+) -> None:
+    """A device id is free (each new browser session gets one), so one client address
+    accepts at most KIOSK_WRONG_CODES_PER_ADDRESS wrong codes an hour whatever devices it
+    claims: the attacker stops long before the shared budget, and kiosks elsewhere go on."""
+    settings.KIOSK_WRONG_CODES_PER_HOUR = 60
+    statuses = []
+    for _device in range(12):  # 12 fresh devices x 5 codes = 60, the whole budget
+        guesser = Client(REMOTE_ADDR="198.51.100.7")
+        guesser.get(START)
+        statuses += [guesser.post(START, {"code": "ZZZZZZZZZZ"}).status_code for _ in range(5)]
+    limit = settings.KIOSK_WRONG_CODES_PER_ADDRESS
+    assert statuses[:limit] == [400] * limit and set(statuses[limit:]) == {429}
+    assert KioskAttempt.objects.count() == limit
+    elsewhere = Client(REMOTE_ADDR="10.20.30.40")
+    elsewhere.get(START)
+    assert elsewhere.post(START, {"code": invitation.short_code}).status_code == 302

@@ -3,6 +3,7 @@ failover, a full disk) is a moment's trouble, not a server error: the person is 
 their language, that what they sent was not saved and to try again. The page is rendered
 without the database (no context processors, no user menu)."""
 
+import ipaddress
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -92,5 +93,15 @@ def client_address(meta: dict[str, Any], trusted: list[str]) -> str:
     hops = [hop.strip() for hop in str(meta.get("HTTP_X_FORWARDED_FOR", "")).split(",")]
     for hop in reversed([hop for hop in hops if hop]):
         if hop not in trusted:
-            return hop[:64]
+            # Only an address is an address: anything else in the header (a proxy that
+            # passes on what the client sent) leaves the proxy's own address.
+            return hop if _is_address(hop) else peer
     return peer
+
+
+def _is_address(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True

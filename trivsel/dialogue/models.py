@@ -115,6 +115,7 @@ class Change(models.Model):
     who = models.CharField(max_length=200)
     at = models.DateTimeField(auto_now_add=True)
     what = models.TextField()
+    comment = models.TextField(blank=True)  # a comment by the leader or the TRIO
 
     class Meta:
         ordering = ["-at", "-pk"]

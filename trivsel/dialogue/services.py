@@ -54,12 +54,22 @@ def results_unit(measurement: Measurement, unit: Unit) -> Unit | None:
     return None
 
 
-def log(dialogue: Dialogue, user: Any, what: str, action: Action | None = None) -> None:
+def log(
+    dialogue: Dialogue, user: Any, what: str, action: Action | None = None, comment: str = ""
+) -> None:
     name = (user.get_full_name() or user.get_username()) if user is not None else "Trivsel"
     Change.objects.create(
         dialogue=dialogue, action=action, user=user if user is not None else None,
-        who=name, what=what,
+        who=name, what=what, comment=comment,
     )  # fmt: skip
+
+
+def add_comment(dialogue: Dialogue, user: Any, text: str) -> None:
+    """The leader or a TRIO member comments on the dialogue (shown in its history)."""
+    text = text.strip()
+    if not 1 <= len(text) <= 5000:
+        raise Refused(_("Write a comment of 1 to 5,000 characters."))
+    log(dialogue, user, str(_("Commented")), comment=text)
 
 
 def _advance(dialogue: Dialogue, state: str) -> None:

@@ -114,6 +114,8 @@ def _step(
             if not described.is_valid():
                 raise services.Refused(_("The texts are too long (at most 5,000 characters)."))
             services.describe_focus(area, user, **described.cleaned_data)
+        elif step == "comment":
+            services.add_comment(dialogue, user, request.POST.get("comment", ""))
         elif step == "agree":
             services.agree_plan(dialogue, user)
         elif step == "follow_up":

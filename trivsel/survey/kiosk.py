@@ -6,10 +6,13 @@ submission ends it, and an idle session expires.
 Guessing is limited per device: each kiosk browser gets a signed device cookie, and after
 MAX_FAILURES wrong codes within WINDOW that device refuses codes until the window has passed;
 one tablet's mistakes never lock the others (behind a proxy or a NAT they share an address).
-A request without a valid device cookie counts against its client address. And all kiosks
-together accept at most KIOSK_WRONG_CODES_PER_HOUR wrong codes an hour, so guessing from
-many devices still stops. With 31^10 possible codes and at most a few tens of thousands
-issued, a guess hits one with a chance of about 1 in 10^10.
+A request without a valid device cookie counts against its client address. One client
+address accepts at most KIOSK_WRONG_CODES_PER_ADDRESS wrong codes an hour, whatever devices it
+says it is (a device id is free to make: a new browser session gets one), so one client
+cannot use up the shared budget. And all kiosks together accept at most
+KIOSK_WRONG_CODES_PER_HOUR wrong codes an hour, so guessing from many addresses still
+stops. With 31^10 possible codes and at most a few tens of thousands issued, a guess hits
+one with a chance of about 1 in 10^10.
 """
 
 import secrets
@@ -64,10 +67,19 @@ def _client(request: HttpRequest) -> str:
     return f"address:{request.META.get('REMOTE_ADDR', 'unknown')}"[:64]
 
 
-def wait_minutes(client: str, now: datetime | None = None) -> int:
-    """Minutes until this client may try again; 0 when it may try now."""
+def wait_minutes(client: str, address: str = "", now: datetime | None = None) -> int:
+    """Minutes until this client (device or address) may try again; 0 when it may now."""
     now = now or timezone.now()
-    return minutes_until_free(KioskAttempt.objects.filter(client=client), MAX_FAILURES, WINDOW, now)
+    device = minutes_until_free(
+        KioskAttempt.objects.filter(client=client), MAX_FAILURES, WINDOW, now
+    )
+    if not address:
+        return device
+    place = minutes_until_free(
+        KioskAttempt.objects.filter(address=address),
+        settings.KIOSK_WRONG_CODES_PER_ADDRESS, HOUR, now,
+    )  # fmt: skip
+    return max(device, place)
 
 
 def paused_minutes(now: datetime | None = None) -> int:
@@ -79,10 +91,10 @@ def paused_minutes(now: datetime | None = None) -> int:
     )
 
 
-def _fail(client: str) -> None:
+def _fail(client: str, address: str) -> None:
     now = timezone.now()
     old_kiosk_attempts(now)  # the retention rule, also run by the clock
-    KioskAttempt.objects.create(client=client, at=now)
+    KioskAttempt.objects.create(client=client, address=address[:64], at=now)
 
 
 def kiosk_start(request: HttpRequest) -> HttpResponse:
@@ -100,11 +112,12 @@ def kiosk_start(request: HttpRequest) -> HttpResponse:
 
 def _start(request: HttpRequest, language: str) -> HttpResponse:
     client = _client(request)
+    address = str(request.META.get("REMOTE_ADDR", ""))
     error, status = "", 200
     code = ""
     if request.method == "POST":
         code = normalise(request.POST.get("code", ""))
-        minutes = wait_minutes(client)
+        minutes = wait_minutes(client, address)
         paused = paused_minutes()
         if paused and not minutes:
             error = ngettext(
@@ -123,7 +136,7 @@ def _start(request: HttpRequest, language: str) -> HttpResponse:
             ) % {"minutes": minutes}
             status = 429
         elif len(code) != 10 or any(ch not in CODE_ALPHABET for ch in code):
-            _fail(client)
+            _fail(client, address)
             error = _(
                 "A code has 10 letters and digits, as printed in your letter "
                 "(the letters O and I and the digits 0 and 1 are never used)."
@@ -132,7 +145,7 @@ def _start(request: HttpRequest, language: str) -> HttpResponse:
         else:
             invitation = Invitation.objects.filter(short_code=code).first()
             if invitation is None:
-                _fail(client)
+                _fail(client, address)
                 error = _(
                     "The code was not recognised. Check it against your letter. When a survey "
                     "has closed, its codes no longer work."

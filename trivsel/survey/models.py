@@ -187,10 +187,15 @@ class KioskAttempt(models.Model):
     the code typed."""
 
     client = models.CharField(max_length=64)
+    address = models.CharField(max_length=64, blank=True)  # the client address as well
     at = models.DateTimeField()
 
     class Meta:
-        indexes = [models.Index(fields=["client", "at"]), models.Index(fields=["at"])]
+        indexes = [
+            models.Index(fields=["client", "at"]),
+            models.Index(fields=["address", "at"]),
+            models.Index(fields=["at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.client} {self.at:%Y-%m-%d %H:%M}"

@@ -11,6 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from trivsel.demo import organisation as demo
 from trivsel.demo.codes import DEMO_DEVICE
+from trivsel.demo.dialogues import seed_dialogues
 from trivsel.demo.measurements import seed_measurements
 from trivsel.demo.references import load_illustrative_references
 from trivsel.instruments.bank import load_bundled
@@ -79,6 +80,12 @@ class Command(BaseCommand):
                 measurements = seed_measurements(
                     questionnaire, timezone.localdate(), options["seed"], keep_open
                 )
+                leader_unit = Employee.objects.get(user__username="leder").unit_id
+                last_year = max(
+                    (m for m in measurements if m.state == Measurement.State.RELEASED),
+                    key=lambda m: m.closes_at,
+                )
+                seed_dialogues(last_year, options["seed"], {leader_unit})
         self.stdout.write(
             f"Demo municipality: {Unit.objects.filter(valid_to=None).count()} units, "
             f"{Employee.objects.filter(is_active=True).count()} active employees."
