@@ -121,6 +121,7 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "trivsel.accounts.passwords.DanishCommonPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -139,6 +140,8 @@ OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
 OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT", "")
 OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT", "")
 OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT", "")
+# The issuer the ID token must name (its `iss`; the discovery document's "issuer").
+OIDC_OP_ISSUER = env_str("OIDC_OP_ISSUER", "")
 OIDC_RP_SIGN_ALGO = "RS256"
 OIDC_USE_PKCE = True
 OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
@@ -158,7 +161,7 @@ OIDC_GROUPS_CLAIM = env_str("OIDC_GROUPS_CLAIM", "groups")
 OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME", "")
 LOGIN_REDIRECT_URL_FAILURE = "/login/?failed=provider"
 AUTHENTICATION_BACKENDS = (
-    ["django.contrib.auth.backends.ModelBackend"] if LOCAL_PASSWORDS else []
+    ["trivsel.accounts.backends.RegisterModelBackend"] if LOCAL_PASSWORDS else []
 ) + (["trivsel.accounts.oidc.RegisterOIDCBackend"] if OIDC_ENABLED else [])
 # HR administrators (and staff with the admin site) confirm each sign-in with a six-digit
 # code from an authenticator app (TOTP, django-otp), whichever way they signed in.

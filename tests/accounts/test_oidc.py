@@ -14,6 +14,7 @@ from django.core.management.base import SystemCheckError
 from django.test import Client
 from django.urls import reverse
 
+from tests.factories import signed_in
 from trivsel.core.models import AuditEntry
 from trivsel.organisation.models import Employee, Role, RoleGrant, Unit
 
@@ -30,7 +31,7 @@ def provider(settings: Any, org: dict[str, Unit]) -> Any:
     settings.OIDC_OP_USER_ENDPOINT = "https://idp.example/userinfo"
     settings.OIDC_OP_JWKS_ENDPOINT = "https://idp.example/jwks"
     settings.AUTHENTICATION_BACKENDS = [
-        "django.contrib.auth.backends.ModelBackend",
+        "trivsel.accounts.backends.RegisterModelBackend",
         "trivsel.accounts.oidc.RegisterOIDCBackend",
     ]
     return settings
@@ -177,3 +178,62 @@ def test_off_without_a_provider_is_refused_at_start(settings: Any) -> None:
 def test_without_a_provider_its_pages_do_not_exist(db: None) -> None:
     assert Client().get(reverse("oidc_authentication_init")).status_code == 403
     assert "Log in with" not in Client().get(reverse("login")).content.decode()
+
+
+def test_someone_who_has_left_is_out_by_every_way_even_with_an_hr_role(
+    provider: Any, users: dict[str, User], org: dict[str, Unit], clients: dict[str, Client]
+) -> None:
+    """Hanne (HR, employee 1001) leaves: the import marks her inactive. Her open session
+    ends, the identity provider no longer lets her in (not even as a login with a role and
+    her e-mail), and neither does her password."""
+    hr = users["hr"]
+    hr.email = "hanne@testby.dk"
+    hr.set_password("et-langt-kodeord-1")
+    hr.save()
+    session = signed_in(Client(), hr)
+    assert session.get("/organisation/").status_code == 200
+    Employee.objects.filter(number="1001").update(is_active=False)
+    assert session.get("/organisation/")["Location"].startswith(reverse("login"))
+    client, back = sign_in({"sub": "h", "email": "hanne@testby.dk"})
+    assert back["Location"] == "/login/?failed=provider"
+    assert "_auth_user_id" not in client.session
+    by_password = Client()
+    response = by_password.post(reverse("login"), {"username": "hr",
+                                                   "password": "et-langt-kodeord-1"})  # fmt: skip
+    assert response.status_code == 200 and "_auth_user_id" not in by_password.session
+
+
+def test_a_callback_this_browser_did_not_start_is_refused_and_audited(provider: Any) -> None:
+    """A forged or replayed callback (a state this session never made), or the provider's
+    error: the login page, no session, one audit entry each."""
+    client = Client()
+    client.get(reverse("oidc_authentication_init"))  # a sign-in of its own, another state
+    forged = client.get(reverse("oidc_authentication_callback"), {"code": "c", "state": "x"})
+    assert forged.status_code == 302 and forged["Location"] == "/login/?failed=provider"
+    refused = Client().get(reverse("oidc_authentication_callback"), {"error": "access_denied"})
+    assert refused["Location"] == "/login/?failed=provider"
+    entries = AuditEntry.objects.filter(action="sign-in failed").order_by("pk")
+    assert [e.detail for e in entries] == [
+        "identity provider: no sign-in of this browser's",
+        "identity provider: access_denied",
+    ]
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_id_token_must_be_for_us_current_and_from_the_issuer() -> None:
+    from trivsel.accounts.oidc import check_id_token
+
+    now = 1_800_000_000.0
+    good = {"aud": "trivsel", "exp": now + 300, "iss": "https://idp.example"}
+    assert check_id_token(good, "trivsel", "https://idp.example", now) == ""
+    assert check_id_token(good | {"aud": ["x", "trivsel"]}, "trivsel", "", now) == ""
+    assert "another client" in check_id_token(good | {"aud": "other"}, "trivsel", "", now)
+    assert "expired" in check_id_token(good | {"exp": now - 120}, "trivsel", "", now)
+    assert "expired" in check_id_token({"aud": "trivsel"}, "trivsel", "", now)
+    assert "issuer" in check_id_token(good, "trivsel", "https://other.example", now)
+
+
+def test_an_unverified_e_mail_is_not_matched(provider: Any) -> None:
+    employee_with_email("1003", "lise@testby.dk")
+    _, back = sign_in({"sub": "x", "email": "lise@testby.dk", "email_verified": False})
+    assert back["Location"] == "/login/?failed=provider"

@@ -137,3 +137,8 @@ def test_a_changed_threshold_or_sign_in_setting_is_recorded_by_the_clock(
     latest = AuditEntry.objects.filter(action="settings changed").latest("pk")
     assert latest.target == "RESULTS_MIN_GROUP 5→4, LOCAL_PASSWORDS True→False"
     assert "RESULTS_MIN_GROUP=4" in latest.detail.partition(" → ")[2]
+
+
+def test_a_date_that_does_not_exist_filters_nothing(clients: dict[str, Client]) -> None:
+    response = clients["hr"].get(reverse("organisation:audit"), {"since": "2026-13-45"})
+    assert response.status_code == 200

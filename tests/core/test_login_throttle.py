@@ -77,3 +77,15 @@ def test_a_refused_attempt_is_not_counted_and_old_failures_are_deleted(leder: Us
         attempt("10.0.0.66", "forkert")
     assert LoginFailure.objects.filter(username="leder").count() == logins.PAIR.failures
     assert not LoginFailure.objects.filter(username="x").exists()
+
+
+def test_a_refused_attempt_is_in_the_audit_log(leder: User) -> None:
+    from trivsel.core.models import AuditEntry
+
+    for _ in range(logins.PAIR.failures):
+        attempt("10.0.0.66", "forkert")
+    assert attempt("10.0.0.66", RIGHT) == 429
+    entries = list(AuditEntry.objects.filter(action="sign-in failed").order_by("pk"))
+    assert len(entries) == logins.PAIR.failures + 1
+    assert entries[-1].detail == "refused: too many wrong passwords"
+    assert entries[-1].address == "10.0.0.66" and entries[-1].target == "leder"

@@ -55,15 +55,17 @@ def test_mail_files_and_sms_lines_after_the_period(tmp_path: Path, settings: Any
         path.write_text("To: a@example.dk\n\nhttps://trivsel.example.dk/s/token/\n")
         stamp = (now - timedelta(days=age)).timestamp()
         os.utime(path, (stamp, stamp))
-    lines = [
+    lines = [  # HR's texts may span lines: a message's later lines go with it
         f"{(now - timedelta(days=31)).isoformat(timespec='seconds')} SMS to +4512345678: old\n",
+        "Dit personlige link: https://trivsel.example.dk/s/SECRETTOKEN/\n",
         f"{(now - timedelta(days=29)).isoformat(timespec='seconds')} SMS to +4587654321: new\n",
+        "Dit personlige link: https://trivsel.example.dk/s/NEWTOKEN/\n",
     ]
     Path(settings.SMS_LOG_FILE).write_text("".join(lines), encoding="utf-8")
     said = list(run_retention(now))
     assert not old.exists() and new.exists()
-    assert Path(settings.SMS_LOG_FILE).read_text(encoding="utf-8") == lines[1]
-    assert "retention: mail files: 1 deleted" in said and "retention: SMS log: 1 deleted" in said
+    assert Path(settings.SMS_LOG_FILE).read_text(encoding="utf-8") == "".join(lines[2:])
+    assert "retention: mail files: 1 deleted" in said and "retention: SMS log: 2 deleted" in said
 
 
 def test_import_files_after_the_period_and_an_unapplied_import_expires(

@@ -99,8 +99,8 @@ def test_rates_query_count_does_not_grow_with_units(
     clients: dict[str, Client], answered: Measurement, django_assert_max_num_queries: Any
 ) -> None:
     # with the answers per day and the curve (3), and the authenticator that confirmed HR's
-    # sign-in (1, django-otp's middleware)
-    with django_assert_max_num_queries(15):
+    # sign-in (1, django-otp's middleware), and whether the person has left (1)
+    with django_assert_max_num_queries(16):
         clients["hr"].get(reverse("measurements:rates", args=[answered.pk]))
 
 

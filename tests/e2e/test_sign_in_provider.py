@@ -49,9 +49,10 @@ def provider(live_server: Any, settings: Any) -> Iterator[str]:
         settings.OIDC_OP_TOKEN_ENDPOINT = f"{issuer}/token"
         settings.OIDC_OP_USER_ENDPOINT = f"{issuer}/me"
         settings.OIDC_OP_JWKS_ENDPOINT = f"{issuer}/jwks"
+        settings.OIDC_OP_ISSUER = issuer
         settings.OIDC_PROVIDER_NAME = "Testby Kommunes login"
         settings.AUTHENTICATION_BACKENDS = [
-            "django.contrib.auth.backends.ModelBackend",
+            "trivsel.accounts.backends.RegisterModelBackend",
             "trivsel.accounts.oidc.RegisterOIDCBackend",
         ]
         yield issuer

@@ -55,3 +55,17 @@ def test_a_long_kiosk_code_is_not_shown_back(opened: Measurement) -> None:  # no
     response = Client().post(reverse("kiosk:start"), {"code": "Q" * 5000})
     assert response.status_code in (200, 400)
     assert "Q" * 100 not in response.content.decode()
+
+
+def test_line_breaks_count_as_the_browser_counts_them(
+    opened: Measurement,  # noqa: F811
+) -> None:
+    """A browser counts a line break as one character but sends two (CR LF): a comment that
+    fitted the shown maximum in the browser is saved, its line breaks kept."""
+    invitation, client = invitation_in(opened), Client()
+    open_link(client, invitation)
+    comment = ItemVersion.objects.get(item__key="free.comments")
+    text = ("y" * 99 + "\r\n") * 50  # 5,000 characters in the browser, 5,050 sent
+    response: Any = post_page(client, invitation, 2, {f"item-{comment.pk}": text})
+    assert response.status_code == 302
+    assert Answer.objects.get(item_version=comment).text == text.replace("\r\n", "\n").strip()

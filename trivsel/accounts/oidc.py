@@ -9,17 +9,20 @@ password sign-in; optionally HR administrators come from a group claim (OIDC_HR_
 """
 
 import logging
+import time
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
+from trivsel.accounts.backends import may_sign_in
+from trivsel.core.audit import Actor, record
 from trivsel.organisation.models import Employee, Role, RoleGrant, Unit
 
 log = logging.getLogger(__name__)
@@ -36,8 +39,35 @@ def _employees(value: str) -> "QuerySet[Employee]":
     return active.filter(email__iexact=value)
 
 
+def check_id_token(payload: dict[str, Any], client_id: str, issuer: str, now: float) -> str:
+    """What is wrong with a verified ID token's claims ("" when nothing): it must be for
+    this client (aud), not expired (exp, a minute's leeway for clocks), and from the
+    configured issuer (iss) when one is set. mozilla-django-oidc checks the signature and
+    the nonce only."""
+    audience = payload.get("aud")
+    if client_id not in (audience if isinstance(audience, list) else [audience]):
+        return "the ID token is for another client"
+    expires = payload.get("exp")
+    if not isinstance(expires, int | float) or expires < now - 60:
+        return "the ID token has expired"
+    if issuer and payload.get("iss") != issuer:
+        return "the ID token is from another issuer"
+    return ""
+
+
 class RegisterOIDCBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
     """mozilla-django-oidc's backend, matching people to the employee register."""
+
+    def verify_token(self, token: str, **kwargs: Any) -> Any:
+        payload = super().verify_token(token, **kwargs)
+        if "nonce" in kwargs:  # the ID token (not a signed userinfo answer)
+            problem = check_id_token(
+                payload, self.OIDC_RP_CLIENT_ID, settings.OIDC_OP_ISSUER, time.time()
+            )
+            if problem:
+                self._refuse("", problem)
+                raise SuspiciousOperation(problem)
+        return payload
 
     def get_userinfo(self, access_token: str, id_token: str, payload: dict[str, Any]) -> Any:
         # The ID token's verified claims (Entra ID puts upn and groups there), completed by
@@ -45,6 +75,10 @@ class RegisterOIDCBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
         return {**payload, **super().get_userinfo(access_token, id_token, payload)}
 
     def verify_claims(self, claims: dict[str, Any]) -> bool:
+        """A value to match on; and an e-mail the provider says it has not verified is not
+        one (a person could have typed anyone's address into their profile)."""
+        if settings.OIDC_MATCH_CLAIM == "email" and claims.get("email_verified") is False:
+            return False
         return bool(match_value(claims))
 
     def filter_users_by_claims(self, claims: dict[str, Any]) -> "QuerySet[User]":
@@ -56,10 +90,16 @@ class RegisterOIDCBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
         if employees:
             employee = employees[0]
             return User.objects.filter(employee=employee, is_active=True)
-        # Not employed: only a login HR has already given a role, found by its e-mail.
+        # Not employed: only a login HR has already given a role, found by its e-mail, and
+        # never the login of someone in the register (who has left, if not found above).
         return User.objects.filter(
-            email__iexact=value, is_active=True, role_grants__isnull=False
+            email__iexact=value, is_active=True, role_grants__isnull=False, employee__isnull=True
         ).distinct()
+
+    def get_user(self, user_id: int) -> User | None:
+        """The session's user, while they may still sign in (see backends.may_sign_in)."""
+        user = User.objects.filter(pk=user_id).first()
+        return user if may_sign_in(user) else None
 
     def create_user(self, claims: dict[str, Any]) -> User | None:
         """The first sign-in of a registered employee makes their login (no password)."""
@@ -126,4 +166,20 @@ class StartView(_WhenEnabled, OIDCAuthenticationRequestView):  # type: ignore[mi
 
 
 class CallbackView(_WhenEnabled, OIDCAuthenticationCallbackView):  # type: ignore[misc]
-    """The provider sends the browser back here with a code, exchanged for the tokens."""
+    """The provider sends the browser back here with a code, exchanged for the tokens. Every
+    way it can fail — the provider's error, a state this browser did not start (a forged or
+    replayed callback), a refused person — ends on the login page and in the audit log."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        try:
+            return super().get(request)  # type: ignore[no-any-return]
+        except SuspiciousOperation:
+            return self.login_failure()
+
+    def login_failure(self) -> HttpResponse:
+        if not getattr(self.request, "sign_in_failure_recorded", False):
+            reason = self.request.GET.get("error", "") or "no sign-in of this browser's"
+            address = str(self.request.META.get("REMOTE_ADDR", ""))
+            record("sign-in failed", "", f"identity provider: {reason}"[:500],
+                   actor=Actor(None, "", address))  # fmt: skip
+        return super().login_failure()  # type: ignore[no-any-return]

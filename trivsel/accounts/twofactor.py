@@ -51,6 +51,7 @@ def check_code(request: HttpRequest, device: TOTPDevice, code: str) -> tuple[boo
     session (and confirms a device being set up)."""
     allowed, data = device.verify_is_allowed()
     if not allowed:
+        record("second factor failed", request.user.get_username(), "refused: too many wrong codes")
         return False, _wait_seconds(data)
     if device.verify_token(code.replace(" ", "")):
         if not device.confirmed:
@@ -72,9 +73,12 @@ def _wait_seconds(data: dict[str, Any] | None) -> int:
 
 
 def reset(user: User) -> int:
-    """Removes a person's authenticator (lost phone): the next sign-in sets up a new one."""
-    count: int = TOTPDevice.objects.filter(user=user).delete()[0]
-    record("second factor reset", user.get_username())
+    """Removes a person's authenticator (lost phone): the next sign-in sets up a new one
+    (each removal is audited by the signal below)."""
+    count = 0
+    for device in TOTPDevice.objects.filter(user=user):
+        device.delete()
+        count += 1
     return count
 
 

@@ -27,6 +27,10 @@ ACTIONS = {
     "second factor failed": _("Wrong sign-in code"),
     "second factor set up": _("Authenticator app set up"),
     "second factor reset": _("Authenticator app removed"),
+    "second factor added": _("Authenticator app added for someone"),
+    "login created": _("Login created"),
+    "login changed": _("Login changed"),
+    "login deleted": _("Login deleted"),
     "role granted": _("Role granted"),
     "role changed": _("Role changed"),
     "role removed": _("Role removed"),
@@ -101,6 +105,8 @@ def record_sign_in_failed(
         username, detail = getattr(request, "sign_in_refusal", ("", "identity provider"))
     username = username[:150]
     record("sign-in failed", username, detail, actor=Actor(None, username, address))
+    if request is not None:
+        request.sign_in_failure_recorded = True  # type: ignore[attr-defined]
 
 
 class AuditActorMiddleware:
@@ -135,7 +141,7 @@ def record_setting_changes() -> list[str]:
     before = last.detail.partition(" → ")[2] if last is not None else ""
     changed = _changed(before, now)
     record("settings changed", changed or "first record", f"{before} → {now}")
-    return [f"settings changed: {changed or 'first record'}"]
+    return [f"settings changed: {changed}"] if changed else []
 
 
 def _changed(before: str, now: str) -> str:

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import ngettext
 
 from trivsel.core import logins
+from trivsel.core.audit import Actor, record
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
@@ -22,6 +23,8 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         minutes = logins.wait_minutes(username, address)
         if minutes:
             self.throttled = True
+            record("sign-in failed", username[:150], "refused: too many wrong passwords",
+                   actor=Actor(None, username[:150], address))  # fmt: skip
             raise ValidationError(
                 ngettext(
                     "Too many wrong passwords. Try again in %(minutes)d minute.",

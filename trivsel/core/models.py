@@ -32,9 +32,12 @@ class AuditEntry(models.Model):
     entries past RETAIN_AUDIT_DAYS, by SQL)."""
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Not a database constraint: deleting a login must not touch its entries (they keep the
+    # id and, in `actor`, the name it had).
     user = models.ForeignKey(
-        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+        "auth.User", null=True, blank=True, on_delete=models.DO_NOTHING, related_name="+",
+        db_constraint=False,
+    )  # fmt: skip
     actor = models.CharField(max_length=150)  # the username then, or "clock" / "worker"
     action = models.CharField(max_length=40, db_index=True)
     target = models.CharField(max_length=200, blank=True)

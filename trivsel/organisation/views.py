@@ -164,7 +164,10 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     if chosen["who"]:
         entries = entries.filter(actor__icontains=chosen["who"])
     for name, lookup in (("since", "at__date__gte"), ("until", "at__date__lte")):
-        day = parse_date(chosen[name]) if chosen[name] else None
+        try:
+            day = parse_date(chosen[name]) if chosen[name] else None
+        except ValueError:  # well-formed but no such day (2026-13-45): no filter
+            day = None
         if day is not None:
             entries = entries.filter(**{lookup: day})
     if request.GET.get("format") == "csv":

@@ -51,7 +51,9 @@ def parse_page(versions: Sequence[ItemVersion], data: Mapping[str, list[str]]) -
         if not raw:
             continue
         if version.kind == ItemVersion.Kind.FREE_TEXT:
-            text = raw[0].strip()
+            # A browser counts a line break as one character and sends two (CR LF): counted
+            # as the person saw it, a comment that fitted the shown limit is never refused.
+            text = raw[0].replace("\r\n", "\n").strip()
             if len(text) > MAX_TEXT:
                 result.errors[name] = _("The text is longer than %(max)d characters.") % {
                     "max": MAX_TEXT

@@ -27,7 +27,11 @@ def old_sms_lines(now: datetime) -> int:
         return 0
     cutoff = now - timedelta(days=settings.RETAIN_MESSAGE_FILES_DAYS)
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    kept = [line for line in lines if not _older(line, cutoff)]
+    kept, dropping = [], False
+    for line in lines:
+        dropping = _older(line, cutoff, dropping)
+        if not dropping:
+            kept.append(line)
     if len(kept) == len(lines):
         return 0
     part = path.with_suffix(".part")
@@ -36,11 +40,13 @@ def old_sms_lines(now: datetime) -> int:
     return len(lines) - len(kept)
 
 
-def _older(line: str, cutoff: datetime) -> bool:
+def _older(line: str, cutoff: datetime, previous: bool) -> bool:
+    """Whether the line goes: a message's first line by its time; a continuation line of a
+    multi-line text (no time of its own) with its message (`previous`)."""
     try:
         return datetime.fromisoformat(line.split(" ", 1)[0]) < cutoff
-    except ValueError:  # a continuation line of a multi-line text: goes with its message
-        return False
+    except ValueError:
+        return previous
 
 
 def old_responses(now: datetime) -> int:
