@@ -121,3 +121,22 @@ def _any_item() -> int:
     version = ItemVersion.objects.filter(scale__isnull=False).first()
     assert version is not None
     return int(version.pk)
+
+
+def test_the_admin_site_s_change_log_goes_with_the_audit_log_s_period(
+    db: None, settings: Any
+) -> None:
+    from django.contrib.admin.models import ADDITION, LogEntry
+    from django.contrib.auth.models import User
+
+    settings.RETAIN_AUDIT_DAYS = 365
+    root = User.objects.create_superuser("root", password="x")
+    now = timezone.now()
+    for age in (366, 364):
+        entry = LogEntry.objects.create(
+            user=root, object_repr="Hanne HR (1001)", action_flag=ADDITION
+        )
+        LogEntry.objects.filter(pk=entry.pk).update(action_time=now - timedelta(days=age))
+    said = list(run_retention(now))
+    assert LogEntry.objects.count() == 1
+    assert "retention: admin change log: 1 deleted" in said

@@ -64,7 +64,17 @@ def old_mail_files(now: datetime) -> int:
     return old_files(Path(settings.EMAIL_FILE_PATH), now - days)
 
 
+def old_admin_log(now: datetime) -> int:
+    """The admin site's own change log (it names the objects changed, employees too): kept
+    as long as the audit log."""
+    from django.contrib.admin.models import LogEntry
+
+    cutoff = now - timedelta(days=settings.RETAIN_AUDIT_DAYS)
+    return int(LogEntry.objects.filter(action_time__lt=cutoff).delete()[0])
+
+
 register_rule("expired sessions", expired_sessions)
 register_rule("failed sign-ins", forget_old)
 register_rule("mail files", old_mail_files)
 register_rule("audit log", purge)
+register_rule("admin change log", old_admin_log)
