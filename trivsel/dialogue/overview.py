@@ -29,6 +29,7 @@ STATES = [state.value for state in Dialogue.State]
 BEFORE_PLAN = frozenset(STATES[: STATES.index(Dialogue.State.AGREED)])
 STATUSES = [status.value for status in Action.Status]
 UNITS_LISTED = 200
+UNIT_TABLE_MAX = 100  # up to this many units in view, each is listed with its step
 
 
 @dataclass
@@ -61,6 +62,7 @@ class Overview:
     attention_more: int
     departments: list[Unit]
     department: Unit | None
+    units: list[tuple[Unit, str, bool]] = field(default_factory=list)  # when few enough
 
 
 def build(measurement: Measurement, request: HttpRequest, department_code: str = "") -> Overview:
@@ -83,6 +85,7 @@ def build(measurement: Measurement, request: HttpRequest, department_code: str =
     heads = {u.pk: u for u in Unit.objects.filter(pk__in=_group_ids(units_list))}
     groups: dict[int, Group] = {}
     attention: list[tuple[Unit, str, bool]] = []
+    listed: list[tuple[Unit, str, bool]] = []
     for unit in units_list:
         head = heads[_group_id(unit)]
         group = groups.setdefault(head.pk, Group(head))
@@ -95,6 +98,8 @@ def build(measurement: Measurement, request: HttpRequest, department_code: str =
         group.without_plan += state in BEFORE_PLAN
         if past:
             attention.append((unit, str(Dialogue.State(state).label), past))
+        if len(units_list) <= UNIT_TABLE_MAX:
+            listed.append((unit, str(Dialogue.State(state).label), past))
     actions: Any = (
         Action.objects.filter(dialogue__measurement=measurement, unit__in=units)
         .values("unit__path", "status")
@@ -111,7 +116,8 @@ def build(measurement: Measurement, request: HttpRequest, department_code: str =
         group.overdue += counted["overdue"]
     ordered = sorted(groups.values(), key=lambda g: g.unit.path)
     return Overview(measurement, ordered, attention[:UNITS_LISTED],
-                    max(0, len(attention) - UNITS_LISTED), departments, department)  # fmt: skip
+                    max(0, len(attention) - UNITS_LISTED), departments, department,
+                    listed)  # fmt: skip
 
 
 def _ancestor_ids(units: Any) -> set[int]:

@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from trivsel.dialogue.models import Action, Change, Dialogue, FocusArea
@@ -95,7 +96,7 @@ def plan_meeting(dialogue: Dialogue, user: Any, on: date) -> None:
         dialogue.read_at = timezone.now()
     _advance(dialogue, State.PLANNED)
     dialogue.save(update_fields=["meeting_on", "read_at", "state"])
-    log(dialogue, user, str(_("Planned the meeting for %(date)s")) % {"date": on.isoformat()})
+    log(dialogue, user, str(_("Planned the meeting for %(date)s")) % {"date": date_format(on)})
 
 
 def hold_meeting(
@@ -114,10 +115,12 @@ def hold_meeting(
     _advance(dialogue, State.HELD)
     dialogue.save()
     log(dialogue, user, str(_("Recorded the meeting held on %(date)s, %(count)s taking part"))
-        % {"date": held_on.isoformat(), "count": participants})  # fmt: skip
+        % {"date": date_format(held_on), "count": participants})  # fmt: skip
 
 
-def choose_focus(dialogue: Dialogue, user: Any, metrics: Iterable[str]) -> None:
+def choose_focus(
+    dialogue: Dialogue, user: Any, metrics: Iterable[str], names: dict[str, str] | None = None
+) -> None:
     chosen = list(dict.fromkeys(metrics))
     if not 1 <= len(chosen) <= MAX_FOCUS_AREAS:
         raise Refused(_("Choose one, two or three focus areas."))
@@ -125,7 +128,8 @@ def choose_focus(dialogue: Dialogue, user: Any, metrics: Iterable[str]) -> None:
         dialogue.focus_areas.exclude(metric__in=chosen).delete()
         for metric in chosen:
             FocusArea.objects.get_or_create(dialogue=dialogue, metric=metric)
-    log(dialogue, user, str(_("Chose the focus areas: %(areas)s")) % {"areas": ", ".join(chosen)})
+    labels = ", ".join((names or {}).get(metric, metric) for metric in chosen)
+    log(dialogue, user, str(_("Chose the focus areas: %(areas)s")) % {"areas": labels})
 
 
 def describe_focus(focus: FocusArea, user: Any, works: str, change: str) -> None:

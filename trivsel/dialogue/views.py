@@ -107,7 +107,8 @@ def _step(
             focus = FocusForm(request.POST, choices=_focus_choices(dialogue, dimensions))
             if not focus.is_valid():
                 raise services.Refused(_("Choose one, two or three focus areas."))
-            services.choose_focus(dialogue, user, focus.cleaned_data["metrics"])
+            names = {row["key"]: row["name"] for row in dimensions}
+            services.choose_focus(dialogue, user, focus.cleaned_data["metrics"], names)
         elif step == "describe":
             area = get_object_or_404(FocusArea, dialogue=dialogue, pk=request.POST.get("focus"))
             described = DescribeForm(request.POST)
@@ -152,6 +153,7 @@ def _context(
         "steps": _steps(dialogue), "past_window": today > dialogue.window_ends
         and dialogue.held_on is None,
         "proposals": [(p, names.get(p.metric, p.metric)) for p in proposed],
+        "focus_options": _focus_options(dimensions, proposed, {a.metric for a in areas}),
         "dimensions": dimensions,
         "focus_form": FocusForm(choices=_focus_choices(dialogue, dimensions),
                                 initial={"metrics": [a.metric for a in areas]}),
@@ -171,6 +173,19 @@ def _context(
                     for a in actions],
         "history": _history(dialogue, worker, access.role_on(dialogue.unit) is not None),
     }  # fmt: skip
+
+
+def _focus_options(
+    dimensions: list[dict[str, Any]], proposed: list[Any], chosen: set[str]
+) -> tuple[list[tuple[str, str, str, bool]], list[tuple[str, str, str, bool]]]:
+    """The proposed dimensions (key, name, reason, checked) first, and the others."""
+    names = {row["key"]: row["name"] for row in dimensions}
+    reasons = {p.metric: p.reason for p in proposed}
+    first = [(p.metric, names[p.metric], p.reason, p.metric in chosen) for p in proposed
+             if p.metric in names]  # fmt: skip
+    rest = [(row["key"], row["name"], "", row["key"] in chosen) for row in dimensions
+            if row["key"] not in reasons]  # fmt: skip
+    return first, rest
 
 
 def _history(dialogue: Dialogue, worker: bool, sees: bool) -> list[Any]:
