@@ -85,7 +85,7 @@ def seed_dialogues(measurement: Measurement, seed: int, leave_alone: set[int]) -
             areas += [FocusArea(dialogue=dialogue, metric=m, works="Godt sammenhold.",
                                 change="Mere ro og klare aftaler.") for m in chosen]  # fmt: skip
             for metric in chosen:
-                for key, title, description in rng.sample(suggestions[metric], rng.randint(1, 2)):
+                for key, title, description in rng.sample(suggestions[metric], rng.randint(2, 3)):
                     due = today + timedelta(days=rng.randint(-120, 150))
                     status = _status(rng, order, due, today)
                     action = Action(
