@@ -62,6 +62,8 @@ def check(document: Any) -> list[str]:
         if not isinstance(entry.get("dimension"), str) or not entry["dimension"]:
             problems.append(f"{path}.dimension: {_('must name a dimension')}")
         for field, limit in (("title", 255), ("description", 2000)):
+            if field == "description" and "description" not in entry:
+                continue  # a title may say it all
             texts = entry.get(field)
             if not isinstance(texts, dict) or not isinstance(texts.get("da"), str):
                 problems.append(f"{path}.{field}: {_('must have a Danish text (da)')}")
