@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import signed_in
-from tests.reports.conftest import release
 from trivsel.dialogue import services
 from trivsel.dialogue.models import Action, Dialogue
 from trivsel.measurements.models import Measurement
@@ -21,11 +20,6 @@ from trivsel.organisation.models import Employee, Unit
 from trivsel.results.models import UnitMapping
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def released(measurement: Measurement, django_capture_on_commit_callbacks: Any) -> Measurement:
-    return release(measurement, django_capture_on_commit_callbacks)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.dialogue.test_dialogue import add, released  # noqa: F401  (the fixture)
+from tests.dialogue.test_dialogue import add
 from trivsel.dialogue import services
 from trivsel.dialogue.models import Action, Dialogue
 from trivsel.measurements.models import Measurement
@@ -26,7 +26,9 @@ def cells(html: str, name: str) -> str:
 
 
 def test_counts_per_area_in_each_person_s_scope(
-    released: Measurement, clients: dict[str, Client], org: dict[str, Unit]  # noqa: F811
+    released: Measurement,
+    clients: dict[str, Client],
+    org: dict[str, Unit],
 ) -> None:
     released.dialogue_deadline = timezone.localdate() - timedelta(days=1)  # the window passed
     released.save()
@@ -56,7 +58,7 @@ def test_counts_per_area_in_each_person_s_scope(
 
 
 def test_the_overview_s_queries_do_not_grow(
-    released: Measurement, clients: dict[str, Client], org: dict[str, Unit],  # noqa: F811
+    released: Measurement, clients: dict[str, Client], org: dict[str, Unit],
     django_assert_max_num_queries: Any,
 ) -> None:  # fmt: skip
     url = reverse("dialogue:overview", args=[released.pk])

@@ -71,5 +71,5 @@ def test_the_organisation_s_own_come_first_and_a_bad_file_loads_nothing(
     assert for_dimension("demands")[0].key == "kommune.1"  # the earlier one stands
     broken = tmp_path / "broken.json"
     broken.write_text("{", encoding="utf-8")
-    with pytest.raises(CommandError, match="broken.json"):
+    with pytest.raises(CommandError, match=r"broken\.json"):
         call_command("load_suggested_actions", str(broken))

@@ -21,3 +21,7 @@ class DialogueConfig(AppConfig):
 
         # Actions follow their unit through a reorganisation (HR's unit mapping).
         post_save.connect(_mapping_saved, sender=UnitMapping, dispatch_uid="dialogue-mapping")
+        from trivsel.core.clock import register_step
+        from trivsel.dialogue.nudges import send_nudges
+
+        register_step("dialogue reminders", send_nudges)

@@ -134,3 +134,27 @@ class Suggestion(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class Nudge(models.Model):
+    """A reminder e-mail sent to a leader (at most one a week), and what it was about."""
+
+    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="+")
+    sent_on = models.DateField()
+
+    class Meta:
+        indexes = [models.Index(fields=["employee", "sent_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.employee_id} {self.sent_on}"
+
+
+class NudgeItem(models.Model):
+    nudge = models.ForeignKey(Nudge, on_delete=models.CASCADE, related_name="items")
+    kind = models.CharField(max_length=20)
+    measurement = models.ForeignKey(Measurement, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    action = models.ForeignKey(Action, null=True, on_delete=models.CASCADE, related_name="+")
+
+    def __str__(self) -> str:
+        return self.kind

@@ -1,12 +1,16 @@
 import logging
 import signal
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
+from django.utils import timezone
 
 from trivsel.core.audit import Actor, acting, record_setting_changes
+from trivsel.core.clock import Step
+from trivsel.core.clock import steps as clock_steps
 from trivsel.core.jobs import recover_stale_jobs
 from trivsel.core.retention import run_retention
 from trivsel.cycle.lifecycle import advance_by_clock
@@ -44,7 +48,12 @@ class Command(BaseCommand):
             self._steps()
 
     def _steps(self) -> None:
-        for step in (recover_stale_jobs, record_setting_changes, advance_by_clock, run_retention):
+        registered = [_registered(name, step) for name, step in clock_steps()]
+        rounds: list[Callable[[], Any]] = [
+            recover_stale_jobs, record_setting_changes, advance_by_clock, *registered,
+            run_retention,
+        ]  # fmt: skip
+        for step in rounds:
             try:
                 for line in step():
                     if isinstance(line, tuple):
@@ -53,3 +62,11 @@ class Command(BaseCommand):
                     self.stdout.write(str(line))
             except Exception:
                 logger.exception("The clock's %s failed; it goes on", step.__name__)
+
+
+def _registered(name: str, step: Step) -> Callable[[], list[str]]:
+    def run() -> list[str]:
+        return list(step(timezone.now()))
+
+    run.__name__ = name
+    return run
