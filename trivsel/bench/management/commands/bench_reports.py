@@ -16,9 +16,9 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.template.loader import render_to_string
-from django.test import Client
 from django.urls import reverse
 
+from trivsel.bench.clients import signed_in_client
 from trivsel.measurements.models import Measurement
 from trivsel.organisation.models import Role, RoleGrant, Unit
 from trivsel.reports.bundles import render_pdfs, units_with_results
@@ -66,8 +66,7 @@ class Command(BaseCommand):
         if grant is None:
             raise CommandError("No HR administrator on a top unit: run `seed_demo` first.")
         user = User.objects.get(pk=grant.user_id)
-        client = Client(HTTP_HOST="127.0.0.1")
-        client.force_login(user)
+        client = signed_in_client(user)
         units = units_with_results(PdfBundle(measurement=measurement))
         top = min(units, key=lambda unit: (unit.depth, unit.code))
         department = next((u for u in units if u.depth == 1), top)
