@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trivsel.dialogue import services
-from trivsel.dialogue.access import is_member, visible_actions, works_on
+from trivsel.dialogue.access import is_member, visible_actions, visible_actions_of, works_on
+from trivsel.dialogue.effects import effects
 from trivsel.dialogue.forms import ActionForm, DescribeForm, FocusForm, HeldForm, PlanForm
 from trivsel.dialogue.models import Action, Dialogue, FocusArea
 from trivsel.dialogue.rules import is_overdue, proposals
@@ -144,6 +145,8 @@ def _context(
     )
     areas = list(dialogue.focus_areas.all())
     actions = visible_actions(access, dialogue)
+    previous, earlier = effects(dialogue.measurement, dialogue.unit)
+    shown_earlier = {a.pk for a in visible_actions_of(access, [e.action for e in earlier])}
     return {
         "dialogue": dialogue, "unit": dialogue.unit, "measurement": dialogue.measurement,
         "worker": worker, "results_unit": results_unit,
@@ -171,6 +174,8 @@ def _context(
         }),
         "actions": [(a, names.get(a.metric, a.metric), is_overdue(a.due, a.status, today))
                     for a in actions],
+        "previous": previous,
+        "effects": [e for e in earlier if e.action.pk in shown_earlier],
         "history": _history(dialogue, worker, access.role_on(dialogue.unit) is not None),
     }  # fmt: skip
 
