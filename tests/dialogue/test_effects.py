@@ -37,7 +37,7 @@ def test_a_completed_action_shows_its_change_at_the_next_measurement(
     previous, found = effects(measurement, org["SO"])
     assert previous == last_year and len(found) == 1
     effect = found[0]
-    assert (effect.before, effect.after) == (pytest.approx(8.0), pytest.approx(10.0))
+    assert effect.before == pytest.approx(8.0) and effect.after == pytest.approx(10.0)
     assert effect.interval is not None
     assert effect.interval.low < 0 < effect.interval.high and effect.verdict == "same"
     _, in_u1 = effects(measurement, org["U1"])
