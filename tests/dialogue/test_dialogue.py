@@ -159,7 +159,7 @@ def test_the_employees_see_the_agreed_plan_s_shared_actions(
 
 
 def test_an_action_follows_its_unit_through_a_merge(
-    released: Measurement, org: dict[str, Unit]
+    released: Measurement, org: dict[str, Unit], clients: dict[str, Client]
 ) -> None:
     """U1 and U2 become one new unit U12: U1's open action moves to U12 (with a line in its
     history), its done action stays with U1."""
@@ -177,6 +177,10 @@ def test_an_action_follows_its_unit_through_a_merge(
     done.refresh_from_db()
     assert open_action.unit == merged and done.unit == org["U1"]
     assert "from Lokalcenter Egebakken to Enhed 1 og 2" in open_action.changes.first().what  # type: ignore[union-attr]
+    # The merged unit's page lists it among the open actions taken over.
+    page = clients["hr"].get(url(released, "U12")).content.decode()
+    assert "Open actions taken over from earlier units" in page and "Åben handling" in page
+    assert "Færdig" not in page
 
 
 def test_the_window_defaults_to_the_deadline_or_28_days_after_release(

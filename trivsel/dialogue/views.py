@@ -18,7 +18,7 @@ from trivsel.dialogue.access import is_member, visible_actions, visible_actions_
 from trivsel.dialogue.effects import effects
 from trivsel.dialogue.forms import ActionForm, DescribeForm, FocusForm, HeldForm, PlanForm
 from trivsel.dialogue.models import Action, Dialogue, FocusArea
-from trivsel.dialogue.rules import is_overdue, proposals
+from trivsel.dialogue.rules import OPEN_STATUSES, is_overdue, proposals
 from trivsel.dialogue.suggestions import find, for_dimension
 from trivsel.instruments.models import Dimension, localised
 from trivsel.measurements.models import Measurement
@@ -146,6 +146,10 @@ def _context(
     areas = list(dialogue.focus_areas.all())
     actions = visible_actions(access, dialogue)
     previous, earlier = effects(dialogue.measurement, dialogue.unit)
+    carried = visible_actions_of(access, list(
+        Action.objects.filter(unit=dialogue.unit, status__in=OPEN_STATUSES)
+        .exclude(dialogue__unit=dialogue.unit).select_related("dialogue__unit", "dialogue")
+    ))  # fmt: skip
     shown_earlier = {a.pk for a in visible_actions_of(access, [e.action for e in earlier])}
     return {
         "dialogue": dialogue, "unit": dialogue.unit, "measurement": dialogue.measurement,
@@ -175,6 +179,8 @@ def _context(
         "actions": [(a, names.get(a.metric, a.metric), is_overdue(a.due, a.status, today))
                     for a in actions],
         "previous": previous,
+        "carried": [(a, names.get(a.metric, a.metric), is_overdue(a.due, a.status, today))
+                    for a in carried],
         "effects": [e for e in earlier if e.action.pk in shown_earlier],
         "history": _history(dialogue, worker, access.role_on(dialogue.unit) is not None),
     }  # fmt: skip
@@ -255,8 +261,9 @@ def _action_form(
     choices = _focus_choices(dialogue, dimensions)
     if action is not None and action.metric not in dict(choices):
         choices.append((action.metric, action.metric))
+    unit = action.unit if action is not None else dialogue.unit  # moved: its unit now
     form = ActionForm(
-        request.POST or None, instance=action, initial=initial, owners=_owners(dialogue.unit),
+        request.POST or None, instance=action, initial=initial, owners=_owners(unit),
         focus_choices=[("", "—"), *choices],
     )  # fmt: skip
     if request.method == "POST" and form.is_valid():
@@ -272,8 +279,10 @@ def _action_form(
             form.add_error(None, str(refusal))
         else:
             messages.success(request, _("The action is saved."))
+            if action is not None and action.unit_id != dialogue.unit_id:
+                return redirect("dialogue:action", action.pk)  # carried over to another unit
             return redirect("dialogue:dialogue", dialogue.measurement_id, dialogue.unit.code)
-    context = {"form": form, "dialogue": dialogue, "action": action, "unit": dialogue.unit}
+    context = {"form": form, "dialogue": dialogue, "action": action, "unit": unit}
     return render(request, "dialogue/action_form.html", context,
                   status=400 if form.is_bound else 200)  # fmt: skip
 
