@@ -12,7 +12,6 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from trivsel.bench.clients import signed_in_client
@@ -68,7 +67,13 @@ class Command(BaseCommand):
             return run
 
         get(hr, url)()  # warm: templates, caches
-        with CaptureQueriesContext(connection) as queries:
+        queries: list[str] = []
+
+        def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+            queries.append(sql)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(count):
             get(hr, url)()
         baseline = median_seconds(get(hr, reverse("organisation:tree")), runs)
         overview = median_seconds(get(hr, url), runs)
