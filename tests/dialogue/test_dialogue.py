@@ -196,3 +196,38 @@ def test_the_window_defaults_to_the_deadline_or_28_days_after_release(
 
 def test_no_dialogue_before_release(measurement: Measurement, clients: dict[str, Client]) -> None:
     assert clients["unit_leader"].get(url(measurement)).status_code == 404
+
+
+def test_the_leader_edits_an_action_through_its_page(
+    released: Measurement, more: dict[str, Client]
+) -> None:
+    dialogue = services.dialogue_for(released, Unit.objects.get(code="U1"))
+    action = add(dialogue)
+    page = reverse("dialogue:action", args=[action.pk])
+    form = more["unit_leader"].get(page).content.decode()
+    assert 'value="2026-03-01"' in form  # the date picker's own format, whatever the language
+    done = more["unit_leader"].post(page, {
+        "title": "Fast prioritering hver mandag", "metric": "sc_short",
+        "owners": [e.pk for e in owners()], "due": "2026-04-01", "status": "in_progress",
+        "visibility": "unit",
+    })  # fmt: skip
+    assert done.status_code == 302
+    action.refresh_from_db()
+    assert (action.title, action.status, str(action.due)) == (
+        "Fast prioritering hver mandag",
+        "in_progress",
+        "2026-04-01",
+    )
+    assert "title, due date, status" in action.changes.first().what  # type: ignore[union-attr]
+
+
+def test_the_staff_room_plan_shows_only_what_is_meant_for_everyone_whoever_prints_it(
+    released: Measurement, more: dict[str, Client]
+) -> None:
+    dialogue = services.dialogue_for(released, Unit.objects.get(code="U1"))
+    add(dialogue, title="Kun for TRIO", visibility=Action.Visibility.TRIO)
+    add(dialogue, title="For alle i enheden", visibility=Action.Visibility.UNIT)
+    services.hold_meeting(dialogue, None, timezone.localdate(), 8, True, True, "")
+    services.agree_plan(dialogue, None)
+    printed = more["unit_leader"].get(url(released, name="dialogue:plan")).content.decode()
+    assert "For alle i enheden" in printed and "Kun for TRIO" not in printed

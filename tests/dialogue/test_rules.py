@@ -32,11 +32,15 @@ def test_welch_interval_on_the_worked_examples() -> None:
 
 
 def test_proposals_take_the_direction_into_account() -> None:
-    scores = {"trust": 70.0, "meaning": 80.0, "demands": 75.0, "justice": 60.0, "support": 65.0}
-    changes = {"meaning": -9.0, "demands": 8.0, "trust": 3.0, "justice": -1.0}
-    higher = {"demands": False}  # demands: lower is better, so 75 is weak and +8 is worse
+    scores = {"trust": 70.0, "meaning": 80.0, "demands": 75.0, "justice": 60.0, "support": 65.0,
+              "burnout": 27.0}  # fmt: skip
+    changes = {"meaning": -9.0, "demands": 8.0, "trust": 3.0, "burnout": -9.0}
+    # demands and burnout: lower is better — 75 is weak (as 25 would be), +8 is worse; a
+    # burnout of 27 is good (as 73 would be), and its fall of 9 is better, not worse.
+    higher = {"demands": False, "burnout": False}
     found = proposals(scores, changes, higher, weakest=3, worsened=2)
     assert [(p.metric, p.reason) for p in found] == [
         ("demands", "weakest"), ("justice", "weakest"), ("support", "weakest"),
         ("meaning", "worsened"),
     ]  # fmt: skip
+    assert proposals({"burnout": 27.0, "trust": 50.0}, {}, higher, weakest=1)[0].metric == "trust"

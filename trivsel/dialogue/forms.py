@@ -7,7 +7,12 @@ from trivsel.organisation.models import Employee
 
 
 class DateInput(forms.DateInput):
+    """The browser's date picker, which takes and gives yyyy-mm-dd whatever the language."""
+
     input_type = "date"
+
+    def __init__(self, attrs: dict[str, str] | None = None, format: str | None = None) -> None:
+        super().__init__(attrs, format or "%Y-%m-%d")
 
 
 class PlanForm(forms.Form):

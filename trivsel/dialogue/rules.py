@@ -61,21 +61,24 @@ def proposals(
     scores: dict[str, float], changes: dict[str, float], higher_is_better: dict[str, bool],
     weakest: int = 3, worsened: int = 2,
 ) -> list[Proposal]:  # fmt: skip
-    """The focus areas to propose: the `weakest` dimensions (the lowest where higher is
-    better, the highest where lower is better) and the `worsened` ones that changed most
-    for the worse since the previous measurement (`changes`: score now − before), each once,
-    weakest first."""
+    """The focus areas to propose: the `weakest` dimensions by their 0-100 scores (the
+    lowest where higher is better, the highest where lower is better: 100 − score) and the
+    `worsened` ones that changed most for the worse since the previous measurement
+    (`changes`: the significant changes only, score now − before), each once, weakest first."""
 
-    def goodness(metric: str, value: float) -> float:
-        return value if higher_is_better.get(metric, True) else -value
+    def good(metric: str, score: float) -> float:
+        return score if higher_is_better.get(metric, True) else 100 - score
+
+    def better(metric: str, change: float) -> float:
+        return change if higher_is_better.get(metric, True) else -change
 
     chosen = [
         Proposal(metric, "weakest")
-        for metric in sorted(scores, key=lambda m: (goodness(m, scores[m]), m))[:weakest]
+        for metric in sorted(scores, key=lambda m: (good(m, scores[m]), m))[:weakest]
     ]
     taken = {p.metric for p in chosen}
     worse = sorted(
-        (m for m, change in changes.items() if goodness(m, change) < 0 and m not in taken),
-        key=lambda m: (goodness(m, changes[m]), m),
+        (m for m, change in changes.items() if better(m, change) < 0 and m not in taken),
+        key=lambda m: (better(m, changes[m]), m),
     )
     return chosen + [Proposal(metric, "worsened") for metric in worse[:worsened]]

@@ -50,8 +50,10 @@ def _dimensions(measurement: Measurement, unit: Unit | None) -> list[dict[str, A
         previous = figure.versus.get("previous")
         rows.append({
             "key": figure.metric, "name": localised(dimension.names), "score": figure.score,
-            "change": previous.difference if previous else None,
+            # a change only where the report flags it (significant and large enough)
+            "change": previous.difference if previous and previous.flagged else None,
             "higher_is_better": dimension.higher_is_better,
+            "on_100": dimension.rule == "mean",  # a sum (such as 0-16) is not ranked
         })  # fmt: skip
     return sorted(rows, key=lambda row: row["name"])
 
@@ -138,9 +140,10 @@ def _context(
     access = get_access(request)
     today = timezone.localdate()
     names = {row["key"]: row["name"] for row in dimensions}
+    ranked = [row for row in dimensions if row["on_100"]]
     proposed = proposals(
-        {row["key"]: row["score"] for row in dimensions},
-        {row["key"]: row["change"] for row in dimensions if row["change"] is not None},
+        {row["key"]: row["score"] for row in ranked},
+        {row["key"]: row["change"] for row in ranked if row["change"] is not None},
         {row["key"]: row["higher_is_better"] for row in dimensions},
     )
     areas = list(dialogue.focus_areas.all())
@@ -273,8 +276,9 @@ def _action_form(
         try:
             if action is None:
                 services.add_action(dialogue, request.user, owners, **fields)
-            else:
-                services.update_action(action, request.user, owners, **fields)
+            else:  # the form has already set its values on `action`: compare with the stored
+                stored = Action.objects.get(pk=action.pk)
+                services.update_action(stored, request.user, owners, **fields)
         except services.Refused as refusal:
             form.add_error(None, str(refusal))
         else:
@@ -297,7 +301,8 @@ def plan_page(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         raise Http404
     dialogue = Dialogue.objects.filter(measurement=measurement, unit=unit).first()
     actions = visible_actions(access, dialogue) if dialogue is not None else []
-    shown = [a for a in actions if a.status != Action.Status.CANCELLED]
+    shown = [a for a in actions if a.status != Action.Status.CANCELLED
+             and a.visibility == Action.Visibility.UNIT]  # fmt: skip
     areas = list(dialogue.focus_areas.all()) if dialogue is not None else []
     names = {d.key: localised(d.names) for d in Dimension.objects.all()}
     context = {
