@@ -137,7 +137,16 @@ def test_who_may_work_on_see_or_not_find_the_dialogue(
     assert (
         more["sibling_leader"].get(reverse("dialogue:action", args=[action.pk])).status_code == 404
     )
-    assert more["hr"].get(reverse("dialogue:action", args=[action.pk])).status_code == 403
+    assert more["hr"].get(reverse("dialogue:action", args=[action.pk])).status_code == 404
+    # HR and the area chief read an action that is not kept to the TRIO, without a form.
+    line = Action.objects.get(title="For ledelseslinjen")
+    for persona in ("hr", "area_chief"):
+        shown = more[persona].get(reverse("dialogue:action", args=[line.pk]))
+        assert shown.status_code == 200 and "For ledelseslinjen" in shown.content.decode()
+        assert 'name="title"' not in shown.content.decode()
+        refused = more[persona].post(reverse("dialogue:action", args=[line.pk]), {"title": "x"})
+        assert refused.status_code == 200  # the same read-only page: nothing is changed
+        assert Action.objects.get(pk=line.pk).title == "For ledelseslinjen"
     assert more["anonymous"].get(page)["Location"].startswith(reverse("login"))
 
 

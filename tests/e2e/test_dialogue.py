@@ -86,7 +86,7 @@ def test_the_dialogue_from_report_to_agreed_plan(demo: dict[str, Any], new_page:
     page.locator("input[name=owners]").nth(0).check()
     page.get_by_label("Frist").fill(str(today + timedelta(days=90)))
     page.get_by_role("button", name="Gem handlingen").click()
-    page.get_by_role("button", name="Planen er aftalt").click()
+    page.get_by_role("button", name="Markér planen som aftalt").click()
     page.get_by_text("Plan aftalt", exact=True).wait_for()
     screenshot(page, "dialogue-leader-agreed")
     assert axe_violations(page) == []

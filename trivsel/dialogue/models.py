@@ -5,6 +5,7 @@ plan, and the history of every change to them."""
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from trivsel.measurements.models import Measurement
 from trivsel.organisation.models import Employee, Unit
@@ -67,13 +68,13 @@ class Action(models.Model):
         NOT_STARTED = "not_started", _("Not started")
         IN_PROGRESS = "in_progress", _("In progress")
         ON_HOLD = "on_hold", _("On hold")
-        DONE = "done", _("Done")
-        CANCELLED = "cancelled", _("Cancelled")
+        DONE = "done", pgettext_lazy("action status", "Done")
+        CANCELLED = "cancelled", pgettext_lazy("action status", "Cancelled")
 
     class Visibility(models.TextChoices):
-        TRIO = "trio", _("The leader and the TRIO")
-        LINE = "line", _("Also the line above and HR")
-        UNIT = "unit", _("Also the unit's employees")
+        TRIO = "trio", _("Only the TRIO")
+        LINE = "line", _("The TRIO, the leaders above the unit and HR")
+        UNIT = "unit", _("Everyone in the unit")
 
     dialogue = models.ForeignKey(Dialogue, on_delete=models.PROTECT, related_name="actions")
     # The unit the action is for now: it follows the unit through reorganisations (HR's unit

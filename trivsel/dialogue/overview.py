@@ -29,7 +29,7 @@ STATES = [state.value for state in Dialogue.State]
 BEFORE_PLAN = frozenset(STATES[: STATES.index(Dialogue.State.AGREED)])
 STATUSES = [status.value for status in Action.Status]
 UNITS_LISTED = 200
-UNIT_TABLE_MAX = 100  # up to this many units in view, each is listed with its step
+UNIT_TABLE_MAX = 100  # each unit is listed with its step up to this many (or per department)
 
 
 @dataclass
@@ -74,7 +74,12 @@ def build(measurement: Measurement, request: HttpRequest, department_code: str =
     department = next((d for d in departments if d.code == department_code), None)
     if department is not None:
         units = units.filter(path__startswith=department.path)
-    units_list = list(units.only("pk", "code", "name", "path", "depth").order_by("path"))
+    units_list = list(
+        units.select_related("parent")
+        .only("pk", "code", "name", "path", "depth", "parent__name")
+        .order_by("path")
+    )
+    list_units = department is not None or len(units_list) <= UNIT_TABLE_MAX
     dialogues = {
         row["unit_id"]: row
         for row in Dialogue.objects.filter(measurement=measurement, unit__in=units).values(
@@ -98,7 +103,7 @@ def build(measurement: Measurement, request: HttpRequest, department_code: str =
         group.without_plan += state in BEFORE_PLAN
         if past:
             attention.append((unit, str(Dialogue.State(state).label), past))
-        if len(units_list) <= UNIT_TABLE_MAX:
+        if list_units:
             listed.append((unit, str(Dialogue.State(state).label), past))
     actions: Any = (
         Action.objects.filter(dialogue__measurement=measurement, unit__in=units)

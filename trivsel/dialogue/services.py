@@ -107,6 +107,7 @@ def hold_meeting(
         raise Refused(_("A meeting cannot be recorded as held on a day that has not come."))
     if participants < 1:
         raise Refused(_("Write how many took part (at least 1)."))
+    corrected = dialogue.held_on is not None
     dialogue.held_on, dialogue.participants = held_on, participants
     dialogue.amr_present, dialogue.tr_present = amr_present, tr_present
     dialogue.minutes = minutes.strip()
@@ -114,8 +115,11 @@ def hold_meeting(
     dialogue.read_at = dialogue.read_at or timezone.now()
     _advance(dialogue, State.HELD)
     dialogue.save()
-    log(dialogue, user, str(_("Recorded the meeting held on %(date)s, %(count)s taking part"))
-        % {"date": date_format(held_on), "count": participants})  # fmt: skip
+    what = (
+        _("Corrected the meeting: held on %(date)s, %(count)s taking part") if corrected
+        else _("Recorded that the meeting was held on %(date)s, %(count)s taking part")
+    )  # fmt: skip
+    log(dialogue, user, str(what) % {"date": date_format(held_on), "count": participants})
 
 
 def choose_focus(
@@ -149,13 +153,16 @@ def agree_plan(dialogue: Dialogue, user: Any) -> None:
     log(dialogue, user, str(_("Agreed the plan")))
 
 
-def follow_up(dialogue: Dialogue, user: Any) -> None:
+def follow_up(dialogue: Dialogue, user: Any, status: str = "") -> None:
+    """The plan followed up, with a short status of how it went (in the history)."""
     if dialogue.agreed_at is None:
         raise Refused(_("Agree the plan before following it up."))
+    if len(status) > 5000:
+        raise Refused(_("Write a comment of 1 to 5,000 characters."))
     dialogue.followed_up_at = timezone.now()
     _advance(dialogue, State.FOLLOWED_UP)
     dialogue.save(update_fields=["followed_up_at", "state"])
-    log(dialogue, user, str(_("Followed up the plan")))
+    log(dialogue, user, str(_("Followed up the plan")), comment=status.strip())
 
 
 def _check_action(fields: dict[str, Any], owners: list[Employee], unit: Unit) -> None:

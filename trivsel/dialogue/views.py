@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -108,8 +109,11 @@ def _step(
             services.hold_meeting(dialogue, user, **held.cleaned_data)
         elif step == "focus":
             focus = FocusForm(request.POST, choices=_focus_choices(dialogue, dimensions))
-            if not focus.is_valid():
-                raise services.Refused(_("Choose one, two or three focus areas."))
+            if not focus.is_valid() or not 1 <= len(focus.cleaned_data["metrics"]) <= 3:
+                # shown at the choices, which keep what was ticked
+                request.focus_posted = set(request.POST.getlist("metrics"))  # type: ignore[attr-defined]
+                request.focus_error = _("Choose one, two or three focus areas.")  # type: ignore[attr-defined]
+                return None
             names = {row["key"]: row["name"] for row in dimensions}
             services.choose_focus(dialogue, user, focus.cleaned_data["metrics"], names)
         elif step == "describe":
@@ -123,7 +127,7 @@ def _step(
         elif step == "agree":
             services.agree_plan(dialogue, user)
         elif step == "follow_up":
-            services.follow_up(dialogue, user)
+            services.follow_up(dialogue, user, request.POST.get("comment", ""))
         else:
             raise services.Refused(_("Unknown step."))
     except services.Refused as refusal:
@@ -163,7 +167,11 @@ def _context(
         "steps": _steps(dialogue), "past_window": today > dialogue.window_ends
         and dialogue.held_on is None,
         "proposals": [(p, names.get(p.metric, p.metric)) for p in proposed],
-        "focus_options": _focus_options(dimensions, proposed, {a.metric for a in areas}),
+        "focus_options": _focus_options(
+            dimensions, proposed,
+            getattr(request, "focus_posted", None) or {a.metric for a in areas},
+        ),
+        "focus_error": getattr(request, "focus_error", ""),
         "dimensions": dimensions,
         "focus_form": FocusForm(choices=_focus_choices(dialogue, dimensions),
                                 initial={"metrics": [a.metric for a in areas]}),
@@ -221,8 +229,12 @@ def _steps(dialogue: Dialogue) -> list[tuple[str, bool, bool]]:
 
 
 def _owners(unit: Unit) -> "Any":
-    return Employee.objects.filter(unit__path__startswith=unit.path, is_active=True).order_by(
-        "name"
+    """Who can own an action: the unit's own people and its TRIO."""
+    return (
+        Employee.objects.filter(is_active=True)
+        .filter(Q(unit=unit) | Q(trio_roles__unit=unit))
+        .distinct()
+        .order_by("-is_leader", "name")
     )
 
 
@@ -249,7 +261,14 @@ def action_edit(request: HttpRequest, action_pk: int) -> HttpResponse:
     if access.role_on(action.unit) is None:
         raise Http404
     if not works_on(access, action.unit):
-        raise PermissionDenied
+        # HR and the leaders above read it (unless it is kept to the TRIO)
+        if action.visibility == Action.Visibility.TRIO:
+            raise Http404
+        names = {d.key: localised(d.names) for d in Dimension.objects.filter(key=action.metric)}
+        return render(request, "dialogue/action.html", {
+            "action": action, "dialogue": action.dialogue, "unit": action.unit,
+            "focus": names.get(action.metric, action.metric),
+        })  # fmt: skip
     dimensions = _dimensions(
         action.dialogue.measurement,
         services.results_unit(action.dialogue.measurement, action.dialogue.unit),
@@ -261,7 +280,8 @@ def _action_form(
     request: HttpRequest, dialogue: Dialogue, action: Action | None,
     dimensions: list[dict[str, Any]], initial: dict[str, Any],
 ) -> HttpResponse:  # fmt: skip
-    choices = _focus_choices(dialogue, dimensions)
+    chosen = [f.metric for f in dialogue.focus_areas.all()]
+    choices = [c for c in _focus_choices(dialogue, dimensions) if not chosen or c[0] in chosen]
     if action is not None and action.metric not in dict(choices):
         choices.append((action.metric, action.metric))
     unit = action.unit if action is not None else dialogue.unit  # moved: its unit now
