@@ -49,7 +49,7 @@ def empty_bank() -> None:
 
 def test_bundled_bank_loads_and_exports_to_the_same_json() -> None:
     created = load_bundled()
-    assert created["instruments"] == 7 and created["items"] == 81
+    assert created["instruments"] == 8 and created["items"] == 82
     assert export_bank() == bundled()
     assert set(load_bundled().values()) == {0}  # loading again changes nothing
 
@@ -57,7 +57,7 @@ def test_bundled_bank_loads_and_exports_to_the_same_json() -> None:
 @pytest.mark.parametrize(
     "key",
     ["social_capital", "social_capital_short", "wellbeing", "apv", "followup", "theme_citizens",
-     "comments"],
+     "comments", "action_followup"],
 )  # fmt: skip
 def test_every_bundled_instrument_round_trips(key: str) -> None:
     load_bundled()

@@ -43,6 +43,7 @@ ACTIONS = {
     "unit mapping removed": _("Unit mapping removed"),
     "download": _("Downloaded a file"),
     "settings changed": _("Settings changed"),
+    "measurement created": _("Measurement created"),
     "comment redacted": _("Comment redacted"),
 }
 

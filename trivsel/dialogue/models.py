@@ -94,6 +94,10 @@ class Action(models.Model):
     )
     suggestion = models.CharField(max_length=100, blank=True)  # the suggested action adopted
     done_on = models.DateField(null=True, blank=True)
+    # "Har handlingen gjort en forskel?": the one-question measurement asked of the unit.
+    question = models.ForeignKey(
+        Measurement, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         indexes = [models.Index(fields=["unit", "status"]), models.Index(fields=["due"])]

@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:pk>/<str:code>/actions/new/", views.action_new, name="action_new"),
     path("<int:pk>/<str:code>/plan/", views.plan_page, name="plan"),
     path("actions/<int:action_pk>/", views.action_edit, name="action"),
+    path("actions/<int:action_pk>/ask/", views.ask_unit, name="ask"),
 ]

@@ -12,9 +12,11 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from trivsel.dialogue import services
+from trivsel.dialogue import question, services
 from trivsel.dialogue.access import is_member, visible_actions, visible_actions_of, works_on
 from trivsel.dialogue.effects import effects
 from trivsel.dialogue.forms import ActionForm, DescribeForm, FocusForm, HeldForm, PlanForm
@@ -268,6 +270,7 @@ def action_edit(request: HttpRequest, action_pk: int) -> HttpResponse:
         return render(request, "dialogue/action.html", {
             "action": action, "dialogue": action.dialogue, "unit": action.unit,
             "focus": names.get(action.metric, action.metric),
+            "ask_from": question.askable_from(action), "today": timezone.localdate(),
         })  # fmt: skip
     dimensions = _dimensions(
         action.dialogue.measurement,
@@ -306,7 +309,9 @@ def _action_form(
             if action is not None and action.unit_id != dialogue.unit_id:
                 return redirect("dialogue:action", action.pk)  # carried over to another unit
             return redirect("dialogue:dialogue", dialogue.measurement_id, dialogue.unit.code)
-    context = {"form": form, "dialogue": dialogue, "action": action, "unit": unit}
+    context = {"form": form, "dialogue": dialogue, "action": action, "unit": unit,
+               "ask_from": question.askable_from(action) if action else None,
+               "today": timezone.localdate()}  # fmt: skip
     return render(request, "dialogue/action_form.html", context,
                   status=400 if form.is_bound else 200)  # fmt: skip
 
@@ -333,3 +338,26 @@ def plan_page(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         "today": date.today(),
     }  # fmt: skip
     return render(request, "dialogue/plan.html", context)
+
+
+@require_POST
+@login_required
+def ask_unit(request: HttpRequest, action_pk: int) -> HttpResponse:
+    """The leader or TRIO asks the unit whether a done action made a difference."""
+    action = get_object_or_404(Action.objects.select_related("unit", "dialogue"), pk=action_pk)
+    access = get_access(request)
+    if access.role_on(action.unit) is None:
+        raise Http404
+    if not works_on(access, action.unit):
+        raise PermissionDenied
+    try:
+        measurement = question.ask(action, request.user)
+    except services.Refused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(
+            request,
+            _("The unit is asked from now until %(date)s; the answers are shown when it closes.")
+            % {"date": date_format(timezone.localtime(measurement.closes_at), "DATE_FORMAT")},
+        )
+    return redirect("dialogue:action", action.pk)
