@@ -84,7 +84,7 @@ def test_area_chief_sees_the_heatmap_of_their_area_only(
     base = live_server.url
     page = new_page()
     log_in(page, base, "area_chief", "pw")
-    page.get_by_role("link", name="Overblik: Trivselsmåling 2026").click()
+    page.get_by_role("link", name="Overblik: Trivselsmåling 2026", exact=True).click()
     page.get_by_role("heading", name="Overblik: Trivselsmåling 2026").wait_for()
     page.get_by_label("Antal niveauer").select_option("8")
     page.get_by_role("button", name="Vis", exact=True).click()
