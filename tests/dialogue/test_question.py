@@ -4,6 +4,7 @@ ask the unit that one question — a one-question pulse measurement through the 
 cannot be asked)."""
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -88,3 +89,16 @@ def test_the_leader_asks_from_the_action_s_page(
     assert "fewer than 5 people" in refused.content.decode()
     small.refresh_from_db()
     assert small.question is None
+
+
+def test_too_few_left_after_the_fatigue_cap_is_refused_and_says_so(
+    released: Measurement, org: dict[str, Unit], questionnaire: Any
+) -> None:
+    from tests.cycle.test_fatigue import opened
+
+    now = timezone.now()
+    for kind in (Measurement.Kind.MAIN, Measurement.Kind.PULSE):
+        opened(org["SO"], questionnaire, now - timedelta(days=3), kind)
+    action = done(released, org["SO"], 31)
+    with pytest.raises(services.Refused, match="have already been asked 2 times in the last 30"):
+        question.ask(action, None)

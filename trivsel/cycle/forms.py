@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from trivsel.instruments.models import Questionnaire
-from trivsel.measurements.models import Measurement
+from trivsel.measurements.models import FatigueCap, Measurement
 from trivsel.organisation.models import Employee, Unit
 from trivsel.survey.texts import problems_in
 
@@ -151,3 +151,21 @@ class MessageTextsForm(forms.Form):
                 for problem in problems_in(value):
                     self.add_error(name, problem)
         return cleaned
+
+
+class FatigueForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = FatigueCap
+        fields = ["most", "days"]
+
+    def clean_most(self) -> int:
+        most = int(self.cleaned_data["most"])
+        if not 1 <= most <= 20:
+            raise forms.ValidationError(_("Choose 1 to 20 surveys."))
+        return most
+
+    def clean_days(self) -> int:
+        days = int(self.cleaned_data["days"])
+        if not 1 <= days <= 365:
+            raise forms.ValidationError(_("Choose 1 to 365 days."))
+        return days

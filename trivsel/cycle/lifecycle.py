@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from trivsel.core.audit import record
 from trivsel.instruments.builder import lock_questionnaire, questionnaire_pages
+from trivsel.measurements import fatigue
 from trivsel.measurements.models import Measurement, Participant, ScopeUnit, UnitValidation
 from trivsel.organisation.models import Employee, Unit
 from trivsel.results.build import seal_after_build
@@ -123,6 +124,9 @@ def open_measurement(measurement: Measurement) -> int:
     if not any(versions for _page, versions in questionnaire_pages(measurement.questionnaire)):
         raise TransitionRefused(_("The questionnaire has no questions."))
     people = list(population(measurement).values_list("pk", "unit_id", "job_group"))
+    if fatigue.applies_to(measurement):  # a pulse skips those asked too often lately
+        tired = fatigue.excluded([pk for pk, _unit, _group in people], timezone.now())
+        people = [person for person in people if person[0] not in tired]
     if not people:
         raise TransitionRefused(_("Nobody is in the population."))
     _move(measurement, State.OPEN)

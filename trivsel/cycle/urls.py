@@ -5,6 +5,7 @@ from trivsel.cycle import views
 app_name = "measurements"
 urlpatterns = [
     path("", views.measurement_list, name="list"),
+    path("fatigue/", views.fatigue_cap, name="fatigue"),
     path("jobs/", views.background_jobs, name="jobs"),
     path("<int:pk>/", views.measurement_detail, name="detail"),
     path("<int:pk>/edit/", views.measurement_edit, name="edit"),

@@ -13,14 +13,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
+from trivsel.core.audit import record
 from trivsel.core.exports import xlsx_row
 from trivsel.core.jobs import recent_jobs
 from trivsel.cycle import lifecycle
 from trivsel.cycle.curve import curve_svg
-from trivsel.cycle.forms import MeasurementForm, MessageTextsForm, ValidationForm
+from trivsel.cycle.forms import FatigueForm, MeasurementForm, MessageTextsForm, ValidationForm
 from trivsel.cycle.queries import consequences
 from trivsel.engine.stats import shown
-from trivsel.measurements.models import Measurement, UnitValidation
+from trivsel.measurements.models import FatigueCap, Measurement, UnitValidation
 from trivsel.organisation.access import Capability, get_access, org_view, unit_view
 from trivsel.organisation.models import Unit
 from trivsel.results.build import previous_measurement
@@ -442,3 +443,19 @@ def letters(request: HttpRequest, pk: int) -> HttpResponse:
         content_type="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="letters-{pk}{suffix}.pdf"'},
     )
+
+
+@org_view(MANAGE)
+def fatigue_cap(request: HttpRequest) -> HttpResponse:
+    """HR's limit on surveys per person: a pulse does not invite those already asked this
+    many times within these days."""
+    cap = FatigueCap.current()
+    form = FatigueForm(request.POST or None, instance=cap)
+    if request.method == "POST" and form.is_valid():
+        before = f"{cap.most}/{cap.days}" if cap.pk else "2/30"
+        saved = form.save()
+        record("settings changed", "survey fatigue cap", f"{before} → {saved.most}/{saved.days}")
+        messages.success(request, _("The limit is saved."))
+        return redirect("measurements:fatigue")
+    return render(request, "measurements/fatigue.html", {"form": form},
+                  status=400 if form.is_bound else 200)  # fmt: skip

@@ -23,7 +23,8 @@ from trivsel.dialogue.services import Refused, log
 from trivsel.instruments.bank import load_bundled
 from trivsel.instruments.builder import add_instrument, create_questionnaire
 from trivsel.instruments.models import Instrument
-from trivsel.measurements.models import Measurement
+from trivsel.measurements import fatigue
+from trivsel.measurements.models import FatigueCap, Measurement
 from trivsel.organisation.models import Employee
 
 INSTRUMENT = "action_followup"
@@ -50,11 +51,26 @@ def ask(action: Action, user: Any, now: datetime | None = None) -> Measurement:
         )
     if action.question_id is not None:
         raise Refused(_("The unit has already been asked about this action."))
-    people = Employee.objects.filter(unit__path__startswith=action.unit.path, is_active=True)
-    if people.count() < settings.RESULTS_MIN_GROUP:
+    people = list(
+        Employee.objects.filter(
+            unit__path__startswith=action.unit.path, is_active=True
+        ).values_list("pk", flat=True)
+    )
+    if len(people) < settings.RESULTS_MIN_GROUP:
         raise Refused(
             _("The unit has fewer than %(k)s people, so their answers could not be shown.")
             % {"k": settings.RESULTS_MIN_GROUP}
+        )
+    tired = fatigue.excluded(people, now)
+    if len(people) - len(tired) < settings.RESULTS_MIN_GROUP:
+        cap = FatigueCap.current()
+        raise Refused(
+            _(
+                "%(tired)s of the unit's %(people)s people have already been asked %(most)s "
+                "times in the last %(days)s days and would not be asked; too few remain for "
+                "their answers to be shown."
+            )
+            % {"tired": len(tired), "people": len(people), "most": cap.most, "days": cap.days}
         )
     instrument = Instrument.objects.filter(key=INSTRUMENT).first()
     if instrument is None:  # an installation whose bank predates the question

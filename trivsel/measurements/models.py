@@ -192,3 +192,18 @@ class AnswersPerDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measurement_id}: {self.day} {self.count}"
+
+
+class FatigueCap(models.Model):
+    """HR's limit on surveys per person (one row): a pulse does not invite someone already
+    asked `most` times in the last `days` days (trivsel/measurements/fatigue.py)."""
+
+    most = models.PositiveSmallIntegerField(_("at most this many surveys"), default=2)
+    days = models.PositiveSmallIntegerField(_("within this many days"), default=30)
+
+    def __str__(self) -> str:
+        return f"{self.most} / {self.days}"
+
+    @classmethod
+    def current(cls) -> "FatigueCap":
+        return cls.objects.order_by("pk").first() or cls(most=2, days=30)

@@ -1,0 +1,78 @@
+"""Survey fatigue with a fixed clock: a pulse does not invite a person already asked the cap's
+number of times (by any kind of measurement) within its days; HR sets the cap on its page
+(audited); the leader's one-question pulse says when too few would remain."""
+
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from trivsel.core.models import AuditEntry
+from trivsel.cycle.lifecycle import create_measurement, open_measurement
+from trivsel.instruments.models import Questionnaire
+from trivsel.measurements.fatigue import at_cap, excluded
+from trivsel.measurements.models import FatigueCap, Measurement, Participant
+from trivsel.organisation.models import Employee, Unit
+
+pytestmark = pytest.mark.django_db
+CPH = ZoneInfo("Europe/Copenhagen")
+
+
+def opened(unit: Unit, questionnaire: Questionnaire, at: datetime, kind: str) -> Measurement:
+    measurement = create_measurement(
+        units=[unit], name=f"{kind} {at:%d.%m}", kind=kind, questionnaire=questionnaire,
+        validation_starts=at, opens_at=at, closes_at=at + timedelta(days=7),
+        results_release_at=at + timedelta(days=7),
+    )  # fmt: skip
+    open_measurement(measurement)
+    return measurement
+
+
+def test_at_cap_is_the_rule() -> None:
+    assert at_cap({1: 2, 2: 1, 3: 3}, 2) == {1, 3}
+    assert at_cap({}, 2) == set()
+
+
+def test_a_pulse_leaves_out_those_asked_twice_in_30_days(
+    org: dict[str, Unit], questionnaire: Questionnaire, monkeypatch: Any
+) -> None:
+    """U2's two people (Sune, Bo) were in a main measurement of the whole area 20 days ago
+    and in a pulse of U2 10 days ago: a new pulse of Område Nord invites the others only.
+    40 days on, the first has left the window and they are invited again."""
+    from django.utils import timezone
+
+    start = datetime(2026, 3, 1, 9, tzinfo=CPH)
+    clock = {"now": start}
+    monkeypatch.setattr(timezone, "now", lambda: clock["now"])
+    opened(org["SO-N"], questionnaire, start, Measurement.Kind.MAIN)
+    clock["now"] = start + timedelta(days=10)
+    opened(org["U2"], questionnaire, clock["now"], Measurement.Kind.PULSE)
+    clock["now"] = start + timedelta(days=20)
+    pulse = opened(org["SO-N"], questionnaire, clock["now"], Measurement.Kind.PULSE)
+    asked = set(Participant.objects.filter(measurement=pulse).values_list(
+        "employee__number", flat=True))  # fmt: skip
+    assert asked == {"1002", "1003", "1004", "1005", "1006"}  # not 1007 and 1008 (U2)
+    # A main measurement is HR's: it invites everyone, whatever the cap.
+    main = opened(org["SO-N"], questionnaire, clock["now"], Measurement.Kind.MAIN)
+    assert Participant.objects.filter(measurement=main).count() == 7
+    clock["now"] = start + timedelta(days=45)
+    sune = Employee.objects.get(number="1007").pk
+    assert sune not in excluded([sune], clock["now"])  # only the pulse of day 10 is left
+
+
+def test_hr_sets_the_cap_and_it_is_audited(clients: dict[str, Client]) -> None:
+    url = reverse("measurements:fatigue")
+    page = clients["hr"].get(url)
+    assert page.status_code == 200 and 'value="2"' in page.content.decode()
+    bad = clients["hr"].post(url, {"most": "0", "days": "400"})
+    assert bad.status_code == 400 and "Choose 1 to 20 surveys." in bad.content.decode()
+    assert clients["hr"].post(url, {"most": "3", "days": "60"}).status_code == 302
+    cap = FatigueCap.current()
+    assert (cap.most, cap.days) == (3, 60)
+    entry = AuditEntry.objects.get(action="settings changed", target="survey fatigue cap")
+    assert entry.detail == "2/30 → 3/60"
+    for persona in ("unit_leader", "area_chief", "trio", "outsider"):
+        assert clients[persona].get(url).status_code == 403, persona
