@@ -76,3 +76,21 @@ def test_hr_sets_the_cap_and_it_is_audited(clients: dict[str, Client]) -> None:
     assert entry.detail == "2/30 → 3/60"
     for persona in ("unit_leader", "area_chief", "trio", "outsider"):
         assert clients[persona].get(url).status_code == 403, persona
+
+
+def test_hr_sees_every_follow_up_and_pulse_with_who_where_and_the_rate(
+    org: dict[str, Unit], questionnaire: Questionnaire, clients: dict[str, Client],
+    users: dict[str, Any],
+) -> None:  # fmt: skip
+    from django.utils import timezone
+
+    pulse = opened(org["SO-N"], questionnaire, timezone.now(), Measurement.Kind.PULSE)
+    Measurement.objects.filter(pk=pulse.pk).update(created_by=users["area_chief"])
+    opened(org["SO"], questionnaire, timezone.now(), Measurement.Kind.MAIN)
+    page = clients["hr"].get(reverse("measurements:pulses"))
+    html = page.content.decode()
+    assert page.status_code == 200 and pulse.name in html and "area_chief" in html
+    assert "Område Nord" in html and "main " not in html.split("<tbody>")[1]
+    assert "– (7)" in html  # 7 invited; how many answered is withheld below 5 answers
+    for persona in ("unit_leader", "area_chief", "trio", "outsider"):
+        assert clients[persona].get(reverse("measurements:pulses")).status_code == 403

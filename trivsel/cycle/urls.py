@@ -6,6 +6,7 @@ app_name = "measurements"
 urlpatterns = [
     path("", views.measurement_list, name="list"),
     path("fatigue/", views.fatigue_cap, name="fatigue"),
+    path("pulses/", views.pulses, name="pulses"),
     path("jobs/", views.background_jobs, name="jobs"),
     path("<int:pk>/", views.measurement_detail, name="detail"),
     path("<int:pk>/edit/", views.measurement_edit, name="edit"),

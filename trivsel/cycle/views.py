@@ -459,3 +459,21 @@ def fatigue_cap(request: HttpRequest) -> HttpResponse:
         return redirect("measurements:fatigue")
     return render(request, "measurements/fatigue.html", {"form": form},
                   status=400 if form.is_bound else 200)  # fmt: skip
+
+
+@org_view(MANAGE)
+def pulses(request: HttpRequest) -> HttpResponse:
+    """Every follow-up and pulse measurement in the organisation: who started it, where,
+    when, where it is, and its response rate (withheld where the anonymity rules say so)."""
+    found = (
+        Measurement.objects.exclude(kind=Measurement.Kind.MAIN)
+        .select_related("created_by")
+        .prefetch_related("scope__unit")
+        .order_by("-opens_at", "-pk")
+    )
+    rows = []
+    for measurement in found:
+        scope = [s.unit for s in measurement.scope.all()]
+        rate = rates.subtree_rate(measurement, scope[0]) if len(scope) == 1 else None
+        rows.append((measurement, scope, rate))
+    return render(request, "measurements/pulses.html", {"rows": rows})
