@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from trivsel.instruments.models import Questionnaire
-from trivsel.measurements.models import FatigueCap, Measurement
+from trivsel.measurements.models import FatigueCap, Measurement, PulseTemplate
 from trivsel.organisation.models import Employee, Unit
 from trivsel.survey.texts import problems_in
 
@@ -168,4 +168,35 @@ class FatigueForm(forms.ModelForm):  # type: ignore[type-arg]
         days = int(self.cleaned_data["days"])
         if not 1 <= days <= 365:
             raise forms.ValidationError(_("Choose 1 to 365 days."))
+        return days
+
+
+class PulseTemplateForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = PulseTemplate
+        fields = ["name", "days_open", "items"]
+        widgets = {"items": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from trivsel.instruments.models import ItemVersion
+
+        # Scored questions from the bank, unchanged (the sensitive ones need k = 10 and
+        # belong in the APV, not in a pulse).
+        self.fields["items"].queryset = (  # type: ignore[attr-defined]
+            ItemVersion.objects.filter(kind=ItemVersion.Kind.SCALE, sensitive=False)
+            .select_related("item")
+            .order_by("item__key", "version")
+        )
+
+    def clean_items(self) -> Any:
+        items = self.cleaned_data["items"]
+        if not 1 <= len(items) <= 15:
+            raise forms.ValidationError(_("Choose 1 to 15 questions."))
+        return items
+
+    def clean_days_open(self) -> int:
+        days = int(self.cleaned_data["days_open"])
+        if not 1 <= days <= 60:
+            raise forms.ValidationError(_("Choose 1 to 60 days."))
         return days

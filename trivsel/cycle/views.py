@@ -4,10 +4,13 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -17,13 +20,20 @@ from trivsel.core.audit import record
 from trivsel.core.exports import xlsx_row
 from trivsel.core.jobs import recent_jobs
 from trivsel.cycle import lifecycle
+from trivsel.cycle import pulses as pulse_service
 from trivsel.cycle.curve import curve_svg
-from trivsel.cycle.forms import FatigueForm, MeasurementForm, MessageTextsForm, ValidationForm
+from trivsel.cycle.forms import (
+    FatigueForm,
+    MeasurementForm,
+    MessageTextsForm,
+    PulseTemplateForm,
+    ValidationForm,
+)
 from trivsel.cycle.queries import consequences
 from trivsel.engine.stats import shown
-from trivsel.measurements.models import FatigueCap, Measurement, UnitValidation
+from trivsel.measurements.models import FatigueCap, Measurement, PulseTemplate, UnitValidation
 from trivsel.organisation.access import Capability, get_access, org_view, unit_view
-from trivsel.organisation.models import Unit
+from trivsel.organisation.models import Role, Unit
 from trivsel.results.build import previous_measurement
 from trivsel.survey import rates, texts
 from trivsel.survey.letters import needs_letter, render_letters
@@ -477,3 +487,74 @@ def pulses(request: HttpRequest) -> HttpResponse:
         rate = rates.subtree_rate(measurement, scope[0]) if len(scope) == 1 else None
         rows.append((measurement, scope, rate))
     return render(request, "measurements/pulses.html", {"rows": rows})
+
+
+@org_view(MANAGE)
+def pulse_templates(request: HttpRequest) -> HttpResponse:
+    """HR's pulse templates: leaders start pulses from these."""
+    form = PulseTemplateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        template = form.save(commit=False)
+        template.created_by = request.user if isinstance(request.user, User) else None
+        template.save()
+        form.save_m2m()
+        messages.success(request, _("The template is saved."))
+        return redirect("measurements:pulse_templates")
+    templates = PulseTemplate.objects.prefetch_related("items__item")
+    return render(request, "measurements/pulse_templates.html",
+                  {"form": form, "templates": templates},
+                  status=400 if form.is_bound else 200)  # fmt: skip
+
+
+def _leader_units(request: HttpRequest) -> "QuerySet[Unit]":
+    """The units a person may start a pulse for: their own as leader (or HR's) and below."""
+    access = get_access(request)
+    condition = Q(pk__in=[])
+    for scope in access.scopes:
+        if scope.role in (Role.LEADER, Role.HR_ADMIN):
+            condition |= Q(path__startswith=scope.path)
+    return Unit.objects.filter(condition, valid_to=None).order_by("path")
+
+
+@org_view(None)
+def pulse_start(request: HttpRequest) -> HttpResponse:
+    """A leader starts a pulse from a template for their unit or one below it; first the
+    page says how many would be asked (and how many the fatigue cap leaves out)."""
+    units = _leader_units(request)
+    if not units.exists():
+        raise PermissionDenied
+    templates = PulseTemplate.objects.all()
+    chosen_unit = chosen_template = seen = None
+    error = ""
+    if request.method == "POST":
+        code = request.POST.get("unit", "")
+        chosen_unit = units.filter(code=code).first()
+        if chosen_unit is None:
+            raise Http404  # not one of this person's units
+        chosen_template = templates.filter(pk=request.POST.get("template") or 0).first()
+        if chosen_template is None:
+            error = _("Choose a template.")
+        else:
+            seen = pulse_service.preview(chosen_unit)
+            if "start" in request.POST:
+                try:
+                    measurement = pulse_service.start_pulse(
+                        chosen_template, chosen_unit, request.user
+                    )
+                except lifecycle.TransitionRefused as refusal:
+                    error = str(refusal)
+                else:
+                    closes = date_format(timezone.localtime(measurement.closes_at))
+                    text = _(
+                        "The pulse is started: %(count)s people are invited, and the report "
+                        "comes when it closes on %(date)s."
+                    )
+                    messages.success(request, text % {"count": seen.asked, "date": closes})
+                    return redirect("home")
+    context = {
+        "units": units, "templates": templates, "unit": chosen_unit,
+        "template": chosen_template, "preview": seen, "error": error,
+        "min_group": settings.RESULTS_MIN_GROUP,
+    }  # fmt: skip
+    return render(request, "measurements/pulse_start.html", context,
+                  status=400 if error else 200)  # fmt: skip

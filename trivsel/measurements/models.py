@@ -207,3 +207,23 @@ class FatigueCap(models.Model):
     @classmethod
     def current(cls) -> "FatigueCap":
         return cls.objects.order_by("pk").first() or cls(most=2, days=30)
+
+
+class PulseTemplate(models.Model):
+    """HR's ready-made pulse: 1-15 questions from the item bank, unchanged, asked for
+    `days_open` days. Leaders start pulses from these for their own units."""
+
+    name = models.CharField(_("name"), max_length=200)
+    items = models.ManyToManyField(
+        "instruments.ItemVersion", verbose_name=_("questions"), related_name="+"
+    )
+    days_open = models.PositiveSmallIntegerField(_("days open"), default=7)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,63 @@
+"""HR's pulse templates (1-15 questions from the bank) and a leader starting a pulse from one
+for their unit: refused for a unit too small to be shown (the page says why), never for a
+unit outside the leader's own (404), not for those who lead nothing (403)."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from trivsel.instruments.bank import load_bundled
+from trivsel.instruments.builder import pages_of
+from trivsel.instruments.models import ItemVersion
+from trivsel.measurements.models import Measurement, PulseTemplate, ScopeUnit
+from trivsel.organisation.models import Unit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def template(clients: dict[str, Client]) -> PulseTemplate:
+    load_bundled()
+    items = list(ItemVersion.objects.filter(item__key__startswith="sc.short.").order_by("pk"))
+    url = reverse("measurements:pulse_templates")
+    too_many = list(ItemVersion.objects.filter(kind="scale", sensitive=False)[:16])
+    bad = clients["hr"].post(url, {"name": "For mange", "days_open": "7",
+                                   "items": [v.pk for v in too_many]})  # fmt: skip
+    assert bad.status_code == 400 and "Choose 1 to 15 questions." in bad.content.decode()
+    done = clients["hr"].post(url, {"name": "Social kapital-puls", "days_open": "7",
+                                    "items": [v.pk for v in items]})  # fmt: skip
+    assert done.status_code == 302
+    assert clients["unit_leader"].get(url).status_code == 403
+    return PulseTemplate.objects.get(name="Social kapital-puls")
+
+
+def test_a_leader_starts_a_pulse_for_their_unit(
+    template: PulseTemplate, clients: dict[str, Client], org: dict[str, Unit]
+) -> None:
+    url = reverse("measurements:pulse_start")
+    chief = clients["area_chief"]  # leads Område Nord: 7 people
+    assert "Start a pulse measurement for your unit" in chief.get("/").content.decode()
+    seen = chief.post(url, {"template": template.pk, "unit": "SO-N", "preview": ""})
+    assert "7 of 7 people would be asked" in seen.content.decode()
+    started = chief.post(url, {"template": template.pk, "unit": "SO-N", "start": ""})
+    assert started.status_code == 302
+    pulse = Measurement.objects.get(kind=Measurement.Kind.PULSE)
+    assert [s.unit.code for s in ScopeUnit.objects.filter(measurement=pulse)] == ["SO-N"]
+    assert pulse.results_release_at == pulse.closes_at
+    items = [v.item.key for page in pages_of(pulse.questionnaire) for v in page]
+    assert items == ["sc.short.1", "sc.short.2", "sc.short.3", "sc.short.4"]
+
+
+def test_too_small_outside_or_not_a_leader(
+    template: PulseTemplate, clients: dict[str, Client]
+) -> None:
+    url = reverse("measurements:pulse_start")
+    small = clients["unit_leader"].post(url, {"template": template.pk, "unit": "U1-T1",
+                                              "start": ""})  # fmt: skip
+    assert small.status_code == 400 and "fewer than 5" in small.content.decode()
+    outside = clients["unit_leader"].post(url, {"template": template.pk, "unit": "U3",
+                                                "start": ""})  # fmt: skip
+    assert outside.status_code == 404
+    for persona in ("trio", "outsider"):
+        assert clients[persona].get(url).status_code == 403, persona
+    assert not Measurement.objects.filter(kind=Measurement.Kind.PULSE).exists()
