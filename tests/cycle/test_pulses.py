@@ -2,6 +2,8 @@
 for their unit: refused for a unit too small to be shown (the page says why), never for a
 unit outside the leader's own (404), not for those who lead nothing (403)."""
 
+from typing import Any
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -61,3 +63,28 @@ def test_too_small_outside_or_not_a_leader(
     for persona in ("trio", "outsider"):
         assert clients[persona].get(url).status_code == 403, persona
     assert not Measurement.objects.filter(kind=Measurement.Kind.PULSE).exists()
+
+
+def test_the_pulse_s_report_is_mailed_to_the_leader_and_trio_at_release(
+    template: PulseTemplate, clients: dict[str, Client], org: dict[str, Unit],
+    django_capture_on_commit_callbacks: Any,
+) -> None:  # fmt: skip
+    from django.core import mail
+
+    from trivsel.cycle.lifecycle import close_measurement, release_results
+
+    clients["area_chief"].post(reverse("measurements:pulse_start"),
+                               {"template": template.pk, "unit": "SO-N", "start": ""})  # fmt: skip
+    pulse = Measurement.objects.get(kind=Measurement.Kind.PULSE)
+    with django_capture_on_commit_callbacks(execute=True):
+        from trivsel.cycle.lifecycle import open_measurement
+
+        open_measurement(pulse)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        close_measurement(pulse)
+    with django_capture_on_commit_callbacks(execute=True):
+        release_results(pulse)
+    told = [m for m in mail.outbox if "results of" in m.subject]
+    assert [m.to for m in told] == [["ole@testby.dk"]]  # Område Nord's leader; no TRIO there
+    assert f"/reports/{pulse.pk}/units/SO-N/" in told[0].body

@@ -154,6 +154,38 @@ def close_measurement(measurement: Measurement) -> None:
 @transaction.atomic
 def release_results(measurement: Measurement) -> None:
     _move(measurement, State.RELEASED)
+    if measurement.kind == Measurement.Kind.PULSE:  # its report goes to the leader and TRIO
+        transaction.on_commit(lambda: tell_pulse_released(measurement))
+
+
+def tell_pulse_released(measurement: Measurement) -> int:
+    """An e-mail to the leaders and TRIO of a released pulse's units, with the link to the
+    report (the report itself shows only what the anonymity rules allow). A mail server that
+    does not answer loses only the e-mail: the report is on their front page."""
+    sent = 0
+    for scope in measurement.scope.select_related("unit"):
+        unit = scope.unit
+        people = (
+            Employee.objects.filter(is_active=True)
+            .filter(Q(unit=unit, is_leader=True) | Q(trio_roles__unit=unit))
+            .exclude(email="")
+            .distinct()
+        )
+        link = settings.SITE_URL + reverse("reports:unit", args=[measurement.pk, unit.code])
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = _("Trivsel: the results of %(name)s") % {"name": measurement.name}
+            body = _(
+                "The pulse measurement %(name)s has closed, and its results for %(unit)s are "
+                "ready:\n%(link)s"
+            ) % {"name": measurement.name, "unit": unit.name, "link": link}
+        for person in people:
+            try:
+                send_mail(subject, body, None, [person.email],
+                          fail_silently=False)  # fmt: skip
+                sent += 1
+            except OSError:
+                pass
+    return sent
 
 
 @transaction.atomic
