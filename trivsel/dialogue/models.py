@@ -163,3 +163,12 @@ class NudgeItem(models.Model):
 
     def __str__(self) -> str:
         return self.kind
+
+
+class NudgeRun(models.Model):
+    """The days the reminders were worked out (once a day, whatever the clock's rhythm)."""
+
+    day = models.DateField(unique=True)
+
+    def __str__(self) -> str:
+        return str(self.day)

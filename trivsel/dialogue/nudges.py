@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from trivsel.dialogue.models import Action, Dialogue, Nudge, NudgeItem
+from trivsel.dialogue.models import Action, Dialogue, Nudge, NudgeItem, NudgeRun
 from trivsel.dialogue.rules import OPEN_STATUSES
 from trivsel.dialogue.services import window_end
 from trivsel.measurements.models import Measurement, Participant
@@ -40,6 +40,8 @@ class Item:
 def due_items(today: date) -> Iterable[Item]:
     """What is waiting today, in every released measurement's units with people."""
     for measurement in Measurement.objects.filter(state=Measurement.State.RELEASED):
+        if today > window_end(measurement):
+            continue  # its dialogue's deadline has passed: only its actions remind
         released = timezone.localdate(measurement.results_release_at)
         dialogues = {d.unit_id: d for d in Dialogue.objects.filter(measurement=measurement)}
         units = Unit.objects.filter(
@@ -82,6 +84,10 @@ def send_nudges(now: datetime) -> list[str]:
     """The clock's step: one e-mail per leader with something waiting who has had none in
     the last 7 days."""
     today = timezone.localdate(now)
+    # Once a day, not every round of the clock (the reminders are about days).
+    _run, first = NudgeRun.objects.get_or_create(day=today)
+    if not first:
+        return []
     waiting: dict[Employee, list[Item]] = defaultdict(list)
     leaders_of: dict[int, list[Employee]] = {}
     for item in due_items(today):
@@ -113,7 +119,7 @@ def _send(leader: Employee, items: list[Item], today: date) -> bool:
     try:
         get_connection(timeout=settings.EMAIL_TIMEOUT).send_messages([message])
     except OSError:
-        return False  # the SMTP server did not take it: tried again at the next round
+        return False  # the SMTP server did not take it: tried again the next day
     with transaction.atomic():
         nudge = Nudge.objects.create(employee=leader, sent_on=today)
         NudgeItem.objects.bulk_create(
