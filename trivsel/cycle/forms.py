@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from trivsel.instruments.models import Questionnaire
+from trivsel.instruments.models import ItemVersion, Questionnaire
 from trivsel.measurements.models import FatigueCap, Measurement, PulseTemplate
 from trivsel.organisation.models import Employee, Unit
 from trivsel.survey.texts import problems_in
@@ -13,7 +13,9 @@ from trivsel.survey.texts import problems_in
 PICKER_DEPTH = 3  # the organisation's top levels are offered to tick; deeper units by code
 
 
-class MeasurementForm(forms.ModelForm[Measurement]):
+class PicksUnits(forms.Form):
+    """A form's units: codes typed, or the organisation's top levels ticked."""
+
     units = forms.CharField(
         label=_("Units"),
         help_text=_(
@@ -23,32 +25,6 @@ class MeasurementForm(forms.ModelForm[Measurement]):
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
     )
-
-    class Meta:
-        model = Measurement
-        fields = ["name", "kind", "questionnaire", "baseline", "leaders_only",
-                  "validation_starts", "opens_at", "first_reminder_at", "second_reminder_at",
-                  "closes_at", "results_release_at", "dialogue_deadline"]  # fmt: skip
-        widgets = {
-            name: forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-            for name in (
-                "validation_starts",
-                "opens_at",
-                "first_reminder_at",
-                "second_reminder_at",
-                "closes_at",
-                "results_release_at",
-            )
-        } | {"dialogue_deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
-
-    field_order = ["name", "kind", "questionnaire", "units", "leaders_only", "baseline"]
-
-    def __init__(self, *args: Any, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.fields["questionnaire"].queryset = Questionnaire.objects.all()  # type: ignore[attr-defined]
-        self.fields["baseline"].queryset = Measurement.objects.filter(  # type: ignore[attr-defined]
-            state__in=[Measurement.State.CLOSED, Measurement.State.RELEASED]
-        )
 
     def picker(self) -> list[tuple[Unit, int, bool]]:
         """The top levels of the organisation to tick: each unit, the active employees in it
@@ -84,6 +60,34 @@ class MeasurementForm(forms.ModelForm[Measurement]):
             raise forms.ValidationError(_("Name at least one unit."))
         return list(units.values())
 
+
+class MeasurementForm(PicksUnits, forms.ModelForm[Measurement]):  # type: ignore[misc]
+    class Meta:
+        model = Measurement
+        fields = ["name", "kind", "questionnaire", "baseline", "leaders_only",
+                  "validation_starts", "opens_at", "first_reminder_at", "second_reminder_at",
+                  "closes_at", "results_release_at", "dialogue_deadline"]  # fmt: skip
+        widgets = {
+            name: forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+            for name in (
+                "validation_starts",
+                "opens_at",
+                "first_reminder_at",
+                "second_reminder_at",
+                "closes_at",
+                "results_release_at",
+            )
+        } | {"dialogue_deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    field_order = ["name", "kind", "questionnaire", "units", "leaders_only", "baseline"]
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["questionnaire"].queryset = Questionnaire.objects.all()  # type: ignore[attr-defined]
+        self.fields["baseline"].queryset = Measurement.objects.filter(  # type: ignore[attr-defined]
+            state__in=[Measurement.State.CLOSED, Measurement.State.RELEASED]
+        )
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         order = ["validation_starts", "opens_at", "closes_at", "results_release_at"]
@@ -103,6 +107,65 @@ class MeasurementForm(forms.ModelForm[Measurement]):
         first, second = cleaned.get("first_reminder_at"), cleaned.get("second_reminder_at")
         if first and second and not first < second:
             self.add_error("second_reminder_at", _("The second reminder comes after the first."))
+        return cleaned
+
+
+def _moment() -> forms.DateTimeField:
+    return forms.DateTimeField(
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    )
+
+
+class FollowUpForm(PicksUnits):
+    """HR's follow-up of a baseline: the units, the themes whose questions are asked again
+    unchanged, the forward-looking questions, and a short timeline."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    themes = forms.MultipleChoiceField(
+        label=_("Themes to follow up"), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("The baseline's questions of each theme are asked again, word for word."),
+    )  # fmt: skip
+    forward = forms.ModelMultipleChoiceField(
+        label=_("Forward-looking questions"), queryset=None, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+    opens_at = _moment()
+    first_reminder_at = _moment()
+    closes_at = _moment()
+    results_release_at = _moment()
+    dialogue_deadline = forms.DateField(
+        label=_("dialogue deadline"), required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, theme_choices: list[tuple[str, str]],
+                 forward_questions: list[Any], **kwargs: Any):  # fmt: skip
+        super().__init__(*args, **kwargs)
+        self.fields["themes"].choices = theme_choices  # type: ignore[attr-defined]
+        forward = self.fields["forward"]
+        forward.queryset = ItemVersion.objects.filter(  # type: ignore[attr-defined]
+            pk__in=[v.pk for v in forward_questions]
+        ).order_by("item__key")
+        forward.label_from_instance = lambda version: version.label  # type: ignore[attr-defined]
+        self.fields["opens_at"].label = _("collection opens")
+        self.fields["first_reminder_at"].label = _("reminder")
+        self.fields["first_reminder_at"].required = False
+        self.fields["closes_at"].label = _("collection closes")
+        self.fields["results_release_at"].label = _("results released")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not cleaned.get("themes") and not cleaned.get("forward") and not self.errors:
+            raise forms.ValidationError(_("Choose at least one theme or forward-looking question."))
+        opens, closes = cleaned.get("opens_at"), cleaned.get("closes_at")
+        release, reminder = cleaned.get("results_release_at"), cleaned.get("first_reminder_at")
+        if opens and closes and release and not opens < closes <= release:
+            raise forms.ValidationError(
+                _("The timeline must run: collection opens, then it closes, then results are "
+                  "released.")
+            )  # fmt: skip
+        if reminder and opens and closes and not opens < reminder < closes:
+            self.add_error("first_reminder_at", _("A reminder is sent while collection is open."))
         return cleaned
 
 

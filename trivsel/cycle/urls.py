@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.measurement_list, name="list"),
     path("fatigue/", views.fatigue_cap, name="fatigue"),
     path("pulses/", views.pulses, name="pulses"),
+    path("follow-up/", views.follow_up_new, name="follow_up_new"),
     path("pulses/templates/", views.pulse_templates, name="pulse_templates"),
     path("pulses/start/", views.pulse_start, name="pulse_start"),
     path("jobs/", views.background_jobs, name="jobs"),

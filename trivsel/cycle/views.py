@@ -20,10 +20,12 @@ from trivsel.core.audit import record
 from trivsel.core.exports import xlsx_row
 from trivsel.core.jobs import recent_jobs
 from trivsel.cycle import lifecycle
+from trivsel.cycle import followups
 from trivsel.cycle import pulses as pulse_service
 from trivsel.cycle.curve import curve_svg
 from trivsel.cycle.forms import (
     FatigueForm,
+    FollowUpForm,
     MeasurementForm,
     MessageTextsForm,
     PulseTemplateForm,
@@ -487,6 +489,46 @@ def pulses(request: HttpRequest) -> HttpResponse:
         rate = rates.subtree_rate(measurement, scope[0]) if len(scope) == 1 else None
         rows.append((measurement, scope, rate))
     return render(request, "measurements/pulses.html", {"rows": rows})
+
+
+@org_view(MANAGE)
+def follow_up_new(request: HttpRequest) -> HttpResponse:
+    """HR plans a follow-up measurement: first the baseline, then the units, the themes to
+    follow up and the forward-looking questions, and the timeline."""
+    choices = followups.baselines()
+    baseline = choices.filter(pk=request.GET.get("baseline") or 0).first()
+    if baseline is None:
+        return render(request, "measurements/follow_up.html", {"baselines": choices})
+    themes = followups.themes(baseline)
+    forward = followups.forward_questions()
+    year = timezone.localdate().year
+    initial = {
+        "name": _("Follow-up, March %(year)s") % {"year": year},
+        "forward": [v.pk for v in forward if v.item.key == "followup.expectation"],
+    }
+    form = FollowUpForm(
+        request.POST or None, initial=initial,
+        theme_choices=[(t.dimension.key, f"{t.name} ({len(t.versions)})") for t in themes],
+        forward_questions=forward,
+    )  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            measurement = followups.create_follow_up(
+                baseline=baseline, units=data["units"], theme_keys=data["themes"],
+                forward=list(data["forward"]), name=data["name"], opens_at=data["opens_at"],
+                first_reminder_at=data["first_reminder_at"], closes_at=data["closes_at"],
+                results_release_at=data["results_release_at"],
+                dialogue_deadline=data["dialogue_deadline"], user=request.user,
+            )  # fmt: skip
+        except lifecycle.TransitionRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, _("The follow-up is planned. The clock opens it."))
+            return redirect("measurements:detail", pk=measurement.pk)
+    context = {"baseline": baseline, "form": form, "baselines": choices, "themes": themes}
+    return render(request, "measurements/follow_up.html", context,
+                  status=400 if form.is_bound else 200)  # fmt: skip
 
 
 @org_view(MANAGE)

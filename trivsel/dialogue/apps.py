@@ -25,3 +25,7 @@ class DialogueConfig(AppConfig):
         from trivsel.dialogue.nudges import send_nudges
 
         register_step("dialogue reminders", send_nudges)
+        from trivsel.dialogue.report_head import since_last
+        from trivsel.reports.sections import register_head
+
+        register_head("since last time", since_last)

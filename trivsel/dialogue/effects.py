@@ -30,16 +30,19 @@ class Effect:
     verdict: str  # "better", "worse", "same" or "not comparable"
 
 
-def effects(measurement: Measurement, unit: Unit) -> tuple[Measurement | None, list[Effect]]:
-    """The previous measurement and the effects of the unit's actions completed after it."""
+def effects(
+    measurement: Measurement, unit: Unit, every_status: bool = False
+) -> tuple[Measurement | None, list[Effect]]:
+    """The previous measurement (a follow-up's baseline) and the effects of the unit's
+    actions completed after it; `every_status`: of every action agreed after it, whatever
+    its status (a follow-up's "Siden sidst", months before the actions are done)."""
     previous = previous_measurement(measurement)
     if previous is None:
         return None, []
-    done = list(
-        Action.objects.filter(unit=unit, status=Action.Status.DONE, dialogue__measurement=previous)
-        .select_related("dialogue__unit")
-        .order_by("due", "pk")
-    )
+    actions = Action.objects.filter(unit=unit, dialogue__measurement=previous)
+    if not every_status:
+        actions = actions.filter(status=Action.Status.DONE)
+    done = list(actions.select_related("dialogue__unit").order_by("due", "pk"))
     if not done:
         return previous, []
     now_unit = results_unit(measurement, unit)

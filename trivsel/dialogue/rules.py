@@ -1,11 +1,12 @@
 """The dialogue's rules as pure functions: when an action is overdue, what the meeting is
 proposed to focus on, and whether a dimension moved between two measurements."""
 
-import math
 from dataclasses import dataclass
 from datetime import date
 
-from scipy import stats
+from trivsel.engine.intervals import Interval, welch_interval
+
+__all__ = ["Interval", "welch_interval", "is_overdue", "proposals", "Proposal"]
 
 OPEN_STATUSES = frozenset({"not_started", "in_progress", "on_hold"})
 
@@ -14,41 +15,6 @@ def is_overdue(due: date, status: str, today: date) -> bool:
     """Overdue: the due date is before today (Europe/Copenhagen) and the action is neither
     done nor cancelled."""
     return due < today and status in OPEN_STATUSES
-
-
-@dataclass(frozen=True)
-class Interval:
-    difference: float
-    low: float
-    high: float
-
-    @property
-    def verdict(self) -> str:
-        """ "better" or "worse" when the interval excludes zero (for a dimension where higher
-        is better), else "no certain change"."""
-        if self.low > 0:
-            return "better"
-        if self.high < 0:
-            return "worse"
-        return "same"
-
-
-def welch_interval(
-    before: tuple[float, float, int], after: tuple[float, float, int], level: float = 0.90
-) -> Interval | None:
-    """The confidence interval of after − before, each (mean, sd, n), by Welch's t with the
-    Welch–Satterthwaite degrees of freedom; None when either side has fewer than 2."""
-    (m1, s1, n1), (m2, s2, n2) = before, after
-    if n1 < 2 or n2 < 2:
-        return None
-    v1, v2 = s1 * s1 / n1, s2 * s2 / n2
-    se = math.sqrt(v1 + v2)
-    difference = m2 - m1
-    if se == 0:
-        return Interval(difference, difference, difference)
-    df = (v1 + v2) ** 2 / (v1 * v1 / (n1 - 1) + v2 * v2 / (n2 - 1))
-    t = float(stats.t.ppf(0.5 + level / 2, df))
-    return Interval(difference, difference - t * se, difference + t * se)
 
 
 @dataclass(frozen=True)

@@ -169,11 +169,14 @@ def score_chart(figures: Sequence["Figure"], title: str) -> SafeString:
     return _svg(width, height, description, out)
 
 
-def trend_chart(
-    measurements: Sequence["Measurement"], lines: Sequence[tuple[str, Sequence[Decimal | None]]]
-) -> SafeString:
+TrendLine = tuple[str, Sequence[Decimal | None], Sequence[tuple[float, float] | None]]
+
+
+def trend_chart(measurements: Sequence["Measurement"], lines: Sequence[TrendLine]) -> SafeString:
     """Lines across the measurements (oldest first), one per figure, each point labelled
-    with its value; a gap where a figure was not shown."""
+    with its value and drawn with its 90 % confidence interval (a whisker: where the true
+    mean lies with 90 % certainty, wide for few answers); a gap where a figure was not
+    shown."""
     if len(measurements) < 2 or not lines:
         return mark_safe("")
     left, right, top, plot_h = 50, 260, 16, 200
@@ -199,11 +202,21 @@ def trend_chart(
             f"{escape(_shorten(measurement.name, 24))}</text>"
         )
     words = []
-    for number, (name, values) in enumerate(lines):
+    for number, (name, values, spans) in enumerate(lines):
         colour = LINES[number % len(LINES)]
         points = [
             (left + inset + step * at, y_of(v)) for at, v in enumerate(values) if v is not None
         ]
+        for at, span in enumerate(spans):
+            if span is None or values[at] is None:
+                continue
+            x = left + inset + step * at + (number - (len(lines) - 1) / 2) * 3  # side by side
+            low, high = (y_of(Decimal(str(max(0.0, min(100.0, b))))) for b in span)
+            out.append(
+                f'<path d="M{x - 3:.1f},{low:.1f}H{x + 3:.1f}M{x:.1f},{low:.1f}V{high:.1f}'
+                f'M{x - 3:.1f},{high:.1f}H{x + 3:.1f}" stroke="{colour}" stroke-width="1" '
+                f'stroke-opacity="0.7" fill="none"/>'
+            )
         path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
         out.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
         for (x, y), value in zip(points, [v for v in values if v is not None], strict=True):
@@ -219,7 +232,9 @@ def trend_chart(
             f"{escape(_shorten(name, 36))}</text>"
         )
         shown_values = ", ".join(
-            f"{m.name} {'–' if v is None else v}" for m, v in zip(measurements, values, strict=True)
+            f"{m.name} {'–' if v is None else v}"
+            + ("" if span is None or v is None else f" [{span[0]:.0f}; {span[1]:.0f}]")
+            for m, v, span in zip(measurements, values, spans, strict=True)
         )
         words.append(f"{name}: {shown_values}")
     return _svg(width, height, _("Over time") + ": " + "; ".join(words), out)
@@ -314,12 +329,15 @@ def _svg(width: float, height: float, description: str, parts: list[str]) -> Saf
     )
 
 
-def _trend_lines(report: "UnitReport") -> list[tuple[str, list[Decimal | None]]]:
+def _trend_lines(report: "UnitReport") -> list[TrendLine]:
     """The indices over time (the table under the chart has every dimension too); without
-    indices, the first dimensions."""
+    indices, the first dimensions (or questions), each with its intervals."""
     names = set(report.index_names)
-    lines = [line for line in report.trend if line[0] in names]
-    return lines or report.trend[:5]
+    lines = [
+        (name, values, spans)
+        for (name, values), spans in zip(report.trend, report.trend_intervals, strict=True)
+    ]
+    return [line for line in lines if line[0] in names] or lines[:5]
 
 
 def report_charts(report: "UnitReport") -> dict[str, SafeString]:

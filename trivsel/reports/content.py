@@ -13,11 +13,13 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from trivsel.engine.intervals import mean_interval
 from trivsel.engine.stats import shown
 from trivsel.instruments.builder import pages_of
 from trivsel.instruments.models import Dimension, Index, ItemVersion, ScoringRule, localised
 from trivsel.measurements.models import Measurement
 from trivsel.organisation.models import Unit
+from trivsel.reports.baseline import Change, changes
 from trivsel.reports.direction import Verdict, good_and_bad, good_first, judge
 from trivsel.reports.hidden import Reasons, Why
 from trivsel.results.models import Build, Kind
@@ -202,6 +204,10 @@ class UnitReport:
     index_names: list[str] = field(default_factory=list)
     trend_measurements: list[Measurement] = field(default_factory=list)
     trend: list[tuple[str, list[Decimal | None]]] = field(default_factory=list)
+    # per trend line and measurement: the 90 % interval of the mean, (low, high) or None
+    trend_intervals: list[list[tuple[float, float] | None]] = field(default_factory=list)
+    baseline: Measurement | None = None  # a follow-up's, with the changes against it
+    changes: list[Change] = field(default_factory=list)
     build: Build | None = None  # the measurement's results build (None: not started)
     drivers: list[Driver] = field(default_factory=list)
     drivers_outcome: str = ""  # the outcome dimension's name
@@ -395,7 +401,10 @@ def unit_report(measurement: Measurement, unit: Unit) -> UnitReport:
         report.comments_why = why(Kind.COMMENTS, keys[0], report.min_group_comments)
     report.index_names = [figure.name for figure in report.indices]
     report.subunits = _subunits(measurement, children, report, reasons)
-    report.trend_measurements, report.trend = _trend(unit, measurement, report)
+    report.trend_measurements, report.trend, report.trend_intervals = _trend(
+        unit, measurement, report
+    )
+    report.baseline, report.changes = changes(measurement, unit)
     references = [x.references for x in asked_indices] + [d.references for d in dimensions.values()]
     report.reference_sources = sorted(
         {str(refs[0].get("source", "")) for refs in references if refs and refs[0].get("source")}
@@ -457,20 +466,42 @@ def _groups(report: UnitReport, measurement: Measurement) -> list[GroupRow]:
 
 def _trend(
     unit: Unit, measurement: Measurement, report: UnitReport
-) -> tuple[list[Measurement], list[tuple[str, list[Decimal | None]]]]:
-    """The unit's indices and dimensions in every measurement with results up to this one
-    (the same unit code; stored, suppressed figures only), oldest first."""
-    over_time = history(unit, measurement, [Kind.INDEX, Kind.DIMENSION])
+) -> tuple[
+    list[Measurement], list[tuple[str, list[Decimal | None]]],
+    list[list[tuple[float, float] | None]],
+]:  # fmt: skip
+    """The unit's indices and dimensions (and, in a follow-up or pulse, the questions asked
+    at least twice) in every measurement with results up to this one, main, follow-up and
+    pulse alike (the same unit; stored, suppressed figures only), oldest first; each value
+    with the 90 % interval of its mean."""
+    kinds = [Kind.INDEX, Kind.DIMENSION]
+    if measurement.kind != Measurement.Kind.MAIN:
+        kinds.append(Kind.ITEM)
+    over_time = history(unit, measurement, kinds)
     if len(over_time) < 2:
-        return [], []
+        return [], [], []
 
-    def line(kind: str, key: str) -> list[Decimal | None]:
-        values = [_shown_score(found.get(unit.pk, kind, key)) for _m, found in over_time]
-        return values if any(value is not None for value in values) else []
+    def line(kind: str, key: str) -> tuple[list[Decimal | None], list[tuple[float, float] | None]]:
+        found = [found.get(unit.pk, kind, key) for _m, found in over_time]
+        values = [_shown_score(figure) for figure in found]
+        spans = [
+            None if f is None or f.score is None
+            else mean_interval(f.score, f.sd or 0.0, f.n)
+            for f in found
+        ]  # fmt: skip
+        return values, spans
 
-    lines = [(f.name, line(Kind.INDEX, f.key)) for f in report.indices]
-    lines += [(f.name, line(Kind.DIMENSION, f.key)) for f in report.dimensions]
-    return [m for m, _found in over_time], [(name, values) for name, values in lines if values]
+    lines = [(f.name, *line(Kind.INDEX, f.key)) for f in report.indices]
+    lines += [(f.name, *line(Kind.DIMENSION, f.key)) for f in report.dimensions]
+    kept = [row for row in lines if any(value is not None for value in row[1])]
+    if measurement.kind != Measurement.Kind.MAIN:  # a short questionnaire: its questions too,
+        questions = [(i.text, *line(Kind.ITEM, i.key)) for i in report.items if i.score is not None]
+        kept += [row for row in questions if sum(v is not None for v in row[1]) >= 2]
+    return (
+        [m for m, _found in over_time],
+        [(name, values) for name, values, _spans in kept],
+        [spans for _name, _values, spans in kept],
+    )
 
 
 def _order(keys: list[str]) -> Callable[[str], tuple[int, str]]:

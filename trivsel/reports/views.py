@@ -31,6 +31,7 @@ from trivsel.reports.overview_html import headers, organisation_row, unit_option
 from trivsel.reports.overview_xlsx import overview_xlsx
 from trivsel.reports.own import own_part
 from trivsel.reports.pdf import unit_report_pdf
+from trivsel.reports.sections import heads
 from trivsel.reports.seeing import may_see_results
 from trivsel.reports.xlsx import all_units_xlsx, unit_report_xlsx
 
@@ -56,7 +57,10 @@ def _with_results(request: HttpRequest, pk: int) -> Measurement:
 def _report_context(
     request: HttpRequest, unit: Unit, pk: int, pdf: bool = False
 ) -> dict[str, object]:
-    return report_context(unit_report(_with_results(request, pk), unit), pdf)
+    measurement = _with_results(request, pk)
+    context = report_context(unit_report(measurement, unit), pdf)
+    context["heads"] = heads(measurement, unit, get_access(request))
+    return context
 
 
 @unit_view(Capability.VIEW_UNIT)

@@ -274,9 +274,12 @@ def comment_records(
 
 
 def previous_measurement(measurement: Measurement) -> Measurement | None:
-    """HR's choice, else the latest measurement that closed before this one and has results."""
+    """HR's choice, else a follow-up's baseline, else the latest measurement that closed
+    before this one and has results."""
     if measurement.previous_id is not None:
         return measurement.previous
+    if measurement.baseline_id is not None:
+        return measurement.baseline
     return (
         Measurement.objects.filter(
             closes_at__lt=measurement.closes_at,

@@ -1,0 +1,27 @@
+"""Sections that apps above the reports add to a unit report without the reports
+depending on them (the dialogue's "Siden sidst" at the head of a follow-up report). Each
+section is a function (measurement, unit, the reader's access) -> HTML, "" for nothing;
+registered from the app's `ready()`."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.utils.safestring import SafeString, mark_safe
+
+from trivsel.measurements.models import Measurement
+from trivsel.organisation.models import Unit
+
+Section = Callable[[Measurement, Unit, Any], str]
+_heads: dict[str, Section] = {}
+
+
+def register_head(name: str, section: Section) -> None:
+    """Add a section at the head of every unit report (once per name)."""
+    _heads[name] = section
+
+
+def heads(measurement: Measurement, unit: Unit, access: Any) -> SafeString:
+    """The registered head sections for this report and reader (`access` None: a report
+    made for no one in particular, such as the bulk PDFs: sections that depend on the
+    reader are left out)."""
+    return mark_safe("".join(section(measurement, unit, access) for section in _heads.values()))
