@@ -135,11 +135,55 @@ def organisations(draw: st.DrawFn) -> tuple[list[int], np.ndarray, np.ndarray, i
     return parents, counts, counts - skipped, draw(st.integers(min_value=3, max_value=10))
 
 
+@st.composite
+def pulse_shaped(draw: st.DrawFn) -> tuple[list[int], np.ndarray, np.ndarray, int]:
+    """A leader's pulse: the organisation above one unit, that unit and 0-4 units below it
+    (a team or two, maybe with teams of their own), small groups of 0-8 people around k,
+    usually no job groups (pulses start without them), k 3 or 5 (Glint's lowest and ours)."""
+    units = draw(st.integers(min_value=0, max_value=4))
+    parents, depth = [-1, 0], [0, 1]
+    for _ in range(units):
+        parent = draw(st.sampled_from([u for u, d in enumerate(depth) if 1 <= d < 3]))
+        parents.append(parent)
+        depth.append(depth[parent] + 1)
+    groups = draw(st.sampled_from([0, 0, 0, 1, 2]))  # slices with a job group
+    counts = np.array(
+        draw(st.lists(st.lists(st.integers(0, 8), min_size=groups + 1, max_size=groups + 1),
+                      min_size=len(parents), max_size=len(parents)))
+    )  # fmt: skip
+    counts[0] = 0
+    skipped = np.array(
+        [[draw(st.integers(0, int(v))) if draw(st.booleans()) else 0 for v in row]
+         for row in counts]
+    )  # fmt: skip
+    return parents, counts, counts - skipped, draw(st.sampled_from([3, 5]))
+
+
 @settings(max_examples=EXAMPLES, deadline=None)
 @given(organisations())
 def test_nothing_small_can_be_derived_from_what_is_shown(
     organisation: tuple[list[int], np.ndarray, np.ndarray, int],
 ) -> None:
+    nothing_small_derivable(organisation)
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(pulse_shaped())
+def test_nothing_small_can_be_derived_from_a_pulse(
+    organisation: tuple[list[int], np.ndarray, np.ndarray, int],
+) -> None:
+    nothing_small_derivable(organisation)
+
+
+@settings(max_examples=max(150, EXAMPLES // 2), deadline=None)
+@given(pulse_shaped())
+def test_nothing_is_hidden_in_a_pulse_that_need_not_be(
+    organisation: tuple[list[int], np.ndarray, np.ndarray, int],
+) -> None:
+    nothing_hidden_needlessly(organisation)
+
+
+def nothing_small_derivable(organisation: tuple[list[int], np.ndarray, np.ndarray, int]) -> None:
     parents, respondents, answered, k = organisation
     tree = Tree.from_parents(parents)
     slices = respondents.shape[1]
@@ -159,6 +203,10 @@ def test_nothing_small_can_be_derived_from_what_is_shown(
 def test_nothing_is_hidden_that_need_not_be(
     organisation: tuple[list[int], np.ndarray, np.ndarray, int],
 ) -> None:
+    nothing_hidden_needlessly(organisation)
+
+
+def nothing_hidden_needlessly(organisation: tuple[list[int], np.ndarray, np.ndarray, int]) -> None:
     """Every cell hidden by the differencing rules is needed (showing it again lets the
     audit find a small set), and no smaller shown cell could have been hidden instead."""
     parents, respondents, _answered, k = organisation

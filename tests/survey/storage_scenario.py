@@ -70,15 +70,19 @@ def build_organisation() -> None:
     import_csv(units, header + "\n".join(rows) + "\n")
 
 
-def collect(seed: int = 7) -> tuple[Measurement, Scenario]:
-    """Open, invite, answer (some before, some after a reminder), leave one draft."""
+def collect(seed: int = 7, kind: str = Measurement.Kind.MAIN) -> tuple[Measurement, Scenario]:
+    """Open, invite, answer (some before, some after a reminder), leave one draft. `kind`
+    "pulse": a leader's pulse for A1 and its two teams (27 people), without job groups, as
+    pulses start."""
     build_organisation()
     load_bundled()
     questionnaire = create_questionnaire("Trivsel", None)
     add_instrument(questionnaire.pages.get(), Instrument.objects.get(key="social_capital_short"))
     now = timezone.now()
+    pulse = kind == Measurement.Kind.PULSE
     measurement = create_measurement(
-        units=[Unit.objects.get(code="K")], name="Trivselsmåling lagring",
+        units=[Unit.objects.get(code="A1" if pulse else "K")], name="Trivselsmåling lagring",
+        kind=kind, by_job_group=not pulse,
         questionnaire=questionnaire, validation_starts=now - timedelta(days=12),
         opens_at=now - timedelta(days=10), closes_at=now + timedelta(days=10),
         results_release_at=now + timedelta(days=12),

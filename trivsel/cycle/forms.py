@@ -237,7 +237,7 @@ class FatigueForm(forms.ModelForm):  # type: ignore[type-arg]
 class PulseTemplateForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = PulseTemplate
-        fields = ["name", "days_open", "items"]
+        fields = ["name", "days_open", "by_job_group", "items"]
         widgets = {"items": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

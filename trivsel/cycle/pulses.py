@@ -78,6 +78,7 @@ def start_pulse(
         measurement = create_measurement(
             units=[unit], name=name, kind=Measurement.Kind.PULSE, questionnaire=questionnaire,
             validation_starts=now, opens_at=now, closes_at=closes, results_release_at=closes,
+            by_job_group=template.by_job_group,
             created_by=user if getattr(user, "is_authenticated", False) else None,
         )  # fmt: skip
         record("measurement created", f"{measurement.pk} {measurement.name}", "a pulse")

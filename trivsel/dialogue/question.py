@@ -81,7 +81,7 @@ def ask(action: Action, user: Any, now: datetime | None = None) -> Measurement:
         questionnaire = create_questionnaire(name, user)
         add_instrument(questionnaire.pages.get(), instrument)
         measurement = create_measurement(
-            units=[action.unit], name=name, kind=Measurement.Kind.PULSE,
+            units=[action.unit], name=name, kind=Measurement.Kind.PULSE, by_job_group=False,
             questionnaire=questionnaire, validation_starts=now, opens_at=now,
             closes_at=now + OPEN_FOR, results_release_at=now + OPEN_FOR,
             created_by=user if getattr(user, "is_authenticated", False) else None,

@@ -52,6 +52,9 @@ class Measurement(models.Model):
         related_name="+",
     )
     leaders_only = models.BooleanField(_("leaders only"), default=False)
+    # Results by job group (for the whole organisation). Off: the participants' job groups
+    # are not even kept (a pulse, by default: its groups would be tiny).
+    by_job_group = models.BooleanField(_("results by job group"), default=True)
     state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
     # The timeline. The clock (manage.py advance_measurements) moves the state on these.
     validation_starts = models.DateTimeField(_("validation starts"))
@@ -218,6 +221,10 @@ class PulseTemplate(models.Model):
         "instruments.ItemVersion", verbose_name=_("questions"), related_name="+"
     )
     days_open = models.PositiveSmallIntegerField(_("days open"), default=7)
+    by_job_group = models.BooleanField(
+        _("results by job group"), default=False,
+        help_text=_("Off by default: in a pulse for one unit, job groups are usually too small."),
+    )  # fmt: skip
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
