@@ -26,9 +26,10 @@ def seeded(django_db_setup: None, django_db_blocker: object) -> str:  # type: ig
 
 
 def test_two_years_released_this_year_open(seeded: str) -> None:
-    states = dict(Measurement.objects.values_list("name", "state"))
+    mains = Measurement.objects.filter(kind=Measurement.Kind.MAIN)
+    states = dict(mains.values_list("name", "state"))
     assert sorted(states.values()) == ["open", "released", "released"]
-    older, last, now = sorted(Measurement.objects.all(), key=lambda m: m.opens_at)
+    older, last, now = sorted(mains, key=lambda m: m.opens_at)
     assert older.opens_at.year == last.opens_at.year - 1 == now.opens_at.year - 2
     assert older.questionnaire_id == last.questionnaire_id
     assert last.questionnaire_id == now.questionnaire_id  # so every question compares
@@ -64,7 +65,7 @@ def test_two_years_released_this_year_open(seeded: str) -> None:
 
 
 def test_answers_are_valid_and_differ_between_units(seeded: str) -> None:
-    last = Measurement.objects.filter(state="released").latest("opens_at")
+    last = Measurement.objects.filter(state="released", kind="main").latest("opens_at")
     answers = Answer.objects.filter(response__measurement=last).select_related(
         "item_version__scale"
     )
@@ -89,3 +90,33 @@ def test_answers_are_valid_and_differ_between_units(seeded: str) -> None:
     assert max(unit_means) - min(unit_means) > 0.6  # on a 1-5 scale
     per_response = Response.objects.filter(measurement=last).annotate(n=Count("answers"))
     assert min(r.n for r in per_response) > 40
+
+
+def test_a_march_follow_up_for_one_department_and_a_leaders_pulse(seeded: str) -> None:
+    from trivsel.dialogue.models import Action
+    from trivsel.organisation.models import Employee
+    from trivsel.reports.baseline import changes
+    from trivsel.results.read import units_shown
+
+    last = Measurement.objects.filter(state="released", kind="main").latest("opens_at")
+    follow_up = Measurement.objects.get(kind=Measurement.Kind.FOLLOW_UP)
+    assert follow_up.baseline == last and follow_up.name.startswith("Opfølgning marts")
+    assert follow_up.opens_at.month == 3 and follow_up.opens_at.year == last.opens_at.year + 1
+    (scope,) = follow_up.scope.all()
+    assert scope.unit.depth == 1  # one department
+    assert follow_up.state == "released" and follow_up.sealed_at is not None
+    shown = units_shown(follow_up)
+    assert scope.unit.pk in shown
+    _baseline, found = changes(follow_up, scope.unit)
+    assert {c.verdict for c in found} <= {"better", "worse", "same", "not comparable"}
+    assert any(c.interval is not None for c in found)
+    assert Action.objects.filter(dialogue__measurement=last,
+                                 unit__path__startswith=scope.unit.path).exists()  # fmt: skip
+    pulse = Measurement.objects.get(kind=Measurement.Kind.PULSE)
+    leader = Employee.objects.get(user__username="leder")
+    assert pulse.created_by == leader.user and pulse.state == "released"
+    assert not pulse.by_job_group
+    assert Response.objects.filter(measurement=pulse, submitted=True).count() >= 5
+    (pulse_scope,) = pulse.scope.all()
+    assert leader.unit.path.startswith(pulse_scope.unit.path)
+    assert pulse_scope.unit.pk in units_shown(pulse)

@@ -48,6 +48,17 @@ def test_a_leader_starts_a_pulse_for_their_unit(
     assert pulse.results_release_at == pulse.closes_at
     items = [v.item.key for page in pages_of(pulse.questionnaire) for v in page]
     assert items == ["sc.short.1", "sc.short.2", "sc.short.3", "sc.short.4"]
+    # No job groups in a pulse unless the template asks for them: not even kept.
+    assert not pulse.by_job_group
+    from trivsel.cycle.lifecycle import open_measurement
+    from trivsel.measurements.models import Participant
+
+    open_measurement(pulse)
+    groups = set(Participant.objects.filter(measurement=pulse).values_list("job_group", flat=True))
+    assert groups == {""}
+    from trivsel.organisation.models import Employee
+
+    assert Employee.objects.filter(unit__path__startswith=org["SO-N"].path).exclude(job_group="")
 
 
 def test_too_small_outside_or_not_a_leader(

@@ -62,7 +62,7 @@ class DemoPlan:
     close: bool
 
 
-def _unit_levels(seed: int) -> dict[int, float]:
+def unit_levels(seed: int) -> dict[int, float]:
     rng = random.Random(seed)
     units = Unit.objects.filter(valid_to=None).order_by("path").values_list("pk", flat=True)
     return {pk: min(88.0, max(38.0, rng.gauss(68, 9))) for pk in units}
@@ -100,7 +100,7 @@ def _answer(
     return {"value": best["value"]}
 
 
-def _collect(
+def collect(
     measurement: Measurement,
     plan: DemoPlan,
     levels: dict[int, float],
@@ -189,7 +189,7 @@ def seed_measurements(
     if Measurement.objects.filter(name__in=names).exists():
         return list(Measurement.objects.filter(name__in=names))
     rng = random.Random(seed)
-    levels = _unit_levels(seed)
+    levels = unit_levels(seed)
     root = list(Unit.objects.filter(parent=None, valid_to=None))
     tz = timezone.get_current_timezone()
     older = DemoPlan(
@@ -227,7 +227,7 @@ def seed_measurements(
         if not plan.close:  # this year's invitations go out (to the demo's file backend)
             job = SendJob.objects.create(measurement=measurement, kind=SendJob.Kind.INVITATIONS)
             run_send_job(job)
-        _collect(measurement, plan, levels, rng, keep_open if not plan.close else set())
+        collect(measurement, plan, levels, rng, keep_open if not plan.close else set())
         if plan.close:
             lifecycle.close_measurement(measurement)
             lifecycle.release_results(measurement)

@@ -12,6 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from trivsel.demo import organisation as demo
 from trivsel.demo.codes import DEMO_DEVICE
 from trivsel.demo.dialogues import seed_dialogues
+from trivsel.demo.followups import seed_follow_up, seed_pulse
 from trivsel.demo.measurements import seed_measurements
 from trivsel.demo.references import load_illustrative_references
 from trivsel.instruments.bank import load_bundled
@@ -86,6 +87,11 @@ class Command(BaseCommand):
                     key=lambda m: m.closes_at,
                 )
                 seed_dialogues(last_year, options["seed"], {leader_unit})
+                chief = Employee.objects.get(user__username="omraadechef").unit
+                department = next(u for u in [*chief.ancestors(), chief] if u.depth == 1)
+                seed_follow_up(last_year, department, options["seed"])
+                seed_pulse(last_year, Employee.objects.get(user__username="leder"),
+                           options["seed"])  # fmt: skip
         self.stdout.write(
             f"Demo municipality: {Unit.objects.filter(valid_to=None).count()} units, "
             f"{Employee.objects.filter(is_active=True).count()} active employees."
