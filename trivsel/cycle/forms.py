@@ -120,6 +120,7 @@ class FollowUpForm(PicksUnits):
     """HR's follow-up of a baseline: the units, the themes whose questions are asked again
     unchanged, the forward-looking questions, and a short timeline."""
 
+    field_order = ["name", "units", "themes", "forward"]
     name = forms.CharField(label=_("Name"), max_length=200)
     themes = forms.MultipleChoiceField(
         label=_("Themes to follow up"), required=False, widget=forms.CheckboxSelectMultiple,

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
@@ -508,7 +508,10 @@ def follow_up_new(request: HttpRequest) -> HttpResponse:
     }
     form = FollowUpForm(
         request.POST or None, initial=initial,
-        theme_choices=[(t.dimension.key, f"{t.name} ({len(t.versions)})") for t in themes],
+        theme_choices=[(t.dimension.key, ngettext("%(name)s (%(count)s question)",
+                                                  "%(name)s (%(count)s questions)",
+                                                  len(t.versions))
+                        % {"name": t.name, "count": len(t.versions)}) for t in themes],
         forward_questions=forward,
     )  # fmt: skip
     if request.method == "POST" and form.is_valid():

@@ -350,6 +350,8 @@ def unit_report(measurement: Measurement, unit: Unit) -> UnitReport:
     }
     indices = {x.key: x for x in Index.objects.all()}
     asked_indices = [x for x in indices.values() if any(p in dimensions for p in x.parts)]
+    if measurement.kind != Measurement.Kind.MAIN:  # a few themes do not make the whole index
+        asked_indices = [x for x in asked_indices if all(p in dimensions for p in x.parts)]
     found_indices = by_kind[Kind.INDEX]
     for index in sorted(asked_indices, key=lambda x: x.key):
         name = localised(index.names)
