@@ -122,8 +122,12 @@ def test_a_question_in_a_version_marked_not_comparable_cannot_be_compared(
     )  # fmt: skip
     questionnaire = create_questionnaire("Opfølgning", None)
     page = questionnaire.pages.get()
-    for version in [changed, *ItemVersion.objects.filter(
-            item__key__in=["sc.short.2", "sc.short.3", "sc.short.4"]).order_by("item__key")]:
+    for version in [
+        changed,
+        *ItemVersion.objects.filter(
+            item__key__in=["sc.short.2", "sc.short.3", "sc.short.4"]
+        ).order_by("item__key"),
+    ]:
         add_item(page, version)  # fmt: skip
     now = timezone.now()
     later = Measurement.objects.create(
@@ -151,9 +155,13 @@ def test_hr_plans_a_follow_up_and_bad_input_says_what(
     assert "I expect that the measures we have started will make things better." in form
     expectation = next(v for v in forward_questions() if v.item.key == "followup.expectation")
     data = {
-        "name": "Opfølgning marts 2027", "units": "SO", "themes": ["sc_short"],
-        "forward": [expectation.pk], "opens_at": "2027-03-01T08:00",
-        "closes_at": "2027-03-15T16:00", "results_release_at": "2027-03-17T08:00",
+        "name": "Opfølgning marts 2027",
+        "units": "SO",
+        "themes": ["sc_short"],
+        "forward": [expectation.pk],
+        "opens_at": "2027-03-01T08:00",
+        "closes_at": "2027-03-15T16:00",
+        "results_release_at": "2027-03-17T08:00",
     }
     empty = hr.post(f"{url}?baseline={baseline.pk}", data | {"themes": [], "forward": []})
     assert empty.status_code == 400

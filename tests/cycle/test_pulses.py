@@ -96,6 +96,11 @@ def test_the_pulse_s_report_is_mailed_to_the_leader_and_trio_at_release(
         close_measurement(pulse)
     with django_capture_on_commit_callbacks(execute=True):
         release_results(pulse)
+    # HR's dashboard links the pulse to the unit it was for, with no dialogue of its own.
+    dashboard = clients["hr"].get("/").content.decode()
+    assert reverse("reports:unit", args=[pulse.pk, "SO-N"]) in dashboard
+    assert reverse("reports:unit", args=[pulse.pk, "K"]) not in dashboard
+    assert reverse("dialogue:dialogue", args=[pulse.pk, "K"]) not in dashboard
     told = [m for m in mail.outbox if "results of" in m.subject]
     assert [m.to for m in told] == [["ole@testby.dk"]]  # Område Nord's leader; no TRIO there
     assert f"/reports/{pulse.pk}/units/SO-N/" in told[0].body

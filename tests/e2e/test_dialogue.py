@@ -36,7 +36,9 @@ def demo(live_server: Any) -> dict[str, Any]:
     sibling = Employee.objects.filter(unit__in=sibling_unit, is_leader=True).order_by("number")[0]
     sibling.user = User.objects.create_user("naboleder", password=PASSWORD)
     sibling.save()
-    released = Measurement.objects.filter(state=Measurement.State.RELEASED).latest("closes_at")
+    released = Measurement.objects.filter(state=Measurement.State.RELEASED, kind="main").latest(
+        "closes_at"
+    )
     return {"base": live_server.url, "unit": unit, "measurement": released}
 
 

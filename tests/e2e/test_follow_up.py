@@ -156,8 +156,10 @@ def test_hr_follows_up_leaders_read_it_and_a_leader_runs_a_pulse(
     versions = [v for page in pages_of(questionnaire) for v in page]
     template.items.set([v for v in versions if v.dimension
                         and v.dimension.key in ("recognition", "influence")][:4])  # fmt: skip
-    team = Unit.objects.create(code="NAT-3", name="Nattevagten", kind="team", parent=leader.unit,
-                               depth=leader.unit.depth + 1, valid_from=date(2026, 1, 1))  # fmt: skip
+    team = Unit.objects.create(
+        code="NAT-3", name="Nattevagten", kind="team", parent=leader.unit,
+        depth=leader.unit.depth + 1, valid_from=date(2026, 1, 1),
+    )  # fmt: skip
     team.path = f"{leader.unit.path}{team.pk:08d}/"
     team.save()
     for number in range(3):

@@ -126,8 +126,8 @@ class FollowUpForm(PicksUnits):
         label=_("Themes to follow up"), required=False, widget=forms.CheckboxSelectMultiple,
         help_text=_("The baseline's questions of each theme are asked again, word for word."),
     )  # fmt: skip
-    forward = forms.ModelMultipleChoiceField(
-        label=_("Forward-looking questions"), queryset=None, required=False,
+    forward: forms.ModelMultipleChoiceField[ItemVersion] = forms.ModelMultipleChoiceField(
+        label=_("Forward-looking questions"), queryset=ItemVersion.objects.none(), required=False,
         widget=forms.CheckboxSelectMultiple,
     )  # fmt: skip
     opens_at = _moment()

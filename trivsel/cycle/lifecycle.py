@@ -132,8 +132,12 @@ def open_measurement(measurement: Measurement) -> int:
     _move(measurement, State.OPEN)
     Participant.objects.bulk_create(
         [
-            Participant(measurement=measurement, employee_id=pk, unit_id=unit_id,
-                        job_group=group if measurement.by_job_group else "")
+            Participant(
+                measurement=measurement,
+                employee_id=pk,
+                unit_id=unit_id,
+                job_group=group if measurement.by_job_group else "",
+            )
             for pk, unit_id, group in people
         ],
         batch_size=2000,

@@ -19,8 +19,7 @@ from openpyxl import Workbook
 from trivsel.core.audit import record
 from trivsel.core.exports import xlsx_row
 from trivsel.core.jobs import recent_jobs
-from trivsel.cycle import lifecycle
-from trivsel.cycle import followups
+from trivsel.cycle import followups, lifecycle
 from trivsel.cycle import pulses as pulse_service
 from trivsel.cycle.curve import curve_svg
 from trivsel.cycle.forms import (

@@ -5,6 +5,7 @@ templates, answered over three weeks and reported at close. Both run through the
 services (`create_follow_up`, `start_pulse`) and the lifecycle, like the main measurements."""
 
 import random
+from collections import Counter
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
@@ -14,6 +15,7 @@ from trivsel.cycle import lifecycle
 from trivsel.cycle.followups import create_follow_up, forward_questions, themes
 from trivsel.cycle.pulses import preview, start_pulse
 from trivsel.demo.measurements import DemoPlan, collect, unit_levels
+from trivsel.dialogue.models import Action
 from trivsel.instruments.builder import pages_of
 from trivsel.measurements.models import Measurement, PulseTemplate
 from trivsel.organisation.models import Employee, Unit
@@ -31,7 +33,16 @@ def seed_follow_up(baseline: Measurement, department: Unit, seed: int) -> Measur
     name = f"Opfølgning marts {opens.year}: {department.name}"
     if Measurement.objects.filter(name=name).exists():
         return None
-    chosen = [t.dimension.key for t in themes(baseline) if t.dimension.key in FOLLOW_UP_THEMES]
+    # The themes the department's units chose to work on after the baseline, most often
+    # chosen first (as HR would pick them), else a fixed few.
+    worked_on = Counter(
+        Action.objects.filter(
+            dialogue__measurement=baseline, unit__path__startswith=department.path
+        ).values_list("metric", flat=True)
+    )
+    offered = {t.dimension.key for t in themes(baseline)}
+    chosen = [key for key, _n in worked_on.most_common() if key in offered][:4]
+    chosen = chosen or [key for key in FOLLOW_UP_THEMES if key in offered]
     measurement = create_follow_up(
         baseline=baseline, units=[department], theme_keys=chosen, forward=forward_questions(),
         name=name, opens_at=opens, first_reminder_at=opens + timedelta(days=7),
@@ -64,7 +75,9 @@ def seed_pulse(questionnaire_pages_from: Measurement, leader: Employee, seed: in
             if first is not None:
                 picked.append(first)
         template.items.set(picked)
-    existing = Measurement.objects.filter(kind=Measurement.Kind.PULSE, name__startswith=PULSE_TEMPLATE)
+    existing = Measurement.objects.filter(
+        kind=Measurement.Kind.PULSE, name__startswith=PULSE_TEMPLATE
+    )
     if existing.exists():
         return existing.get()
     unit = leader.unit

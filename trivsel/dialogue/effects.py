@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from trivsel.dialogue.models import Action
 from trivsel.dialogue.rules import Interval, welch_interval
 from trivsel.dialogue.services import results_unit
+from trivsel.instruments.builder import pages_of
 from trivsel.instruments.models import Dimension, localised
 from trivsel.measurements.models import Measurement
 from trivsel.organisation.models import Unit
@@ -27,7 +28,7 @@ class Effect:
     before: float | None
     after: float | None
     interval: Interval | None  # None: cannot be compared
-    verdict: str  # "better", "worse", "same" or "not comparable"
+    verdict: str  # "better", "worse", "same", "not comparable" or "not asked" (this time)
 
 
 def effects(
@@ -46,6 +47,9 @@ def effects(
     if not done:
         return previous, []
     now_unit = results_unit(measurement, unit)
+    asked = {  # the focus areas this measurement asked about (a follow-up asks a few)
+        v.dimension.key for page in pages_of(measurement.questionnaire) for v in page if v.dimension
+    }
     names = {d.key: d for d in Dimension.objects.filter(key__in={a.metric for a in done})}
     found = []
     for action in done:
@@ -74,7 +78,7 @@ def effects(
             interval = welch_interval(
                 (before.score, before.sd, before.n), (after.score, after.sd, after.n), LEVEL
             )
-        verdict = "not comparable"
+        verdict = "not asked" if action.metric not in asked else "not comparable"
         if interval is not None:
             verdict = interval.verdict
             if dimension is not None and not dimension.higher_is_better and verdict != "same":

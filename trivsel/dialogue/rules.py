@@ -6,7 +6,7 @@ from datetime import date
 
 from trivsel.engine.intervals import Interval, welch_interval
 
-__all__ = ["Interval", "welch_interval", "is_overdue", "proposals", "Proposal"]
+__all__ = ["Interval", "Proposal", "is_overdue", "proposals", "welch_interval"]
 
 OPEN_STATUSES = frozenset({"not_started", "in_progress", "on_hold"})
 

@@ -223,7 +223,7 @@ class PulseTemplate(models.Model):
     days_open = models.PositiveSmallIntegerField(_("days open"), default=7)
     by_job_group = models.BooleanField(
         _("results by job group"), default=False,
-        help_text=_("Off by default: in a pulse for one unit, job groups are usually too small."),
+        help_text=_("Off by default: in a pulse, job groups are usually too small."),
     )  # fmt: skip
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

@@ -62,7 +62,9 @@ def changes(measurement: Measurement, unit: Unit) -> tuple[Measurement | None, l
     then_by_key = {v.comparison_key(): v for v in then_versions if _scored(v)}
     then_items = {(v.item.same_as or v.item).key for v in then_versions if _scored(v)}
     codes = list(UnitMapping.objects.filter(unit=unit).values_list("previous_code", flat=True))
-    then_units = list(Unit.objects.filter(code__in=codes or [unit.code]).values_list("pk", flat=True))
+    then_units = list(
+        Unit.objects.filter(code__in=codes or [unit.code]).values_list("pk", flat=True)
+    )
     parts = len(set(codes or [unit.code]))
     now = figures(measurement, [unit], [Kind.DIMENSION, Kind.ITEM])
     then = figures(baseline, then_units, [Kind.DIMENSION, Kind.ITEM])

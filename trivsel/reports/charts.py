@@ -333,7 +333,7 @@ def _trend_lines(report: "UnitReport") -> list[TrendLine]:
     """The indices over time (the table under the chart has every dimension too); without
     indices, the first dimensions (or questions), each with its intervals."""
     names = set(report.index_names)
-    lines = [
+    lines: list[TrendLine] = [
         (name, values, spans)
         for (name, values), spans in zip(report.trend, report.trend_intervals, strict=True)
     ]

@@ -42,8 +42,11 @@ class UnitPanel:
     role: str
     validations: list[UnitValidation] = field(default_factory=list)
     rates: list[tuple[Measurement, Rate]] = field(default_factory=list)
-    reports: list[Measurement] = field(default_factory=list)
+    # each with the unit whose report to open: this one, or for a pulse or follow-up of a
+    # unit below it, that unit
+    reports: list[tuple[Measurement, str]] = field(default_factory=list)
     children: list[Unit] = field(default_factory=list)
+    children_of: Measurement | None = None  # the latest main measurement, for the units below
     upcoming: list[Next] = field(default_factory=list)
 
 
@@ -61,12 +64,25 @@ def panels(request: HttpRequest) -> list[UnitPanel]:
         if access.can(Capability.VALIDATE_LIST, unit):
             panel.validations = list(open_validations(unit))
         panel.rates = open_measurements_with_rate(unit)
-        panel.reports = reports_for(request, unit)
-        if panel.reports and access.can(Capability.VIEW_CONTACTS, unit):  # leaders and HR
+        found = reports_for(request, unit)
+        panel.reports = [(measurement, report_code(measurement, unit)) for measurement in found]
+        panel.children_of = next((m for m in found if m.kind == Measurement.Kind.MAIN), None)
+        if panel.children_of and access.can(Capability.VIEW_CONTACTS, unit):  # leaders and HR
             panel.children = list(unit.children.filter(valid_to=None).order_by("code"))
         panel.upcoming = upcoming(unit)
         result.append(panel)
     return result
+
+
+def report_code(measurement: Measurement, unit: Unit) -> str:
+    """The unit whose report of this measurement a panel for `unit` links to: the unit itself
+    when the measurement covers it, else the one unit below it the measurement was for (a
+    leader's pulse in one of an area chief's units)."""
+    scope = [s.unit for s in measurement.scope.all()]
+    if not scope or any(unit.path.startswith(s.path) for s in scope):
+        return unit.code
+    below = [s for s in scope if s.path.startswith(unit.path)]
+    return below[0].code if len(below) == 1 else unit.code
 
 
 def upcoming(unit: Unit, now: datetime | None = None) -> list[Next]:

@@ -33,9 +33,9 @@ def reports_for(request: HttpRequest, unit: Unit) -> list[Measurement]:
         measurement=OuterRef("pk"), unit__path__startswith=unit.path
     )
     return list(
-        Measurement.objects.filter(Exists(asked) | Exists(imported), state__in=states).order_by(
-            "-closes_at"
-        )
+        Measurement.objects.filter(Exists(asked) | Exists(imported), state__in=states)
+        .prefetch_related("scope__unit")
+        .order_by("-closes_at")
     )
 
 

@@ -4,20 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('measurements', '0008_pulse_templates'),
+        ("measurements", "0008_pulse_templates"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='measurement',
-            name='by_job_group',
-            field=models.BooleanField(default=True, verbose_name='results by job group'),
+            model_name="measurement",
+            name="by_job_group",
+            field=models.BooleanField(default=True, verbose_name="results by job group"),
         ),
         migrations.AddField(
-            model_name='pulsetemplate',
-            name='by_job_group',
-            field=models.BooleanField(default=False, help_text='Off by default: in a pulse for one unit, job groups are usually too small.', verbose_name='results by job group'),
+            model_name="pulsetemplate",
+            name="by_job_group",
+            field=models.BooleanField(
+                default=False,
+                help_text="Off by default: in a pulse, job groups are usually too small.",
+                verbose_name="results by job group",
+            ),
         ),
     ]
