@@ -104,3 +104,29 @@ def test_the_pulse_s_report_is_mailed_to_the_leader_and_trio_at_release(
     told = [m for m in mail.outbox if "results of" in m.subject]
     assert [m.to for m in told] == [["ole@testby.dk"]]  # Område Nord's leader; no TRIO there
     assert f"/reports/{pulse.pk}/units/SO-N/" in told[0].body
+
+
+def test_a_pulse_that_differs_from_a_recent_one_by_fewer_than_k_is_refused(
+    template: PulseTemplate, users: dict[str, Any], org: dict[str, Unit], clients: dict[str, Client]
+) -> None:
+    """Sundhed og Omsorg (8 people) has had a pulse; Område Nord (7 of the same 8) a week
+    later would give the eighth person's answers away by the difference of the two."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from trivsel.cycle.lifecycle import TransitionRefused
+    from trivsel.cycle.pulses import preview, start_pulse
+
+    now = timezone.now()
+    start_pulse(template, org["SO"], users["hr"], now=now - timedelta(days=7))
+    assert preview(org["SO-N"], now).too_close is not None
+    with pytest.raises(TransitionRefused, match="asked nearly the same people: fewer than 5"):
+        start_pulse(template, org["SO-N"], users["area_chief"], now=now)
+    asked = {"template": template.pk, "unit": "SO-N", "preview": ""}
+    page = clients["area_chief"].post(reverse("measurements:pulse_start"), asked)
+    assert page.status_code == 400 and "nearly the same people" in page.content.decode()
+    # The same people again is no difference; three months later the two are far apart.
+    assert preview(org["SO"], now).too_close is None
+    assert preview(org["SO-N"], now + timedelta(days=91)).too_close is None
+    start_pulse(template, org["SO-N"], users["area_chief"], now=now + timedelta(days=91))

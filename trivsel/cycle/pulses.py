@@ -1,8 +1,10 @@
 """Pulses a leader starts for their own unit (or a unit below it) from one of HR's
 templates: the same invitations, close and sealing as every measurement, and the same
 anonymity — a unit with fewer people than may be shown, after the survey-fatigue cap has left
-out those asked too often, cannot be asked. It opens at once, stays open for the template's
-days, and its report is released at close to the leader and the TRIO (and HR)."""
+out those asked too often, cannot be asked, nor one whose people differ from a recent pulse's
+by fewer than k (the difference would give a small group's answers away). It opens at once,
+stays open for the template's days, and its report is released at close to the leader and
+the TRIO (and HR)."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -10,7 +12,9 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from trivsel.core.audit import record
@@ -23,10 +27,16 @@ from trivsel.organisation.models import Employee, Unit
 MOST_QUESTIONS = 15
 
 
+OVERLAP_DAYS = 90  # pulses this close together are compared for differencing
+
+
 @dataclass(frozen=True)
 class Preview:
     people: int
     left_out: int  # by the survey-fatigue cap
+    # A recent pulse whose people differ from this one's by fewer than k (but some): the
+    # two results side by side would tell about that small group.
+    too_close: Measurement | None = None
 
     @property
     def asked(self) -> int:
@@ -34,16 +44,71 @@ class Preview:
 
     @property
     def possible(self) -> bool:
-        return self.asked >= settings.RESULTS_MIN_GROUP
+        return self.asked >= settings.RESULTS_MIN_GROUP and self.too_close is None
+
+
+def _people(units: list[Unit]) -> set[int]:
+    where = Q(pk__in=[])
+    for unit in units:
+        where |= Q(unit__path__startswith=unit.path)
+    return set(Employee.objects.filter(where, is_active=True).values_list("pk", flat=True))
+
+
+def too_close(unit: Unit, people: set[int], now: datetime) -> Measurement | None:
+    """A pulse of the last OVERLAP_DAYS whose people (those under its units now) overlap
+    this one's and differ from them by 1 to k − 1 people either way: a pulse of an area
+    a week after one of its biggest team would give away the rest of the area's answers."""
+    k = settings.RESULTS_MIN_GROUP
+    recent = (
+        Measurement.objects.filter(
+            kind=Measurement.Kind.PULSE, opens_at__gte=now - timedelta(days=OVERLAP_DAYS)
+        )
+        .prefetch_related("scope__unit")
+        .order_by("-opens_at")
+    )
+    for pulse in recent:
+        theirs = _people([s.unit for s in pulse.scope.all()])
+        if not theirs & people:
+            continue
+        if 0 < len(people - theirs) < k or 0 < len(theirs - people) < k:
+            return pulse
+    return None
 
 
 def preview(unit: Unit, now: datetime | None = None) -> Preview:
-    people = list(
-        Employee.objects.filter(unit__path__startswith=unit.path, is_active=True).values_list(
-            "pk", flat=True
-        )
-    )
-    return Preview(len(people), len(fatigue.excluded(people, now or timezone.now())))
+    now = now or timezone.now()
+    people = _people([unit])
+    return Preview(len(people), len(fatigue.excluded(people, now)), too_close(unit, people, now))
+
+
+def refusal(seen: Preview, unit: Unit) -> str:
+    """Why a pulse for this unit cannot be started ("" if it can), for the leader."""
+    if seen.too_close is not None:
+        return _(
+            "The pulse “%(name)s” of %(date)s asked nearly the same people: fewer than "
+            "%(k)s differ. The two reports side by side would give those few people's "
+            "answers away, so this pulse cannot be started until %(until)s. Choose the "
+            "same unit as then, or one that differs by at least %(k)s people."
+        ) % {
+            "name": seen.too_close.name,
+            "date": date_format(timezone.localtime(seen.too_close.opens_at).date()),
+            "until": date_format(
+                timezone.localtime(seen.too_close.opens_at).date() + timedelta(days=OVERLAP_DAYS)
+            ),
+            "k": settings.RESULTS_MIN_GROUP,
+        }
+    if not seen.possible:
+        return _(
+            "%(asked)s of %(people)s people in %(unit)s would be asked (%(left)s have been "
+            "asked too often lately): fewer than %(k)s, so their answers could not be shown."
+        ) % {
+            "asked": seen.asked,
+            "people": seen.people,
+            "unit": unit.name,
+            "left": seen.left_out,
+            "k": settings.RESULTS_MIN_GROUP,
+        }
+    return ""
 
 
 def start_pulse(
@@ -54,20 +119,9 @@ def start_pulse(
     if not 1 <= len(items) <= MOST_QUESTIONS:
         raise TransitionRefused(_("A pulse has 1 to 15 questions."))
     seen = preview(unit, now)
-    if not seen.possible:
-        raise TransitionRefused(
-            _(
-                "%(asked)s of %(people)s people in %(unit)s would be asked (%(left)s have been "
-                "asked too often lately): fewer than %(k)s, so their answers could not be shown."
-            )
-            % {
-                "asked": seen.asked,
-                "people": seen.people,
-                "unit": unit.name,
-                "left": seen.left_out,
-                "k": settings.RESULTS_MIN_GROUP,
-            }
-        )
+    why = refusal(seen, unit)
+    if why:
+        raise TransitionRefused(why)
     with transaction.atomic():
         name = f"{template.name}: {unit.name}"[:200]
         questionnaire = create_questionnaire(name, user)

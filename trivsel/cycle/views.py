@@ -580,7 +580,9 @@ def pulse_start(request: HttpRequest) -> HttpResponse:
             error = _("Choose a template.")
         else:
             seen = pulse_service.preview(chosen_unit)
-            if "start" in request.POST:
+            if "start" not in request.POST:
+                error = pulse_service.refusal(seen, chosen_unit)
+            else:
                 try:
                     measurement = pulse_service.start_pulse(
                         chosen_template, chosen_unit, request.user
