@@ -42,7 +42,10 @@ def own_part(request: HttpRequest) -> OwnPart | None:
     part.responsible = access.can(Capability.VIEW_UNIT, unit)
     if part.responsible or not access.can(Capability.VIEW_SUMMARY, unit):
         return part
-    released = [m for m in reports_for(request, unit) if m.state == Measurement.State.RELEASED]
+    released = [  # the yearly results and their plan (a pulse or follow-up has no plan)
+        m for m in reports_for(request, unit)
+        if m.state == Measurement.State.RELEASED and m.kind == Measurement.Kind.MAIN
+    ]  # fmt: skip
     if released:
         part.report = unit_report(released[0], unit)
         if not part.report.shown:
