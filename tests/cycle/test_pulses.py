@@ -40,7 +40,7 @@ def test_a_leader_starts_a_pulse_for_their_unit(
     chief = clients["area_chief"]  # leads Område Nord: 7 people
     assert "Start a pulse measurement for your unit" in chief.get("/").content.decode()
     seen = chief.post(url, {"template": template.pk, "unit": "SO-N", "preview": ""})
-    assert "7 of 7 people would be asked" in seen.content.decode()
+    assert "All 7 people would be asked." in seen.content.decode()
     started = chief.post(url, {"template": template.pk, "unit": "SO-N", "start": ""})
     assert started.status_code == 302
     pulse = Measurement.objects.get(kind=Measurement.Kind.PULSE)
@@ -96,6 +96,15 @@ def test_the_pulse_s_report_is_mailed_to_the_leader_and_trio_at_release(
         close_measurement(pulse)
     with django_capture_on_commit_callbacks(execute=True):
         release_results(pulse)
+    # Its heatmap (with the pulse's whole population on top) is for those who may see
+    # Område Nord: not for the leader of a unit in it, nor anyone elsewhere.
+    heatmap = reverse("reports:overview", args=[pulse.pk])
+    assert clients["area_chief"].get(heatmap).status_code == 200
+    assert clients["hr"].get(heatmap).status_code == 200
+    for persona in ("unit_leader", "trio", "outsider"):
+        assert clients[persona].get(heatmap).status_code == 404, persona
+        xlsx = reverse("reports:overview_xlsx", args=[pulse.pk])
+        assert clients[persona].get(xlsx).status_code == 404, persona
     # HR's dashboard links the pulse to the unit it was for, with no dialogue of its own.
     dashboard = clients["hr"].get("/").content.decode()
     assert reverse("reports:unit", args=[pulse.pk, "SO-N"]) in dashboard
@@ -130,3 +139,27 @@ def test_a_pulse_that_differs_from_a_recent_one_by_fewer_than_k_is_refused(
     assert preview(org["SO"], now).too_close is None
     assert preview(org["SO-N"], now + timedelta(days=91)).too_close is None
     start_pulse(template, org["SO-N"], users["area_chief"], now=now + timedelta(days=91))
+
+
+def test_a_pulse_of_the_same_unit_after_two_left_is_refused(
+    template: PulseTemplate, users: dict[str, Any], org: dict[str, Unit]
+) -> None:
+    """The attacker's case: a pulse of Sundhed og Omsorg (8 asked) is opened; two of them
+    leave; the same unit a month later would ask the other 6, and the difference of the two
+    reports would be those two's answers. Compared with whom the first one asked, not with
+    who is there now."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from trivsel.cycle.lifecycle import TransitionRefused, open_measurement
+    from trivsel.cycle.pulses import preview, start_pulse
+    from trivsel.organisation.models import Employee
+
+    now = timezone.now()
+    first = start_pulse(template, org["SO"], users["hr"], now=now - timedelta(days=40))
+    assert open_measurement(first) == 8
+    Employee.objects.filter(number__in=["1008", "1009"]).update(is_active=False)
+    assert preview(org["SO"], now).too_close == first
+    with pytest.raises(TransitionRefused, match="asked nearly the same people"):
+        start_pulse(template, org["SO"], users["hr"], now=now)

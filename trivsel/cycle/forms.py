@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from trivsel.instruments.models import ItemVersion, Questionnaire
+from trivsel.instruments.models import ItemVersion, Questionnaire, localised
 from trivsel.measurements.models import FatigueCap, Measurement, PulseTemplate
 from trivsel.organisation.models import Employee, Unit
 from trivsel.survey.texts import problems_in
@@ -247,10 +247,18 @@ class PulseTemplateForm(forms.ModelForm):  # type: ignore[type-arg]
 
         # Scored questions from the bank, unchanged (the sensitive ones need k = 10 and
         # belong in the APV, not in a pulse).
-        self.fields["items"].queryset = (  # type: ignore[attr-defined]
+        items = self.fields["items"]
+        items.queryset = (  # type: ignore[attr-defined]
             ItemVersion.objects.filter(kind=ItemVersion.Kind.SCALE, sensitive=False)
-            .select_related("item")
-            .order_by("item__key", "version")
+            .exclude(scale__multiple=True)
+            .select_related("item", "dimension")
+            .order_by("dimension__key", "item__key", "version")
+        )
+        # The question as people read it, after its theme (HR knows no item keys).
+        items.label_from_instance = lambda version: (  # type: ignore[attr-defined]
+            f"{localised(version.dimension.names)}: {version.label}"
+            if version.dimension
+            else version.label
         )
 
     def clean_items(self) -> Any:

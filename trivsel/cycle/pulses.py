@@ -21,7 +21,7 @@ from trivsel.core.audit import record
 from trivsel.cycle.lifecycle import TransitionRefused, create_measurement
 from trivsel.instruments.builder import add_item, create_questionnaire
 from trivsel.measurements import fatigue
-from trivsel.measurements.models import Measurement, PulseTemplate
+from trivsel.measurements.models import Measurement, Participant, PulseTemplate
 from trivsel.organisation.models import Employee, Unit
 
 MOST_QUESTIONS = 15
@@ -54,20 +54,30 @@ def _people(units: list[Unit]) -> set[int]:
     return set(Employee.objects.filter(where, is_active=True).values_list("pk", flat=True))
 
 
-def too_close(unit: Unit, people: set[int], now: datetime) -> Measurement | None:
-    """A pulse of the last OVERLAP_DAYS whose people (those under its units now) overlap
-    this one's and differ from them by 1 to k − 1 people either way: a pulse of an area
-    a week after one of its biggest team would give away the rest of the area's answers."""
+def too_close(people: set[int], now: datetime) -> Measurement | None:
+    """A pulse of the last OVERLAP_DAYS whose people overlap these (those this pulse would
+    ask, after the survey-fatigue cap) and differ from them by 1 to k − 1 either way: a
+    pulse of an area a week after one of its biggest team, or of the same unit after two
+    people left or were left out, would give the few people's answers away. An earlier
+    pulse's people are those it asked (its frozen population), not who is there now."""
     k = settings.RESULTS_MIN_GROUP
-    recent = (
+    recent = list(
         Measurement.objects.filter(
             kind=Measurement.Kind.PULSE, opens_at__gte=now - timedelta(days=OVERLAP_DAYS)
         )
         .prefetch_related("scope__unit")
         .order_by("-opens_at")
     )
+    asked: dict[int, set[int]] = {}
+    for measurement_id, employee_id in Participant.objects.filter(
+        measurement__in=recent
+    ).values_list("measurement_id", "employee_id"):
+        asked.setdefault(measurement_id, set()).add(employee_id)
     for pulse in recent:
-        theirs = _people([s.unit for s in pulse.scope.all()])
+        theirs = asked.get(pulse.pk)
+        if theirs is None:  # started, not yet opened: those it would ask now
+            theirs = _people([s.unit for s in pulse.scope.all()])
+            theirs -= fatigue.excluded(theirs, now)
         if not theirs & people:
             continue
         if 0 < len(people - theirs) < k or 0 < len(theirs - people) < k:
@@ -78,7 +88,8 @@ def too_close(unit: Unit, people: set[int], now: datetime) -> Measurement | None
 def preview(unit: Unit, now: datetime | None = None) -> Preview:
     now = now or timezone.now()
     people = _people([unit])
-    return Preview(len(people), len(fatigue.excluded(people, now)), too_close(unit, people, now))
+    tired = fatigue.excluded(people, now)
+    return Preview(len(people), len(tired), too_close(people - tired, now))
 
 
 def refusal(seen: Preview, unit: Unit) -> str:

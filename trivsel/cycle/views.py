@@ -1,4 +1,5 @@
 import io
+from datetime import timedelta
 from collections.abc import Callable
 
 from django.conf import settings
@@ -557,7 +558,7 @@ def _leader_units(request: HttpRequest) -> "QuerySet[Unit]":
     for scope in access.scopes:
         if scope.role in (Role.LEADER, Role.HR_ADMIN):
             condition |= Q(path__startswith=scope.path)
-    return Unit.objects.filter(condition, valid_to=None).order_by("path")
+    return Unit.objects.filter(condition, valid_to=None).select_related("parent").order_by("path")
 
 
 @org_view(None)
@@ -601,6 +602,9 @@ def pulse_start(request: HttpRequest) -> HttpResponse:
         "units": units, "templates": templates, "unit": chosen_unit,
         "template": chosen_template, "preview": seen, "error": error,
         "min_group": settings.RESULTS_MIN_GROUP,
+        "questions": list(chosen_template.items.all()) if chosen_template else [],
+        "closes": timezone.localdate() + timedelta(days=chosen_template.days_open)
+        if chosen_template else None,
     }  # fmt: skip
     return render(request, "measurements/pulse_start.html", context,
                   status=400 if error else 200)  # fmt: skip

@@ -15,7 +15,7 @@ from trivsel.cycle.queries import open_measurements_with_rate, open_validations
 from trivsel.measurements.models import Measurement, ScopeUnit, UnitValidation
 from trivsel.organisation.access import Capability, get_access
 from trivsel.organisation.models import Unit
-from trivsel.reports.seeing import reports_for
+from trivsel.reports.seeing import may_see_overview, reports_for
 from trivsel.survey.rates import Rate
 
 EVENTS = (
@@ -44,7 +44,7 @@ class UnitPanel:
     rates: list[tuple[Measurement, Rate]] = field(default_factory=list)
     # each with the unit whose report to open: this one, or for a pulse or follow-up of a
     # unit below it, that unit
-    reports: list[tuple[Measurement, str]] = field(default_factory=list)
+    reports: list[tuple[Measurement, str, bool]] = field(default_factory=list)  # +heatmap?
     children: list[Unit] = field(default_factory=list)
     children_of: Measurement | None = None  # the latest main measurement, for the units below
     upcoming: list[Next] = field(default_factory=list)
@@ -65,7 +65,10 @@ def panels(request: HttpRequest) -> list[UnitPanel]:
             panel.validations = list(open_validations(unit))
         panel.rates = open_measurements_with_rate(unit)
         found = reports_for(request, unit)
-        panel.reports = [(measurement, report_code(measurement, unit)) for measurement in found]
+        panel.reports = [
+            (measurement, report_code(measurement, unit), may_see_overview(request, measurement))
+            for measurement in found
+        ]
         panel.children_of = next((m for m in found if m.kind == Measurement.Kind.MAIN), None)
         if panel.children_of and access.can(Capability.VIEW_CONTACTS, unit):  # leaders and HR
             panel.children = list(unit.children.filter(valid_to=None).order_by("code"))

@@ -20,6 +20,21 @@ def may_see_results(request: HttpRequest, measurement: Measurement) -> bool:
     )
 
 
+def may_see_overview(request: HttpRequest, measurement: Measurement) -> bool:
+    """The heatmap shows the whole measurement's figures ("the whole organisation" row). For a
+    main measurement that is the organisation; a pulse or follow-up covers some units only,
+    so its heatmap is for those who may see every one of them (their leaders and those
+    above, HR) — not for a leader elsewhere, to whom its top row would be another unit's
+    results."""
+    if not may_see_results(request, measurement):
+        return False
+    if measurement.kind == Measurement.Kind.MAIN:
+        return True
+    access = get_access(request)
+    scope = [s.unit for s in measurement.scope.all()]
+    return bool(scope) and all(access.can(Capability.VIEW_UNIT, unit) for unit in scope)
+
+
 def reports_for(request: HttpRequest, unit: Unit) -> list[Measurement]:
     """The measurements that asked people in the unit or below and whose results this
     person may see, newest first (the report says so plainly where everything is hidden).

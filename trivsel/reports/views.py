@@ -32,7 +32,7 @@ from trivsel.reports.overview_xlsx import overview_xlsx
 from trivsel.reports.own import own_part
 from trivsel.reports.pdf import unit_report_pdf
 from trivsel.reports.sections import heads
-from trivsel.reports.seeing import may_see_results
+from trivsel.reports.seeing import may_see_overview, may_see_results
 from trivsel.reports.xlsx import all_units_xlsx, unit_report_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -110,7 +110,7 @@ def _overview(request: HttpRequest, pk: int) -> tuple[Overview, OverviewQuery]:
     Excel file alike."""
     measurement = get_object_or_404(Measurement, pk=pk)
     access = get_access(request)
-    if not access.is_anybody or not may_see_results(request, measurement):
+    if not access.is_anybody or not may_see_overview(request, measurement):
         raise Http404
     query = OverviewForm.query(request.GET)
     visible = access.visible_units_q()

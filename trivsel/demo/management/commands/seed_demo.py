@@ -107,6 +107,8 @@ class Command(BaseCommand):
         )
         if options["measurements"]:
             self._print_survey_access(measurements)
+            for extra in Measurement.objects.exclude(kind=Measurement.Kind.MAIN):
+                self.stdout.write(f"{extra.get_kind_display()}: {extra.name} ({extra.state})")
 
     def _print_survey_access(self, measurements: list[Measurement]) -> None:
         current = next((m for m in measurements if m.state == Measurement.State.OPEN), None)
