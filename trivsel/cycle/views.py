@@ -1,6 +1,6 @@
 import io
-from datetime import timedelta
 from collections.abc import Callable
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
