@@ -77,6 +77,11 @@ def test_a_follow_up_asks_the_baselines_questions_unchanged_and_looks_forward(
     assert "forventning om, at det bliver bedre" in asked[4].text["da"]
     assert later.kind == Measurement.Kind.FOLLOW_UP and later.baseline == baseline
     assert previous_measurement(later) == baseline
+    # Its invitation says what it is (HR may write their own).
+    from trivsel.survey.texts import text_of
+
+    assert "en kort opfølgning på den seneste trivselsmåling" in text_of(later, "invitation", "da")
+    assert "a short follow-up" in text_of(later, "invitation", "en")
 
 
 def test_the_report_compares_each_unit_with_the_baseline_and_opens_with_its_actions(

@@ -164,7 +164,8 @@ def message_texts(request: HttpRequest, pk: int) -> HttpResponse:
                 lang: form.cleaned_data[f"{kind}_{lang}"]
                 for lang in texts.LANGUAGES
                 if form.cleaned_data.get(f"{kind}_{lang}", "").strip()
-                and form.cleaned_data[f"{kind}_{lang}"] != texts.default_text(kind, lang)
+                and form.cleaned_data[f"{kind}_{lang}"]
+                != texts.default_text(kind, lang, measurement.kind)
             }
             for kind in texts.KINDS
         }
@@ -501,7 +502,8 @@ def follow_up_new(request: HttpRequest) -> HttpResponse:
         return render(request, "measurements/follow_up.html", {"baselines": choices})
     themes = followups.themes(baseline)
     forward = followups.forward_questions()
-    year = timezone.localdate().year
+    today = timezone.localdate()
+    year = today.year + (1 if today.month > 3 else 0)  # the coming March
     initial = {
         "name": _("Follow-up, March %(year)s") % {"year": year},
         "forward": [v.pk for v in forward if v.item.key == "followup.expectation"],

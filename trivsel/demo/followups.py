@@ -47,7 +47,8 @@ def seed_follow_up(baseline: Measurement, department: Unit, seed: int) -> Measur
         baseline=baseline, units=[department], theme_keys=chosen, forward=forward_questions(),
         name=name, opens_at=opens, first_reminder_at=opens + timedelta(days=7),
         closes_at=opens + timedelta(days=14), results_release_at=opens + timedelta(days=16),
-        dialogue_deadline=(opens + timedelta(days=45)).date(), user=None,
+        dialogue_deadline=(opens + timedelta(days=45)).date(),
+        user=get_user_model().objects.filter(username="hr").first(),
     )  # fmt: skip
     if measurement.results_release_at > timezone.now():
         return measurement  # the clock runs it when March comes
@@ -62,7 +63,7 @@ def seed_follow_up(baseline: Measurement, department: Unit, seed: int) -> Measur
 def seed_pulse(questionnaire_pages_from: Measurement, leader: Employee, seed: int) -> Measurement:
     """HR's pulse template (five questions of the yearly questionnaire, unchanged) and the
     leader's pulse from it for their unit (or the unit above, where too few would be asked),
-    opened 24 days ago for 21 days, answered over three weeks, closed and released."""
+    opened 45 days ago for 21 days, answered over three weeks, closed and released."""
     versions = [v for page in pages_of(questionnaire_pages_from.questionnaire) for v in page]
     template, created = PulseTemplate.objects.get_or_create(
         name=PULSE_TEMPLATE, defaults={"days_open": 21}
@@ -82,7 +83,7 @@ def seed_pulse(questionnaire_pages_from: Measurement, leader: Employee, seed: in
         return existing.get()
     unit = leader.unit
     start = timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0)
-    start -= timedelta(days=24)
+    start -= timedelta(days=45)  # closed three weeks ago: the leader can try a pulse now
     while not preview(unit, start).possible and unit.parent is not None:
         unit = unit.parent
     user = leader.user or get_user_model().objects.filter(username="leder").first()

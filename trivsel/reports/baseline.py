@@ -85,8 +85,8 @@ def changes(measurement: Measurement, unit: Unit) -> tuple[Measurement | None, l
         if not better_high and verdict in ("better", "worse"):
             verdict = "worse" if verdict == "better" else "better"
         return Change(
-            key, name, None if before is None else shown(before[0]),
-            shown(after.score),
+            key, name, None if before is None else shown(before[0], 1),
+            shown(after.score, 1),
             interval, verdict, question,
         )  # fmt: skip
 

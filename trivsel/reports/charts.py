@@ -220,11 +220,12 @@ def trend_chart(measurements: Sequence["Measurement"], lines: Sequence[TrendLine
         path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
         out.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
         for (x, y), value in zip(points, [v for v in values if v is not None], strict=True):
-            out.append(
-                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{colour}"/>'
-                f'<text x="{x:.1f}" y="{y - 7 if number % 2 == 0 else y + 15:.1f}" '
-                f'font-size="10" text-anchor="middle" {FONT}>{value}</text>'
-            )
+            out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{colour}"/>')
+            if len(lines) <= 2:  # more lines' labels run into each other: the table has them
+                out.append(
+                    f'<text x="{x:.1f}" y="{y - 7 if number % 2 == 0 else y + 15:.1f}" '
+                    f'font-size="10" text-anchor="middle" {FONT}>{value}</text>'
+                )
         legend_y = top + 14 + number * 18
         out.append(
             f'<rect x="{left + 440}" y="{legend_y - 9}" width="14" height="4" fill="{colour}"/>'

@@ -22,6 +22,7 @@ from trivsel.organisation.models import Unit
 from trivsel.reports.baseline import Change, changes
 from trivsel.reports.direction import Verdict, good_and_bad, good_first, judge
 from trivsel.reports.hidden import Reasons, Why
+from trivsel.results.build import previous_measurement
 from trivsel.results.models import Build, Kind
 from trivsel.results.read import COMPARISONS, Figures, figures, group_figures, history
 from trivsel.results.read import Figure as Stored
@@ -206,6 +207,7 @@ class UnitReport:
     trend: list[tuple[str, list[Decimal | None]]] = field(default_factory=list)
     # per trend line and measurement: the 90 % interval of the mean, (low, high) or None
     trend_intervals: list[list[tuple[float, float] | None]] = field(default_factory=list)
+    previous: Measurement | None = None  # what "since last time" compares with
     baseline: Measurement | None = None  # a follow-up's, with the changes against it
     changes: list[Change] = field(default_factory=list)
     build: Build | None = None  # the measurement's results build (None: not started)
@@ -348,6 +350,9 @@ def unit_report(measurement: Measurement, unit: Unit) -> UnitReport:
     dimensions = {
         d.key: d for d in Dimension.objects.filter(key__in=dimension_order).exclude(rule="none")
     }
+    if measurement.kind == Measurement.Kind.PULSE:
+        for key in partial_dimensions(measurement, versions):
+            dimensions.pop(key, None)  # its questions are reported one by one
     indices = {x.key: x for x in Index.objects.all()}
     asked_indices = [x for x in indices.values() if any(p in dimensions for p in x.parts)]
     if measurement.kind != Measurement.Kind.MAIN:  # a few themes do not make the whole index
@@ -407,6 +412,7 @@ def unit_report(measurement: Measurement, unit: Unit) -> UnitReport:
         unit, measurement, report
     )
     report.baseline, report.changes = changes(measurement, unit)
+    report.previous = previous_measurement(measurement)
     references = [x.references for x in asked_indices] + [d.references for d in dimensions.values()]
     report.reference_sources = sorted(
         {str(refs[0].get("source", "")) for refs in references if refs and refs[0].get("source")}
@@ -414,6 +420,24 @@ def unit_report(measurement: Measurement, unit: Unit) -> UnitReport:
     _drivers(report, measurement, by_kind[Kind.DRIVER], dimensions)
     report.groups = _groups(report, measurement)
     return report
+
+
+def partial_dimensions(measurement: Measurement, versions: list[ItemVersion]) -> set[str]:
+    """The dimensions a pulse asks only some of the questions of (as the measurement it is
+    compared with asked them): its score would be a different scale from the dimension's,
+    so it is not reported as the dimension; its questions are."""
+    previous = previous_measurement(measurement)
+    asked: dict[str, set[str]] = {}
+    for version in versions:
+        if version.dimension is not None:
+            asked.setdefault(version.dimension.key, set()).add(version.item.key)
+    if previous is None:
+        return set()
+    whole: dict[str, set[str]] = {}
+    for version in (v for page in pages_of(previous.questionnaire) for v in page):
+        if version.dimension is not None:
+            whole.setdefault(version.dimension.key, set()).add(version.item.key)
+    return {key for key, items in asked.items() if not whole.get(key, set()) <= items}
 
 
 def _drivers(

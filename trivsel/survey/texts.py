@@ -22,8 +22,35 @@ PLACEHOLDERS = ("name", "measurement", "link", "closes", "minutes", "contact", "
 SECONDS_PER_QUESTION = 10  # for "it takes about N minutes"
 
 
-def default_text(kind: str, language: str) -> str:
+def default_text(kind: str, language: str, measurement_kind: str = Measurement.Kind.MAIN) -> str:
+    """The default text of a kind of message; a follow-up's and a pulse's invitation say
+    what they are (a few questions on how the agreed actions are going; a short measurement
+    the leader started)."""
     with translation.override(language):
+        if kind == "invitation" and measurement_kind == Measurement.Kind.FOLLOW_UP:
+            return _(
+                "Dear {name},\n\n"
+                "You are invited to answer {measurement}: a short follow-up on the last "
+                "workplace wellbeing survey. How are things going with what your unit agreed "
+                "to work on? It takes about {minutes} minutes.\n\n"
+                "Your answers are anonymous: they are stored without your name, and results "
+                "are shown only for groups large enough that no one can be recognised.\n\n"
+                "Answer by {closes} here: {link}\n"
+                "The link is personal; do not pass it on.\n\n"
+                "Questions: {contact}. About data protection: {privacy}"
+            )
+        if kind == "invitation" and measurement_kind == Measurement.Kind.PULSE:
+            return _(
+                "Dear {name},\n\n"
+                "You are invited to answer {measurement}: a short pulse measurement your "
+                "leader has started for your unit, a few questions about how things are now. "
+                "It takes about {minutes} minutes.\n\n"
+                "Your answers are anonymous: they are stored without your name, and results "
+                "are shown only for groups large enough that no one can be recognised.\n\n"
+                "Answer by {closes} here: {link}\n"
+                "The link is personal; do not pass it on.\n\n"
+                "Questions: {contact}. About data protection: {privacy}"
+            )
         if kind == "invitation":
             return _(
                 "Dear {name},\n\n"
@@ -53,7 +80,7 @@ def default_text(kind: str, language: str) -> str:
 
 def text_of(measurement: Measurement, kind: str, language: str) -> str:
     return str((measurement.message_texts.get(kind) or {}).get(language) or "") or default_text(
-        kind, language
+        kind, language, measurement.kind
     )
 
 
