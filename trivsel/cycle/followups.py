@@ -14,7 +14,13 @@ from django.utils.translation import gettext as _
 
 from trivsel.core.audit import record
 from trivsel.cycle.lifecycle import TransitionRefused, create_measurement
-from trivsel.instruments.builder import add_item, add_page, create_questionnaire, pages_of
+from trivsel.instruments.builder import (
+    add_item,
+    add_page,
+    create_questionnaire,
+    lock_questionnaire,
+    pages_of,
+)
 from trivsel.instruments.models import Dimension, Instrument, ItemVersion, localised
 from trivsel.measurements.models import Measurement
 from trivsel.organisation.models import Unit
@@ -94,13 +100,14 @@ def create_follow_up(
                 add_item(page, version)
         if forward:
             page = first if not chosen else add_page(
-                questionnaire, {"da": "Fremad", "en": "Looking ahead"}
+                questionnaire, {"da": "Om jeres opfølgning", "en": "About your follow-up"}
             )  # fmt: skip
             if not chosen:
-                page.title = {"da": "Fremad", "en": "Looking ahead"}
+                page.title = {"da": "Om jeres opfølgning", "en": "About your follow-up"}
                 page.save(update_fields=["title"])
             for version in forward:
                 add_item(page, version)
+        lock_questionnaire(questionnaire)  # asked word for word: not to be edited
         measurement = create_measurement(
             units=units, name=name, kind=Measurement.Kind.FOLLOW_UP, baseline=baseline,
             questionnaire=questionnaire, validation_starts=opens_at, opens_at=opens_at,

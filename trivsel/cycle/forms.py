@@ -85,7 +85,12 @@ class MeasurementForm(PicksUnits, forms.ModelForm[Measurement]):  # type: ignore
         super().__init__(*args, **kwargs)
         self.fields["questionnaire"].queryset = Questionnaire.objects.all()  # type: ignore[attr-defined]
         self.fields["baseline"].queryset = Measurement.objects.filter(  # type: ignore[attr-defined]
-            state__in=[Measurement.State.CLOSED, Measurement.State.RELEASED]
+            state__in=[Measurement.State.CLOSED, Measurement.State.RELEASED],
+            kind=Measurement.Kind.MAIN,
+        )
+        self.fields["kind"].help_text = _(
+            "A follow-up is best planned under “Plan a follow-up measurement”, a pulse from a "
+            "pulse template: they build the questionnaire from the baseline or the template."
         )
 
     def clean(self) -> dict[str, Any]:

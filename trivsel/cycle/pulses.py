@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from trivsel.core.audit import record
 from trivsel.cycle.lifecycle import TransitionRefused, create_measurement
-from trivsel.instruments.builder import add_item, create_questionnaire
+from trivsel.instruments.builder import add_item, create_questionnaire, lock_questionnaire
 from trivsel.measurements import fatigue
 from trivsel.measurements.models import Measurement, Participant, PulseTemplate
 from trivsel.organisation.models import Employee, Unit
@@ -92,6 +92,17 @@ def preview(unit: Unit, now: datetime | None = None) -> Preview:
     return Preview(len(people), len(tired), too_close(people - tired, now))
 
 
+def open_main_measurements(unit: Unit) -> list[Measurement]:
+    """Main measurements open now for the unit (or everything above it): a pulse now asks
+    the same people twice at once (allowed, the leader is told)."""
+    return list(
+        Measurement.objects.filter(
+            kind=Measurement.Kind.MAIN, state=Measurement.State.OPEN,
+            scope__unit_id__in=[*unit.ancestor_ids(), unit.pk],
+        ).distinct()
+    )  # fmt: skip
+
+
 def refusal(seen: Preview, unit: Unit) -> str:
     """Why a pulse for this unit cannot be started ("" if it can), for the leader."""
     if seen.too_close is not None:
@@ -139,6 +150,7 @@ def start_pulse(
         page = questionnaire.pages.get()
         for version in items:
             add_item(page, version)
+        lock_questionnaire(questionnaire)  # the template's questions, unchanged
         closes = now + timedelta(days=template.days_open)
         measurement = create_measurement(
             units=[unit], name=name, kind=Measurement.Kind.PULSE, questionnaire=questionnaire,

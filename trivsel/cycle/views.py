@@ -605,6 +605,7 @@ def pulse_start(request: HttpRequest) -> HttpResponse:
         "template": chosen_template, "preview": seen, "error": error,
         "min_group": settings.RESULTS_MIN_GROUP,
         "questions": list(chosen_template.items.all()) if chosen_template else [],
+        "also_open": pulse_service.open_main_measurements(chosen_unit) if chosen_unit else [],
         "closes": timezone.localdate() + timedelta(days=chosen_template.days_open)
         if chosen_template else None,
     }  # fmt: skip
