@@ -94,3 +94,39 @@ def test_hr_sees_every_follow_up_and_pulse_with_who_where_and_the_rate(
     assert "– (7)" in html  # 7 invited; how many answered is withheld below 5 answers
     for persona in ("unit_leader", "area_chief", "trio", "outsider"):
         assert clients[persona].get(reverse("measurements:pulses")).status_code == 403
+
+
+def test_when_a_person_may_be_asked_again() -> None:
+    from trivsel.measurements.fatigue import free_from
+
+    day = datetime(2026, 3, 1, 9, tzinfo=CPH)
+    # asked on day 0 and day 15 with a cap of 2 in 30: free when day 0 leaves the window
+    assert free_from([day + timedelta(days=15), day], 2, 30) == day + timedelta(days=30)
+    # three times: free when two of them have left it
+    three = [day, day + timedelta(days=5), day + timedelta(days=15)]
+    assert free_from(three, 2, 30) == day + timedelta(days=35)
+    assert free_from([day], 2, 30) == day  # under the cap already
+
+
+def test_a_leader_refused_by_the_cap_is_told_from_when(
+    org: dict[str, Unit], questionnaire: Questionnaire, monkeypatch: Any
+) -> None:
+    """Område Nord's 7 were asked on day 0 and day 10: with 2 in 30 days a pulse is possible
+    from day 30, when day 0 leaves the window."""
+    from django.utils import timezone
+    from django.utils.formats import date_format
+
+    from trivsel.cycle.pulses import preview, refusal
+
+    start = datetime(2026, 3, 1, 9, tzinfo=CPH)
+    clock = {"now": start}
+    monkeypatch.setattr(timezone, "now", lambda: clock["now"])
+    opened(org["SO-N"], questionnaire, start, Measurement.Kind.MAIN)
+    clock["now"] = start + timedelta(days=10)
+    opened(org["SO-N"], questionnaire, clock["now"], Measurement.Kind.MAIN)
+    clock["now"] = start + timedelta(days=12)
+    seen = preview(org["SO-N"], clock["now"])
+    assert seen.asked == 0 and not seen.possible
+    why = refusal(seen, org["SO-N"])
+    assert "0 of 7 people in Område Nord would be asked" in why
+    assert f"A pulse can be started from {date_format((start + timedelta(days=30)).date())}." in why

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from trivsel.core.audit import record
 from trivsel.cycle.lifecycle import TransitionRefused, create_measurement
@@ -120,16 +121,26 @@ def refusal(seen: Preview, unit: Unit) -> str:
             "k": settings.RESULTS_MIN_GROUP,
         }
     if not seen.possible:
-        return _(
+        k = settings.RESULTS_MIN_GROUP
+        if seen.people < k:
+            return ngettext(
+                "%(unit)s has %(people)s person: fewer than %(k)s, so the answers could not "
+                "be shown. Choose the unit above it.",
+                "%(unit)s has %(people)s people: fewer than %(k)s, so their answers could "
+                "not be shown. Choose the unit above it.",
+                seen.people,
+            ) % {"unit": unit.name, "people": seen.people, "k": k}
+        when = fatigue.earliest(_people([unit]), timezone.now(), k)
+        text = _(
             "%(asked)s of %(people)s people in %(unit)s would be asked (%(left)s have been "
             "asked too often lately): fewer than %(k)s, so their answers could not be shown."
-        ) % {
-            "asked": seen.asked,
-            "people": seen.people,
-            "unit": unit.name,
-            "left": seen.left_out,
-            "k": settings.RESULTS_MIN_GROUP,
-        }
+        ) % {"asked": seen.asked, "people": seen.people, "unit": unit.name,
+             "left": seen.left_out, "k": k}  # fmt: skip
+        if when is not None:
+            text += " " + _("A pulse can be started from %(date)s.") % {
+                "date": date_format(timezone.localtime(when).date())
+            }
+        return text
     return ""
 
 

@@ -39,3 +39,32 @@ def excluded(people: Iterable[int], now: datetime) -> set[int]:
 
 def applies_to(measurement: Measurement) -> bool:
     return measurement.kind == Measurement.Kind.PULSE
+
+
+def free_from(dates: list[datetime], most: int, days: int) -> datetime:
+    """When a person asked at these times (measurements' openings, any order) may be asked
+    again: once fewer than `most` of them lie within the last `days` — the latest opening
+    but `most − 1` plus `days` (already, if fewer than `most`: the earliest time given)."""
+    ordered = sorted(dates)
+    if len(ordered) < most:
+        return ordered[0] if ordered else datetime.min
+    return ordered[len(ordered) - most] + timedelta(days=days)
+
+
+def earliest(people: Iterable[int], now: datetime, needed: int) -> datetime | None:
+    """The first time from now at which at least `needed` of these people could be asked
+    (None: there are fewer people than that)."""
+    people = list(people)
+    if len(people) < needed:
+        return None
+    cap = FatigueCap.current()
+    since = now - timedelta(days=cap.days)
+    asked: dict[int, list[datetime]] = {}
+    for person, opened in Participant.objects.filter(
+        employee_id__in=people, measurement__opens_at__gte=since, measurement__opens_at__lte=now
+    ).values_list("employee_id", "measurement__opens_at"):
+        asked.setdefault(person, []).append(opened)
+    times = sorted(
+        max(now, free_from(asked.get(person, []), cap.most, cap.days)) for person in people
+    )
+    return times[needed - 1]
