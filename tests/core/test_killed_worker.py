@@ -188,9 +188,10 @@ def test_killed_while_making_every_units_pdf(data: Path) -> None:
     with worker(data):
         wait_for(lambda: {s for (s,) in query(data, "SELECT status FROM results_build")}
                  == {"done"})  # fmt: skip
-    released = query(data, "SELECT MAX(id) FROM measurements_measurement WHERE state = 'released'")[
-        0
-    ][0]
+    released = query(
+        data,
+        "SELECT MAX(id) FROM measurements_measurement WHERE state = 'released' AND kind = 'main'",
+    )[0][0]
     bundle = int(manage(data, "shell", "-v0", "-c", (
         "from django.db import transaction\n"
         "from trivsel.reports.bundles import make_bundle_task\n"
