@@ -4,6 +4,7 @@ SQLite under DATA_DIR by default, so a fresh checkout just runs; DATABASE_URL se
 PostgreSQL in production. See README.md for every variable.
 """
 
+from datetime import date
 from pathlib import Path
 
 import dj_database_url
@@ -42,6 +43,7 @@ INSTALLED_APPS = [
     "trivsel.cycle",
     "trivsel.reports",
     "trivsel.dialogue",
+    "trivsel.apv",
     "trivsel.demo",
     "trivsel.bench",
 ]
@@ -230,6 +232,19 @@ RESULTS_DRIVER_OUTCOME = env_str("RESULTS_DRIVER_OUTCOME", "job_satisfaction")
 # Days after the release that a unit's dialogue (meeting and plan) should be done by, when the
 # measurement sets no dialogue deadline of its own.
 DIALOGUE_WINDOW_DAYS = env_int("DIALOGUE_WINDOW_DAYS", 28, minimum=1, maximum=180)
+
+# A work accident is reported through EASY when the absence beyond the day of the injury
+# reaches this many days (BEK 941/2022: 1). Dated, because the rule may change (L 31,
+# 2025-26 proposed 3 days from 1 July 2026): "FROM:DAYS,FROM:DAYS", e.g.
+# EASY_ABSENCE_THRESHOLDS="2000-01-01:1,2026-07-01:3". See docs/apv.md.
+EASY_ABSENCE_THRESHOLDS = [
+    (date.fromisoformat(since.strip()), int(days))
+    for since, days in (
+        part.split(":")
+        for part in env_str("EASY_ABSENCE_THRESHOLDS", "2000-01-01:1").split(",")
+        if part.strip()
+    )
+]
 SMS_LOG_FILE = env_str("SMS_LOG_FILE", str(DATA_DIR / "sms.log"))  # the logging gateway's
 # Where respondents reach the app; personal links in e-mails, SMS and letters use it.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

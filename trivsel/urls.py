@@ -29,5 +29,6 @@ urlpatterns = [
     path("results/", include("trivsel.results.urls")),
     path("reports/", include("trivsel.reports.urls")),
     path("dialogue/", include("trivsel.dialogue.urls")),
+    path("apv/", include("trivsel.apv.urls")),
     path("admin/", admin.site.urls),
 ]
