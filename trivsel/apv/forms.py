@@ -49,7 +49,7 @@ class FollowUpForm(forms.Form):
         label=_("The work environment organisation is informed"), required=False
     )
     last_absence = forms.DateField(
-        label=_("last day of absence"), required=False,
+        label=_("Last day of absence"), required=False,
         widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
     )  # fmt: skip
 
