@@ -66,3 +66,44 @@ def statistics_units(access: Access) -> QuerySet[Unit]:
     """Whose counts this person may see: the units they lead or are HR for (with everything
     below) and their TRIO units."""
     return access.visible_units().filter(valid_to=None)
+
+
+def is_amr(user: Any, unit: Unit) -> bool:
+    return unit.pk in _amr_units(user)
+
+
+def works_on_apv(access: Access, user: Any, unit: Unit) -> bool:
+    """The unit's leader (and the leaders above it), its AMR and HR build the APV."""
+    role = access.role_on(unit)
+    return role in (Role.LEADER, Role.HR_ADMIN) or is_amr(user, unit)
+
+
+def reads_apv(access: Access, user: Any, apv: Any) -> bool:
+    """Those who build it, the unit's TRIO, and once approved every employee of the unit
+    (and of the units below, where it covers them)."""
+    if works_on_apv(access, user, apv.unit) or access.role_on(apv.unit) is not None:
+        return True
+    if apv.state != "approved" or access.member is None:
+        return False
+    if apv.include_subtree:
+        return bool(access.member.path.startswith(apv.unit.path))
+    return bool(access.member.unit_id == apv.unit_id)
+
+
+def may_sign(access: Access, user: Any, unit: Unit, role: str) -> bool:
+    """The leader signs as leader (and as employer where there is no work environment
+    organisation); the unit's AMR as AMR; a TRIO member of the unit as employee
+    representative."""
+    if role in ("leader", "employer"):
+        return access.role_on(unit) in (Role.LEADER, Role.HR_ADMIN) and (
+            role == "employer" or any(
+                s.role == Role.LEADER and unit.path.startswith(s.path) for s in access.scopes
+            )
+        )  # fmt: skip
+    if role == "amr":
+        return is_amr(user, unit)
+    if role == "employee":
+        return TrioMember.objects.filter(
+            employee__user=user, employee__is_active=True, unit=unit
+        ).exists()
+    return False

@@ -50,3 +50,150 @@ class Incident(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.occurred_on} {self.kind}"
+
+
+class ChecklistItem(models.Model):
+    """A point of the physical-environment checklist, which HR maintains (a bundled default
+    is loaded the first time; trivsel.apv.checklist)."""
+
+    text = models.JSONField(default=dict)  # {"da": ..., "en": ...}
+    order = models.PositiveIntegerField(default=0)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return str(self.text.get("da", ""))
+
+
+class Apv(models.Model):
+    """A unit's written workplace assessment (arbejdspladsvurdering) with its four elements:
+    the survey of the working conditions (afdækning), whether they contribute to sickness
+    absence, the problems with their action plan, and the follow-up. Approved by a dated
+    sign-off of the leader and the AMR; revised at least every three years."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("In progress")
+        APPROVED = "approved", _("Approved")
+
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT,
+                             related_name="apvs")  # fmt: skip
+    include_subtree = models.BooleanField(_("with the units below it"), default=True)
+    measurement = models.ForeignKey(
+        "measurements.Measurement", verbose_name=_("measurement"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+    state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
+    walkthrough_on = models.DateField(_("walk-through date"), null=True, blank=True)
+    walkthrough_participants = models.TextField(_("who took part"), blank=True)
+    absence_assessment = models.TextField(
+        _("do the working conditions contribute to sickness absence?"), blank=True
+    )
+    # Where the unit has no work environment organisation: the employer and an employee
+    # representative sign instead of the leader and the AMR.
+    no_amo = models.BooleanField(_("the unit has no work environment organisation"),
+                                 default=False)  # fmt: skip
+    approved_on = models.DateField(null=True, blank=True)
+    revision_needed = models.BooleanField(default=False)
+    revision_reason = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["unit", "state"])]
+
+    def __str__(self) -> str:
+        return f"APV {self.unit_id} {self.state}"
+
+
+class Factor(models.Model):
+    """One of the five psychosocial risks to assess (BEK nr. 1406 af 25/09/2020): relevant
+    for the unit or not, and why."""
+
+    class Key(models.TextChoices):
+        WORKLOAD = "workload", _("High workload and time pressure")
+        DEMANDS = "demands", _("Unclear and conflicting demands")
+        EMOTIONAL = "emotional", _("High emotional demands in work with people")
+        OFFENSIVE = "offensive", _("Offensive acts, including bullying and sexual harassment")
+        VIOLENCE = "violence", _("Work-related violence, also outside working hours")
+
+    apv = models.ForeignKey(Apv, on_delete=models.CASCADE, related_name="factors")
+    key = models.CharField(max_length=20, choices=Key.choices)
+    relevant = models.BooleanField(_("relevant"), null=True, blank=True)
+    reason = models.TextField(_("why"), blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["apv", "key"], name="one_factor_per_key")]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class Check(models.Model):
+    """The APV's answer to one point of the physical checklist."""
+
+    class Status(models.TextChoices):
+        OK = "ok", _("In order")
+        PROBLEM = "problem", _("A problem")
+        NOT_RELEVANT = "not_relevant", _("Not relevant here")
+
+    apv = models.ForeignKey(Apv, on_delete=models.CASCADE, related_name="checks")
+    item = models.ForeignKey(ChecklistItem, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["item__order", "item__pk"]
+
+    def __str__(self) -> str:
+        return f"{self.item}: {self.status}"
+
+
+class Problem(models.Model):
+    """A problem the APV found: its nature, severity, extent and causes, and the actions
+    that solve it (the dialogue app's actions: one action can serve both the dialogue and
+    the APV), unless it was solved at once."""
+
+    apv = models.ForeignKey(Apv, on_delete=models.CASCADE, related_name="problems")
+    title = models.CharField(_("problem"), max_length=255)
+    nature = models.TextField(_("nature"), blank=True)
+    severity = models.PositiveSmallIntegerField(
+        _("severity"), choices=[(1, _("1 – minor")), (2, _("2 – serious")), (3, _("3 – severe"))]
+    )
+    extent = models.TextField(_("extent"), blank=True)
+    causes = models.TextField(_("causes"), blank=True)
+    solved_at_once = models.BooleanField(_("solved at once"), default=False)
+    actions = models.ManyToManyField("dialogue.Action", related_name="apv_problems", blank=True)
+
+    class Meta:
+        ordering = ["-severity", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Signoff(models.Model):
+    class Role(models.TextChoices):
+        LEADER = "leader", _("Leader")
+        AMR = "amr", _("Work environment representative (AMR)")
+        EMPLOYER = "employer", _("Employer")
+        EMPLOYEE = "employee", _("Employee representative")
+
+    apv = models.ForeignKey(Apv, on_delete=models.CASCADE, related_name="signoffs")
+    role = models.CharField(max_length=10, choices=Role.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                             related_name="+")  # fmt: skip
+    name = models.CharField(max_length=200)
+    signed_on = models.DateField()
+
+    class Meta:
+        ordering = ["signed_on", "pk"]
+        constraints = [models.UniqueConstraint(fields=["apv", "role"], name="one_signoff_per_role")]
+
+    def __str__(self) -> str:
+        return f"{self.role}: {self.name}"

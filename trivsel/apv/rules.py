@@ -75,3 +75,35 @@ def easy_deadline(
     if first_absence is None or absence_days < easy_threshold(injury_day, thresholds):
         return None
     return first_absence + timedelta(days=EASY_DAYS)
+
+
+@dataclass(frozen=True)
+class ApvFacts:
+    """What the approval rule needs to know about an APV (trivsel.apv.services gathers it)."""
+
+    surveyed: bool  # a linked measurement, or the physical checklist gone through
+    walkthrough: bool  # a walk-through date
+    factors_unmarked: list[str]  # the psychosocial risks not marked relevant or not, with why
+    absence_assessed: bool
+    problems_without_plan: list[str]  # unsolved problems lacking an owner and a due date
+    signed_by: set[str]  # the roles that signed
+    no_amo: bool
+
+
+def approval_refusals(facts: ApvFacts) -> list[str]:
+    """Why the APV cannot be approved (empty: it can). The four written elements
+    (arbejdsmiljøloven § 15 a; BEK nr. 1838 af 14/12/2023 § 2) and a dated sign-off by the
+    leader and the AMR, or the employer and an employee representative where there is no
+    work environment organisation. Reason codes; the page words them."""
+    reasons = []
+    if not facts.surveyed:
+        reasons.append("survey")
+    if not facts.walkthrough:
+        reasons.append("walkthrough")
+    reasons += [f"factor:{key}" for key in facts.factors_unmarked]
+    if not facts.absence_assessed:
+        reasons.append("absence")
+    reasons += [f"plan:{title}" for title in facts.problems_without_plan]
+    needed = {"employer", "employee"} if facts.no_amo else {"leader", "amr"}
+    reasons += [f"signoff:{role}" for role in sorted(needed - facts.signed_by)]
+    return reasons

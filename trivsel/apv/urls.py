@@ -1,6 +1,6 @@
 from django.urls import path
 
-from trivsel.apv import views
+from trivsel.apv import apv_views, views
 
 app_name = "apv"
 urlpatterns = [
@@ -8,4 +8,9 @@ urlpatterns = [
     path("incidents/new/", views.incident_new, name="incident_new"),
     path("incidents/statistics/", views.incident_statistics, name="statistics"),
     path("incidents/<int:pk>/", views.incident_detail, name="incident"),
+    path("overview/", apv_views.apv_overview, name="overview"),
+    path("units/<str:code>/", apv_views.apv_unit, name="unit"),
+    path("<int:pk>/", apv_views.apv_read, name="read"),
+    path("<int:pk>/apv.pdf", apv_views.apv_pdf, name="pdf"),
+    path("<int:pk>/apv.csv", apv_views.apv_csv, name="csv"),
 ]

@@ -7,6 +7,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -210,6 +211,10 @@ class MassChangesNotConfirmed(ImportRejected):
         self.changes = changes
 
 
+# Sent inside the import's transaction with the applied `plan` (apps above listen).
+organisation_changed = Signal()
+
+
 @transaction.atomic
 def apply_import(prepared: PreparedImport, confirmed: list[MassChange] | None = None) -> Plan:
     """Write the prepared changes. Everything or nothing: one transaction. Mass changes
@@ -224,6 +229,9 @@ def apply_import(prepared: PreparedImport, confirmed: list[MassChange] | None = 
         _write_employees(prepared.employee_records, units)
         if prepared.plan.trio_added or prepared.plan.trio_removed:
             _write_trio(prepared.plan, units)
+    # In the same transaction: what follows an organisation change (an APV that needs a
+    # revision) happens with it or not at all.
+    organisation_changed.send(sender=Plan, plan=prepared.plan)
     return prepared.plan
 
 
