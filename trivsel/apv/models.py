@@ -64,7 +64,13 @@ class ChecklistItem(models.Model):
         ordering = ["order", "pk"]
 
     def __str__(self) -> str:
-        return str(self.text.get("da", ""))
+        return self.label
+
+    @property
+    def label(self) -> str:
+        from trivsel.instruments.models import localised
+
+        return localised(self.text)
 
 
 class Apv(models.Model):
