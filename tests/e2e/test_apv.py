@@ -13,6 +13,7 @@ from django.core.management import call_command
 
 from tests.e2e.conftest import axe_violations, log_in, screenshot
 from trivsel.apv.models import Apv
+from trivsel.organisation.importing.service import UploadedFile, apply_import, prepare_import
 from trivsel.organisation.models import Employee, Unit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -96,8 +97,8 @@ def test_leader_and_amr_make_the_apv_and_the_unit_reads_it(live_server: Any, new
     assert axe_violations(hr) == []
 
     # HR moves the unit under another area in an import: its APV needs a revision.
+    assert unit.parent_id is not None
     other = Unit.objects.filter(depth=unit.depth - 1, valid_to=None).exclude(pk=unit.parent_id)[0]
-    from trivsel.organisation.importing.service import UploadedFile, apply_import, prepare_import
 
     units = Unit.objects.filter(valid_to=None).order_by("path")
     lines = ["enhedskode;overordnet;navn;type"] + [
