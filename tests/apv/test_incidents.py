@@ -113,8 +113,8 @@ def test_bad_input_says_what_and_changes_nothing(more: dict[str, Client]) -> Non
     future = register(more["colleague"], occurred_on=tomorrow)
     assert future.status_code == 400
     assert "cannot be in the future" in future.content.decode()
-    before = register(more["colleague"], occurred_on="2025-06-02", first_absence="2025-06-01")
-    assert "cannot begin before the incident" in before.content.decode()
+    before = register(more["colleague"], occurred_on="2025-06-02", first_absence="2025-06-02")
+    assert "the day of the incident itself does not count" in before.content.decode()
     elsewhere = register(more["colleague"], unit=Unit.objects.get(code="U3").pk)
     assert elsewhere.status_code == 400  # not a unit Karl belongs to
     assert not Incident.objects.exists()

@@ -62,8 +62,10 @@ def check(fields: dict[str, Any]) -> None:
     )
     if occurred > today:
         raise Refused(_("The date of the incident cannot be in the future."))
-    if first is not None and first < occurred:
-        raise Refused(_("The absence cannot begin before the incident."))
+    if first is not None and first <= occurred:
+        # Arbejdstilsynet: the first day of absence is the first day beyond the day of injury
+        raise Refused(_("The first day of absence is a day after the incident: the day of the "
+                        "incident itself does not count."))  # fmt: skip
     if last is not None and (first is None or last < first):
         raise Refused(_("The last day of absence comes after the first."))
 
