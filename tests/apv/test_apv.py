@@ -96,7 +96,10 @@ def test_leader_and_amr_build_sign_and_publish_the_apv(
     # HR's overview
     overview = clients["hr"].get(reverse("apv:overview"), {"status": "approved"})
     assert "Lokalcenter Egebakken" in overview.content.decode()
-    assert clients["unit_leader"].get(reverse("apv:overview")).status_code == 403
+    # Leaders see their own part of the organisation; an employee without a role nothing.
+    mine = clients["area_chief"].get(reverse("apv:overview")).content.decode()
+    assert "Lokalcenter Egebakken" in mine and "Hjemmeplejen Syd" not in mine
+    assert clients["outsider"].get(reverse("apv:overview")).status_code == 403
     exported = clients["hr"].get(reverse("apv:overview"), {"format": "csv"})
     assert "U1;Lokalcenter Egebakken;Approved;" in exported.content.decode("utf-8-sig")
 
@@ -107,3 +110,25 @@ def test_leader_and_amr_build_sign_and_publish_the_apv(
     assert apv.revision_needed
     moved = clients["hr"].get(reverse("apv:overview"), {"status": "revision_needed"})
     assert "Lokalcenter Egebakken" in moved.content.decode()
+
+
+def test_the_annual_discussion_is_recorded_by_the_unit(
+    clients: dict[str, Client], org: dict[str, Unit]
+) -> None:
+    from trivsel.apv.models import AnnualDiscussion
+
+    url = reverse("apv:discussion", args=["U1", 2026])
+    empty = clients["unit_leader"].post(url, {"held_on": "2026-03-02"})
+    assert empty.status_code == 400 and "This field is required." in empty.content.decode()
+    assert not AnnualDiscussion.objects.exists()
+    data = {"held_on": "2026-03-02", "participants": "Lise Leder, Anna AMR",
+            "cooperation": "Møde hver måned i arbejdsmiljøgruppen.",
+            "goals_met": "Delvist: støjen er mindre.", "new_goals": "Færre tunge løft.",
+            "competence_plan": "Anna tager den supplerende uddannelse i maj."}  # fmt: skip
+    assert clients["trio"].post(url, data).status_code == 302
+    record = AnnualDiscussion.objects.get()
+    assert (record.unit, record.year) == (org["U1"], 2026)
+    page = clients["unit_leader"].get(reverse("apv:unit", args=["U1"])).content.decode()
+    assert "2026: held" in page
+    assert clients["outsider"].get(url).status_code == 404
+    assert clients["hr"].get(url).status_code == 200

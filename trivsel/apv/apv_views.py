@@ -19,8 +19,10 @@ from django.utils.translation import gettext_lazy
 from trivsel.apv import access as apv_access
 from trivsel.apv import apv_services as service
 from trivsel.apv import statistics
-from trivsel.apv.models import Apv, Factor, Problem, Signoff
+from trivsel.apv.forms import DiscussionForm
+from trivsel.apv.models import AnnualDiscussion, Apv, Factor, Problem, Signoff
 from trivsel.apv.rules import approval_refusals, apv_status
+from trivsel.core.audit import record as audit
 from trivsel.core.exports import csv_row
 from trivsel.dialogue.models import Action
 from trivsel.dialogue.services import results_unit
@@ -124,8 +126,10 @@ def apv_unit(request: HttpRequest, unit: Unit) -> HttpResponse:
     if apv is None:
         measurements = [m for m in reports_for(request, unit)
                         if m.kind == Measurement.Kind.MAIN and m.state == "released"]  # fmt: skip
-        return render(request, "apv/start.html",
-                      {"unit": unit, "worker": worker, "measurements": measurements})  # fmt: skip
+        return render(request, "apv/start.html", {
+            "unit": unit, "worker": worker, "measurements": measurements,
+            "discussions": _discussions(unit), "this_year": timezone.localdate().year,
+        })  # fmt: skip
     refusals = approval_refusals(service.facts(apv)) if apv.state == "draft" else []
     actions = Action.objects.filter(unit=unit).exclude(status=Action.Status.CANCELLED)
     context = {
@@ -140,8 +144,13 @@ def apv_unit(request: HttpRequest, unit: Unit) -> HttpResponse:
         "actions": list(actions), "owners": Employee.objects.filter(unit=unit, is_active=True),
         "severities": Problem._meta.get_field("severity").choices,
         "check_statuses": apv.checks.model.Status.choices,
+        "discussions": _discussions(unit), "this_year": timezone.localdate().year,
     }  # fmt: skip
     return render(request, "apv/apv.html", context)
+
+
+def _discussions(unit: Unit) -> list[AnnualDiscussion]:
+    return list(AnnualDiscussion.objects.filter(unit=unit)[:5])
 
 
 def _act(request: HttpRequest, unit: Unit, apv: Apv | None) -> None:
@@ -272,9 +281,13 @@ def apv_csv(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@org_view(Capability.MANAGE_ORGANISATION)
+@org_view(None)
 def apv_overview(request: HttpRequest) -> HttpResponse:
-    """Every open unit's APV status, filterable, as a page or CSV."""
+    """The APV status of every open unit this person may see (HR: all; a leader: their
+    units and those below; TRIO: their unit), filterable, as a page or CSV."""
+    access = get_access(request)
+    if not access.is_anybody:
+        raise PermissionDenied
     today = timezone.localdate()
     latest: dict[int, Apv] = {}
     drafts: set[int] = set()
@@ -285,7 +298,7 @@ def apv_overview(request: HttpRequest) -> HttpResponse:
             latest[apv.unit_id] = apv
     rows = []
     wanted = request.GET.get("status", "")
-    for unit in Unit.objects.filter(valid_to=None).order_by("path"):
+    for unit in access.visible_units().filter(valid_to=None).order_by("path"):
         approved = latest.get(unit.pk)
         state = apv_status(approved.approved_on if approved else None, unit.pk in drafts,
                            bool(approved and approved.revision_needed), today)  # fmt: skip
@@ -315,3 +328,28 @@ STATUS_NAMES = {
     "approved": gettext_lazy("Approved"), "due_soon": gettext_lazy("Due soon"),
     "overdue": gettext_lazy("Overdue"), "revision_needed": gettext_lazy("Revision needed"),
 }  # fmt: skip
+
+
+@unit_view(Capability.VIEW_UNIT)
+def discussion(request: HttpRequest, unit: Unit, year: int) -> HttpResponse:
+    """The workplace's annual arbejdsmiljødrøftelse of a year: recorded by its leader, AMR
+    or HR; read by those who see the unit."""
+    if not 2000 <= year <= timezone.localdate().year + 1:
+        raise Http404
+    worker = apv_access.works_on_apv(get_access(request), request.user, unit)
+    record = AnnualDiscussion.objects.filter(unit=unit, year=year).first()
+    form = DiscussionForm(request.POST or None, instance=record)
+    if request.method == "POST":
+        if not worker:
+            raise PermissionDenied
+        if form.is_valid():
+            saved = form.save(commit=False)
+            saved.unit, saved.year = unit, year
+            saved.updated_by = request.user if request.user.is_authenticated else None
+            saved.save()
+            audit("annual discussion saved", f"unit {unit.code}", str(year))
+            messages.success(request, _("The annual discussion is saved."))
+            return redirect("apv:unit", code=unit.code)
+    return render(request, "apv/discussion.html",
+                  {"unit": unit, "year": year, "form": form, "worker": worker, "record": record},
+                  status=400 if form.is_bound else 200)  # fmt: skip

@@ -4,7 +4,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from trivsel.apv.models import Incident
+from trivsel.apv.models import AnnualDiscussion, Incident
 from trivsel.organisation.models import Unit
 
 DATE = {"type": "date"}
@@ -65,3 +65,15 @@ class QuarterForm(forms.Form):
     quarter = forms.TypedChoiceField(
         label=_("Quarter"), coerce=int, choices=[(q, f"{q}") for q in range(1, 5)]
     )
+
+
+class DiscussionForm(forms.ModelForm[AnnualDiscussion]):
+    class Meta:
+        model = AnnualDiscussion
+        fields = ["held_on", "participants", "cooperation", "goals_met", "new_goals",
+                  "competence_plan"]  # fmt: skip
+        widgets = {
+            "held_on": forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
+            **{name: forms.Textarea(attrs={"rows": 3}) for name in
+               ("participants", "cooperation", "goals_met", "new_goals", "competence_plan")},
+        }  # fmt: skip

@@ -203,3 +203,30 @@ class Signoff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.role}: {self.name}"
+
+
+class AnnualDiscussion(models.Model):
+    """The annual arbejdsmiljødrøftelse of a workplace (BEK nr. 1838 af 14/12/2023, kapitel
+    2): how the cooperation on the work environment runs next year, whether last year's
+    goals were met, the new goals, and the competence plan for the members of the work
+    environment organisation."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    held_on = models.DateField(_("held on"))
+    participants = models.TextField(_("who took part"), blank=True)
+    cooperation = models.TextField(_("how the cooperation runs next year"))
+    goals_met = models.TextField(_("were last year's goals met?"))
+    new_goals = models.TextField(_("the goals for next year"))
+    competence_plan = models.TextField(_("the competence plan for the AMO's members"))
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                   on_delete=models.SET_NULL, related_name="+")  # fmt: skip
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-year"]
+        constraints = [models.UniqueConstraint(fields=["unit", "year"],
+                                               name="one_discussion_a_year")]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.year}"
