@@ -2,6 +2,7 @@
 a valid file (Danish headings, Windows-1252, `;`) imports once, and again adds nothing."""
 
 import io
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -64,3 +65,26 @@ def test_every_problem_is_listed_and_nothing_is_written(org: dict[str, Unit]) ->
                          stderr=io.StringIO())  # fmt: skip
         finally:
             empty.unlink()
+
+
+def test_earlier_apvs_start_the_three_year_clock(org: dict[str, Unit], tmp_path: Path) -> None:
+    from trivsel.apv.models import Apv
+
+    path = tmp_path / "apv.csv"
+    path.write_text("Enhedskode;Godkendt;Note\nU1;15.3.2023;I APV-mappen på J-drevet\n"
+                    "U2;2099-01-01;\nNOPE;1.1.2024;\n", encoding="utf-8")  # fmt: skip
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_incidents", str(path), "--apvs", stdout=io.StringIO(), stderr=err)
+    assert "row 3, column 'Godkendt'" in err.getvalue()
+    assert "row 4, column 'Enhedskode': No open unit has the code “NOPE”." in err.getvalue()
+    assert not Apv.objects.exists()
+    path.write_text("Enhedskode;Godkendt;Note\nU1;15.3.2023;I APV-mappen på J-drevet\n",
+                    encoding="utf-8")  # fmt: skip
+    call_command("import_incidents", str(path), "--apvs", stdout=io.StringIO())
+    apv = Apv.objects.get()
+    assert apv.state == "approved" and str(apv.approved_on) == "2023-03-15"
+    from trivsel.apv.apv_views import status_of
+
+    assert status_of(apv, today=date(2026, 3, 15)).status == "due_soon"
+    assert status_of(apv, today=date(2026, 3, 16)).status == "overdue"

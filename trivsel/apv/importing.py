@@ -150,3 +150,68 @@ def import_incidents(data: bytes, filename: str, dry_run: bool = False) -> Resul
             result.added += 1
         record("incidents imported", filename, f"{result.added} added, {result.already} known")
     return result
+
+
+APV_COLUMNS = {
+    "unit": ("enhedskode", "enhed", "unit code", "unit"),
+    "approved_on": ("godkendt", "godkendt den", "approved", "approved on"),
+    "note": ("note", "bemærkning", "hvor findes den", "where it is kept"),
+}
+
+
+def import_apvs(data: bytes, filename: str, dry_run: bool = False) -> Result:
+    """Earlier APVs made elsewhere: per unit the date it was approved (and where it is kept),
+    so the three-year clock runs from it. A unit's APV with the same date is not added
+    twice; a unit may have several (the latest counts)."""
+    from trivsel.apv.models import Apv
+
+    table, problems = read_table(data, filename)
+    if table is None:
+        return Result(problems)
+    headings = {heading.strip().lower(): at for at, heading in enumerate(table.headers)}
+    where = {
+        name: next(headings[h] for h in names if h in headings)
+        for name, names in APV_COLUMNS.items()
+        if any(h in headings for h in names)
+    }
+    missing = [APV_COLUMNS[name][0] for name in ("unit", "approved_on") if name not in where]
+    if missing:
+        return Result([Problem(filename, _("Missing columns: %(names)s.") % {
+            "names": ", ".join(missing)})])  # fmt: skip
+    units = {u.code: u for u in Unit.objects.filter(valid_to=None)}
+    today = timezone.localdate()
+    rows = []
+    for number, cells in table.rows:
+
+        def cell(name: str, cells: list[str] = cells) -> str:
+            at = where.get(name)
+            return cells[at].strip() if at is not None and at < len(cells) else ""
+
+        def problem(name: str, message: str, number: int = number) -> None:
+            problems.append(Problem(filename, message, number, table.headers[where[name]]))
+
+        unit = units.get(cell("unit"))
+        if unit is None:
+            problem("unit", _("No open unit has the code “%(code)s”.") % {"code": cell("unit")})
+        try:
+            approved = _date(cell("approved_on"))
+        except ValueError:
+            approved = None
+        if approved is None or approved > today:
+            problem("approved_on", _("“%(value)s” is not a date of approval in the past.")
+                    % {"value": cell("approved_on")})  # fmt: skip
+        rows.append((unit, approved, cell("note")))
+    if problems or dry_run:
+        return Result(problems)
+    result = Result([])
+    with transaction.atomic():
+        for unit, approved, note in rows:
+            assert unit is not None and approved is not None  # checked above
+            if Apv.objects.filter(unit=unit, approved_on=approved).exists():
+                result.already += 1
+                continue
+            Apv.objects.create(unit=unit, state=Apv.State.APPROVED, approved_on=approved,
+                               imported=f"{filename}: {note}"[:2000])  # fmt: skip
+            result.added += 1
+        record("APVs imported", filename, f"{result.added} added, {result.already} known")
+    return result

@@ -103,6 +103,9 @@ class Apv(models.Model):
     approved_on = models.DateField(null=True, blank=True)
     revision_needed = models.BooleanField(default=False)
     revision_reason = models.CharField(max_length=300, blank=True)
+    # An earlier APV made elsewhere and imported (trivsel.apv.importing): where it is kept
+    # and what it said, in short; its approval date starts the three-year clock.
+    imported = models.TextField(_("imported from"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
