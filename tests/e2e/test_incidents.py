@@ -1,6 +1,6 @@
 """The incident register in Danish in a real browser: an employee registers a threat with
 an injury and absence; the leader sees the EASY deadline and follows up; the AMR reads it;
-a sibling unit's leader and a colleague in another team get 404. axe-core finds no WCAG
+a sibling unit's leader, a colleague in the same unit and an employee elsewhere get 404. axe-core finds no WCAG
 2.1 A/AA violations; screenshots go to test-artifacts/e2e/."""
 
 import io
@@ -42,6 +42,14 @@ def test_an_employee_registers_and_only_those_who_may_read_it(
     )
     assert colleague is not None
     login_for(colleague, "kollega")
+    neighbour = (
+        Employee.objects.filter(unit=unit, is_leader=False, user=None, trio_roles__isnull=True)
+        .exclude(pk=colleague.pk)
+        .order_by("number")
+        .first()
+    )
+    assert neighbour is not None
+    login_for(neighbour, "sidekammerat")  # a colleague in the same unit
     sibling = (
         Employee.objects.filter(unit__parent=unit.parent, is_leader=True, user=None)
         .exclude(unit=unit)
@@ -92,7 +100,7 @@ def test_an_employee_registers_and_only_those_who_may_read_it(
     amr.get_by_text("En pårørende truede mig i telefonen.").wait_for()
     assert axe_violations(amr) == []
 
-    for username in ("naboleder", "medarbejder"):
+    for username in ("naboleder", "sidekammerat", "medarbejder"):
         other = new_page()
         log_in(other, base, username, PASSWORD)
         response = other.goto(f"{base}/apv/incidents/{incident.pk}/")
