@@ -68,6 +68,19 @@ def test_leader_and_amr_make_the_apv_and_the_unit_reads_it(live_server: Any, new
     page.get_by_role("button", name="Tilføj handlingen").click()
     screenshot(page, "apv-leader")
     assert axe_violations(page) == []
+    page.get_by_role("link", name="Registrér drøftelsen for", exact=False).click()
+    page.get_by_label("Holdt den").fill("2026-03-02")
+    page.get_by_label("Hvordan samarbejdet om arbejdsmiljøet skal foregå det kommende år").fill(
+        "Møde hver måned i arbejdsmiljøgruppen."
+    )
+    page.get_by_label("Blev sidste års mål nået?").fill("Delvist.")
+    page.get_by_label("Målene for det kommende år").fill("Færre tunge løft.")
+    page.get_by_label("Kompetenceplanen for arbejdsmiljøorganisationens medlemmer").fill(
+        "Supplerende uddannelse i maj."
+    )
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Gem drøftelsen").click()
+    page.get_by_text("Den årlige arbejdsmiljødrøftelse er gemt.").wait_for()
 
     amr = new_page()
     log_in(amr, base, "amr", PASSWORD)

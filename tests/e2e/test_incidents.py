@@ -1,7 +1,7 @@
 """The incident register in Danish in a real browser: an employee registers a threat with
 an injury and absence; the leader sees the EASY deadline and follows up; the AMR reads it;
-a sibling unit's leader, a colleague in the same unit and an employee elsewhere get 404. axe-core finds no WCAG
-2.1 A/AA violations; screenshots go to test-artifacts/e2e/."""
+a sibling unit's leader, a colleague in the same unit and an employee elsewhere get 404.
+axe-core finds no WCAG 2.1 A/AA violations; screenshots go to test-artifacts/e2e/."""
 
 import io
 from datetime import timedelta
@@ -93,6 +93,10 @@ def test_an_employee_registers_and_only_those_who_may_read_it(
     assert axe_violations(boss) == []
     boss.get_by_role("button", name="Gem opfølgningen").click()
     boss.get_by_text("Opfølgningen er gemt").wait_for()
+    boss.goto(f"{base}/apv/incidents/statistics/")
+    boss.get_by_role("heading", name="De seneste fire kvartaler", exact=False).wait_for()
+    screenshot(boss, "incident-counts")
+    assert axe_violations(boss) == []
 
     amr = new_page()
     log_in(amr, base, "amr", PASSWORD)
