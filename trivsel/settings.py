@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "trivsel.reports",
     "trivsel.dialogue",
     "trivsel.apv",
+    "trivsel.keyfigures",
     "trivsel.demo",
     "trivsel.bench",
 ]

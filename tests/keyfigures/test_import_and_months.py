@@ -1,0 +1,98 @@
+"""Importing employment and absence, and the monthly figures: malformed files are refused
+with every problem listed and nothing written; a valid period imports and again replaces
+itself; the month's figures follow the definitions; a 4-person unit shows no figure, its
+parent does, and no subtraction exposes it."""
+
+import io
+from datetime import date
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from trivsel.keyfigures.compute import month_figures
+from trivsel.keyfigures.importing import import_absence, import_employment
+from trivsel.keyfigures.models import Employment, MonthFigure, Spell
+from trivsel.organisation.models import Unit
+
+pytestmark = pytest.mark.django_db
+
+# Område Nord (SO-N) holds U1 (with its team: 4 people), U2 (2) and the area chief.
+EMPLOYMENT = (
+    "Medarbejdernummer;Fra;Til;Enhedskode;Ugentlige timer\n"
+    "1002;2024-01-01;;SO-N;37\n1003;2024-01-01;;U1;37\n1004;2024-01-01;;U1;37\n"
+    "1005;2024-01-01;;U1;18,5\n1006;2024-01-01;;U1-T1;37\n1007;2024-01-01;;U2;37\n"
+    "1008;2024-01-01;2025-03-14;U2;37\n"
+)
+ABSENCE = (
+    "Medarbejdernummer;Fra;Til;Fraværskode;Timer pr. dag\n"
+    "1003;6.3.2025;11.3.2025;S;\n"  # Thursday to Tuesday: 4 dagsværk
+    "1005;3.3.2025;3.3.2025;S;\n"  # half time: 0.5
+    "1007;10.3.2025;10.3.2025;B;3,7\n"  # child's illness, half a day
+)
+
+
+def test_malformed_files_are_refused_with_every_problem(org: dict[str, Unit]) -> None:
+    import_employment(EMPLOYMENT.encode(), "ansatte.csv")
+    bad = (
+        "Medarbejdernummer;Fra;Til;Fraværskode;Timer pr. dag\n"
+        "9999;3.3.2025;4.3.2025;S;\n"  # unknown employee
+        "1003;5.3.2025;4.3.2025;S;\n"  # ends before it starts
+        "1004;3.3.2025;6.3.2025;S;\n1004;5.3.2025;7.3.2025;S;\n"  # overlapping
+        "1006;3.3.2025;3.3.2025;XX;\n"  # unknown cause code
+        "1005;4.3.2025;4.3.2025;S;5\n"  # 5 hours: more than half-time's 3.7
+    ).encode()
+    said = [str(p) for p in import_absence(bad, "fravær.csv").problems]
+    for text in (
+        "row 2, column 'Medarbejdernummer': No employee has the number “9999”.",
+        "row 3, column 'Til': The spell ends before it starts.",
+        "row 5, column 'Fra': The spell overlaps the person's spell that ends",
+        "row 6, column 'Fraværskode': The cause code “XX” is not mapped",
+        "row 7, column 'Timer pr. dag': 5 hours is more than the day's norm of 3.70",
+    ):
+        assert any(text in line for line in said), (text, said)
+    assert not Spell.objects.exists()
+    missing = import_absence(b"Medarbejdernummer;Fra\n1003;3.3.2025\n", "kort.csv")
+    assert "Missing columns: til, fraværskode." in str(missing.problems[0])
+    utf16 = import_absence("Medarbejdernummer;Fra;Til\n".encode("utf-16"), "utf16.csv")
+    assert utf16.problems and not Spell.objects.exists()
+    assert "The file is empty." in str(import_absence(b"", "tom.csv").problems[0])
+
+
+def test_a_month_by_the_definitions_and_the_small_unit_rule(org: dict[str, Unit]) -> None:
+    assert not import_employment(EMPLOYMENT.encode(), "ansatte.csv").problems
+    assert not import_absence(ABSENCE.encode("cp1252"), "fravær.csv").problems
+    assert Employment.objects.count() == 7 and Spell.objects.count() == 3
+    month_figures(date(2025, 3, 1))
+    figure = {m.unit.code: m for m in MonthFigure.objects.select_related("unit")}
+    area = figure["SO-N"]
+    assert area.shown
+    f = area.figures
+    assert f["absence:own_illness"] == pytest.approx(4.5)
+    assert f["absence:child_illness"] == pytest.approx(0.5)
+    assert f["headcount"] == 6 and f["leavers"] == 1  # 1008 left on 14 March
+    # 21 working days in March 2025; 6 full-time-ish people (one half, one leaving mid-month)
+    assert f["possible"] == pytest.approx(21 * 5.5 + 10)
+    assert f["band:0"] == 3 and f["band:1"] == 0  # 6, 1 and 1 calendar days
+    # U1 with its team has 4 people: no figure, and U2 (2) none; nothing to subtract from
+    # Område Nord shows a small group, because neither is shown.
+    assert not figure["U1"].shown and figure["U1"].figures == {}
+    assert not figure["U2"].shown
+    # importing the same period again replaces it
+    assert import_absence(ABSENCE.encode(), "fravær.csv").replaced == 3
+    assert Spell.objects.count() == 3
+
+
+def test_the_command_imports_and_computes(org: dict[str, Unit], tmp_path: object) -> None:
+    from pathlib import Path
+
+    folder = Path(str(tmp_path))
+    (folder / "ansatte.csv").write_text(EMPLOYMENT, encoding="utf-8")
+    (folder / "fravær.csv").write_text(ABSENCE, encoding="utf-8")
+    out = io.StringIO()
+    call_command("import_keyfigures", "--employment", str(folder / "ansatte.csv"),
+                 "--absence", str(folder / "fravær.csv"), stdout=out)  # fmt: skip
+    assert "Monthly figures 2024-01 to 2025-03" in out.getvalue()
+    (folder / "bad.csv").write_text("Medarbejdernummer;Fra\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command("import_keyfigures", "--absence", str(folder / "bad.csv"),
+                     stdout=io.StringIO(), stderr=io.StringIO())  # fmt: skip

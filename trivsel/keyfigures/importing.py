@@ -1,0 +1,227 @@
+"""Importing HR's key-figure data through the organisation import's file reading (CSV in
+UTF-8 or Windows-1252 with `;` or `,`, or XLSX; Danish or English headings): employment per
+employee and spells of absence. Every problem is listed with its file, row and column;
+nothing is written unless the whole file is valid; importing a period again replaces it."""
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import pairwise
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from trivsel.core.audit import record
+from trivsel.keyfigures.figures import DAGSVAERK_HOURS
+from trivsel.keyfigures.models import Cause, CauseCode, Employment, Spell
+from trivsel.organisation.importing.files import Table, read_table
+from trivsel.organisation.importing.problems import Problem
+from trivsel.organisation.models import Employee, Unit
+
+DEFAULT_CODES = {"S": Cause.OWN_ILLNESS, "A": Cause.WORK_INJURY, "B": Cause.CHILD_ILLNESS,
+                 "BA": Cause.MATERNITY, "C": Cause.COVID, "O": Cause.OTHER}  # fmt: skip
+ABSENCE = {
+    "employee": ("medarbejdernummer", "employee number"),
+    "start": ("fra", "start", "from"),
+    "end": ("til", "slut", "end", "to"),
+    "code": ("fraværskode", "årsag", "cause code", "cause"),
+    "hours": ("timer pr. dag", "timer", "hours per day", "hours"),
+}
+EMPLOYMENT = {
+    "employee": ("medarbejdernummer", "employee number"),
+    "start": ("fra", "start", "from"),
+    "end": ("til", "slut", "end", "to"),
+    "unit": ("enhedskode", "unit code"),
+    "hours": ("ugentlige timer", "weekly hours"),
+    "fraction": ("brøk", "beskæftigelsesgrad", "fraction"),
+}
+
+
+@dataclass
+class Result:
+    problems: list[Problem] = field(default_factory=list)
+    written: int = 0
+    replaced: int = 0
+
+
+def _date(text: str) -> date:
+    found = re.fullmatch(r"(\d{1,2})[.\-/](\d{1,2})[.\-/](\d{4})", text.strip())
+    if found:
+        day, month, year = (int(part) for part in found.groups())
+        return date(year, month, day)
+    return date.fromisoformat(text.strip()[:10])
+
+
+def _number(text: str) -> float:
+    return float(text.strip().replace(",", "."))
+
+
+def _columns(table: Table, wanted: dict[str, tuple[str, ...]], required: tuple[str, ...],
+             problems: list[Problem]) -> dict[str, int] | None:  # fmt: skip
+    headings = {heading.strip().lower(): at for at, heading in enumerate(table.headers)}
+    where = {name: next(headings[h] for h in names if h in headings)
+             for name, names in wanted.items() if any(h in headings for h in names)}  # fmt: skip
+    missing = [wanted[name][0] for name in required if name not in where]
+    if missing:
+        problems.append(Problem(table.file, _("Missing columns: %(names)s.")
+                                % {"names": ", ".join(missing)}))  # fmt: skip
+        return None
+    return where
+
+
+def codes() -> dict[str, str]:
+    """The cause codes HR maps (a default set the first time)."""
+    if not CauseCode.objects.exists():
+        CauseCode.objects.bulk_create(CauseCode(code=c, cause=v) for c, v in DEFAULT_CODES.items())
+    return dict(CauseCode.objects.values_list("code", "cause"))
+
+
+def import_absence(data: bytes, filename: str, dry_run: bool = False) -> Result:
+    """Spells of absence: employee number, first and last day, cause code and, where the
+    file has them, hours of absence per day (at most the person's daily norm)."""
+    table, problems = read_table(data, filename)
+    result = Result(problems)
+    if table is None:
+        return result
+    where = _columns(table, ABSENCE, ("employee", "start", "end", "code"), problems)
+    if where is None:
+        return result
+    people = dict(Employee.objects.values_list("number", "pk"))
+    causes = codes()
+    fractions: dict[int, float] = dict(
+        Employment.objects.order_by("start").values_list("employee_id", "fraction")
+    )
+    spells: list[tuple[int, int, date, date, str, float | None]] = []
+    for number, cells in table.rows:
+
+        def cell(name: str, cells: list[str] = cells) -> str:
+            at = where.get(name)
+            return cells[at].strip() if at is not None and at < len(cells) else ""
+
+        def problem(name: str, message: str, number: int = number) -> None:
+            problems.append(Problem(filename, message, number, table.headers[where[name]]))
+
+        person = people.get(cell("employee"))
+        if person is None:
+            problem("employee", _("No employee has the number “%(value)s”.")
+                    % {"value": cell("employee")})  # fmt: skip
+        dates = []
+        for name in ("start", "end"):
+            try:
+                dates.append(_date(cell(name)))
+            except ValueError:
+                problem(name, _("“%(value)s” is not a date (use 2025-06-02 or 2.6.2025).")
+                        % {"value": cell(name)})  # fmt: skip
+        if len(dates) == 2 and dates[1] < dates[0]:
+            problem("end", _("The spell ends before it starts."))
+        code = cell("code")
+        if code not in causes:
+            problem("code", _("The cause code “%(value)s” is not mapped to a cause.")
+                    % {"value": code})  # fmt: skip
+        hours = None
+        if "hours" in where and cell("hours"):
+            try:
+                hours = _number(cell("hours"))
+            except ValueError:
+                problem("hours", _("“%(value)s” is not a number of hours.")
+                        % {"value": cell("hours")})  # fmt: skip
+            else:
+                norm = DAGSVAERK_HOURS * fractions.get(person or 0, 1.0)
+                if not 0 < hours <= norm + 1e-9:
+                    problem("hours", _("%(hours)s hours is more than the day's norm of "
+                                       "%(norm)s hours (or not above 0).")
+                            % {"hours": cell("hours"), "norm": f"{norm:.2f}"})  # fmt: skip
+        if person is not None and len(dates) == 2:
+            spells.append((number, person, dates[0], dates[1], code, hours))
+    by_person: dict[int, list[tuple[date, date, int]]] = defaultdict(list)
+    for number, person, start, end, _code, _hours in spells:
+        by_person[person].append((start, end, number))
+    start_column = table.headers[where["start"]]
+    for items in by_person.values():
+        items.sort()
+        for (_s1, e1, _n1), (s2, _e2, n2) in pairwise(items):
+            if s2 <= e1:
+                problems.append(Problem(filename, _("The spell overlaps the person's spell "
+                                                    "that ends %(date)s.") % {"date": e1},
+                                        n2, start_column))  # fmt: skip
+    if problems or dry_run or not spells:
+        if not problems and not spells:
+            problems.append(Problem(filename, _("The file has no spells.")))
+        return result
+    first, last = min(s[2] for s in spells), max(s[3] for s in spells)
+    with transaction.atomic():
+        replaced, _deleted = Spell.objects.filter(start__gte=first, start__lte=last).delete()
+        Spell.objects.bulk_create(
+            (Spell(employee_id=person, start=start, end=end, code=code, cause=causes[code],
+                   hours_per_day=hours) for _n, person, start, end, code, hours in spells),
+            batch_size=5000,
+        )  # fmt: skip
+        record("absence imported", filename, f"{len(spells)} spells {first}–{last}")
+    result.written, result.replaced = len(spells), replaced
+    return result
+
+
+def import_employment(data: bytes, filename: str, dry_run: bool = False) -> Result:
+    """Employment: employee number, first (and last) day, unit code, weekly hours or the
+    fraction. Replaces the employment of the people in the file."""
+    table, problems = read_table(data, filename)
+    result = Result(problems)
+    if table is None:
+        return result
+    where = _columns(table, EMPLOYMENT, ("employee", "start", "unit"), problems)
+    if where is None:
+        return result
+    if "hours" not in where and "fraction" not in where:
+        problems.append(Problem(filename, _("Missing columns: %(names)s.")
+                                % {"names": "ugentlige timer / brøk"}))  # fmt: skip
+        return result
+    people = dict(Employee.objects.values_list("number", "pk"))
+    units = dict(Unit.objects.values_list("code", "pk"))
+    rows = []
+    for number, cells in table.rows:
+
+        def cell(name: str, cells: list[str] = cells) -> str:
+            at = where.get(name)
+            return cells[at].strip() if at is not None and at < len(cells) else ""
+
+        def problem(name: str, message: str, number: int = number) -> None:
+            problems.append(Problem(filename, message, number, table.headers[where[name]]))
+
+        person, unit = people.get(cell("employee")), units.get(cell("unit"))
+        if person is None:
+            problem("employee", _("No employee has the number “%(value)s”.")
+                    % {"value": cell("employee")})  # fmt: skip
+        if unit is None:
+            problem("unit", _("No unit has the code “%(code)s”.") % {"code": cell("unit")})
+        try:
+            start = _date(cell("start"))
+            end = _date(cell("end")) if cell("end") else None
+        except ValueError:
+            problem("start", _("A date is not a date (use 2025-06-02 or 2.6.2025)."))
+            continue
+        if end is not None and end < start:
+            problem("end", _("The employment ends before it starts."))
+        try:
+            fraction = (_number(cell("hours")) / 37 if "hours" in where and cell("hours")
+                        else _number(cell("fraction")))  # fmt: skip
+        except ValueError:
+            problem("hours" if "hours" in where else "fraction", _("Not a number."))
+            continue
+        if not 0 < fraction <= 1.5:
+            problem("hours" if "hours" in where else "fraction",
+                    _("The employment fraction must be above 0 and at most 1.5."))  # fmt: skip
+        if person is not None and unit is not None:
+            rows.append((person, unit, start, end, fraction))
+    if problems or dry_run:
+        return result
+    with transaction.atomic():
+        persons = {row[0] for row in rows}
+        replaced, _deleted = Employment.objects.filter(employee_id__in=persons).delete()
+        Employment.objects.bulk_create(
+            (Employment(employee_id=p, unit_id=u, start=s, end=e, fraction=f)
+             for p, u, s, e, f in rows), batch_size=5000,
+        )  # fmt: skip
+        record("employment imported", filename, f"{len(rows)} rows")
+    result.written, result.replaced = len(rows), replaced
+    return result

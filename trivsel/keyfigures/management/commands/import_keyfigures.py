@@ -1,0 +1,45 @@
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from trivsel.keyfigures.compute import all_months
+from trivsel.keyfigures.importing import import_absence, import_employment
+from trivsel.keyfigures.models import Employment, Spell
+
+
+class Command(BaseCommand):
+    help = (
+        "Import employment and absence spells (CSV or XLSX; every problem listed with its row "
+        "and column, nothing written unless all is valid; a period imported again replaces "
+        "it), then compute every unit's monthly key figures for the months they cover."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--employment", type=Path)
+        parser.add_argument("--absence", type=Path)
+        parser.add_argument("--dry-run", action="store_true")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not options["employment"] and not options["absence"]:
+            raise CommandError("Give --employment FILE, --absence FILE or both.")
+        for name, reader in (("employment", import_employment), ("absence", import_absence)):
+            path: Path | None = options[name]
+            if path is None:
+                continue
+            result = reader(path.read_bytes(), path.name, options["dry_run"])
+            if result.problems:
+                for problem in result.problems:
+                    self.stderr.write(str(problem))
+                raise CommandError(f"{len(result.problems)} problem(s) in {path.name}: "
+                                   "nothing was imported.")  # fmt: skip
+            self.stdout.write(f"{path.name}: {result.written} rows ({result.replaced} replaced)")
+        if options["dry_run"]:
+            return
+        spells = Spell.objects.order_by("start")
+        jobs = Employment.objects.order_by("start")
+        first = min(x.start for x in (spells.first(), jobs.first()) if x is not None)
+        last_spell = Spell.objects.order_by("-end").first()
+        last = max(x for x in (last_spell.end if last_spell else None, first) if x is not None)
+        shown = all_months(first, last)
+        self.stdout.write(f"Monthly figures {first:%Y-%m} to {last:%Y-%m}: {shown} shown.")

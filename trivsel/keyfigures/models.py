@@ -1,0 +1,79 @@
+"""HR's source data for the key figures — who was employed where, with what fraction, and
+each spell of absence with its cause — and the monthly figures computed from them per unit
+(its own people and with everything below it). Sickness absence is health data: nothing
+here is shown for a unit with fewer than 5 employees (trivsel.keyfigures.compute)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from trivsel.organisation.models import Employee, Unit
+
+
+class Cause(models.TextChoices):
+    OWN_ILLNESS = "own_illness", _("Own illness")
+    WORK_INJURY = "work_injury", _("Work injury")
+    CHILD_ILLNESS = "child_illness", _("Child's illness")
+    MATERNITY = "maternity", _("Maternity or adoption")
+    COVID = "covid", _("Covid-19")
+    OTHER = "other", _("Other absence")
+
+
+class CauseCode(models.Model):
+    """How the payroll system's cause codes map to the causes kept apart (HR edits it)."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    cause = models.CharField(_("cause"), max_length=20, choices=Cause.choices)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} → {self.cause}"
+
+
+class Employment(models.Model):
+    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    start = models.DateField()
+    end = models.DateField(null=True, blank=True)
+    fraction = models.FloatField(default=1.0)  # weekly hours / 37
+
+    class Meta:
+        indexes = [models.Index(fields=["start", "end"])]
+
+    def __str__(self) -> str:
+        return f"{self.employee_id} {self.unit_id} {self.start}–{self.end}"
+
+
+class Spell(models.Model):
+    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="+")
+    start = models.DateField()
+    end = models.DateField()
+    code = models.CharField(max_length=20)  # as in the file
+    cause = models.CharField(max_length=20, choices=Cause.choices)
+    hours_per_day = models.FloatField(null=True, blank=True)  # None: full days
+
+    class Meta:
+        indexes = [models.Index(fields=["start"]), models.Index(fields=["employee", "start"])]
+
+    def __str__(self) -> str:
+        return f"{self.employee_id} {self.start}–{self.end} {self.cause}"
+
+
+class MonthFigure(models.Model):
+    """One unit's figures for one month: `subtree` with everything below it, else its own
+    people. `figures`: headcount, fte, possible (dagsværk), absence by cause (dagsværk),
+    spells by band, leavers, hires; `shown`: False where the small-unit rule hides it."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    subtree = models.BooleanField(default=True)
+    shown = models.BooleanField(default=False)
+    figures = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "month", "subtree"],
+                                               name="one_figure_a_month")]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.month}"
