@@ -30,5 +30,6 @@ urlpatterns = [
     path("reports/", include("trivsel.reports.urls")),
     path("dialogue/", include("trivsel.dialogue.urls")),
     path("apv/", include("trivsel.apv.urls")),
+    path("keyfigures/", include("trivsel.keyfigures.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -96,3 +96,36 @@ def test_the_command_imports_and_computes(org: dict[str, Unit], tmp_path: object
     with pytest.raises(CommandError, match="nothing was imported"):
         call_command("import_keyfigures", "--absence", str(folder / "bad.csv"),
                      stdout=io.StringIO(), stderr=io.StringIO())  # fmt: skip
+
+
+def test_the_unit_page_shows_the_months_to_those_who_see_the_unit(
+    org: dict[str, Unit], clients: dict[str, object]
+) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    from trivsel.keyfigures.compute import all_months
+    from trivsel.keyfigures.read import series
+
+    import_employment(EMPLOYMENT.encode(), "ansatte.csv")
+    import_absence(ABSENCE.encode(), "fravær.csv")
+    all_months(date(2024, 4, 1), date(2025, 3, 1))
+    data = series(org["SO-N"], date(2025, 3, 1))
+    march = data.at(date(2025, 3, 1))
+    assert march is not None and march.percentage == pytest.approx(100 * 4.5 / (21 * 5.5 + 10))
+    # Twelve months, sickness absence only in March: 4.5 dagsværk over the year's possible
+    assert data.rolling(date(2025, 3, 1)) is not None
+    assert data.days_per_fte(date(2025, 3, 1)) == pytest.approx(4.5 / (sum(
+        m.figures["fte"] for m in data.months[-12:]) / 12))  # fmt: skip
+    assert not data.plausible(date(2025, 3, 1))  # under 2 days per FTE: "check the data"
+    url = reverse("keyfigures:unit", args=["SO-N"])
+    area_chief = clients["area_chief"]
+    assert isinstance(area_chief, Client)
+    page = area_chief.get(url).content.decode()
+    assert "Sickness absence by month" in page and "check the data" in page
+    small = area_chief.get(reverse("keyfigures:unit", args=["U1"])).content.decode()
+    assert "Not shown: fewer than 5 employees" in small
+    for persona, status in (("hr", 200), ("unit_leader", 404), ("outsider", 404)):
+        client = clients[persona]
+        assert isinstance(client, Client)
+        assert client.get(url).status_code == status, persona
