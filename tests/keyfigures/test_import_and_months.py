@@ -129,3 +129,28 @@ def test_the_unit_page_shows_the_months_to_those_who_see_the_unit(
         client = clients[persona]
         assert isinstance(client, Client)
         assert client.get(url).status_code == status, persona
+
+
+def test_the_power_bi_export_has_only_shown_months_of_visible_units(
+    org: dict[str, Unit], clients: dict[str, object]
+) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    import_employment(EMPLOYMENT.encode(), "ansatte.csv")
+    import_absence(ABSENCE.encode(), "fravær.csv")
+    month_figures(date(2025, 3, 1))
+    chief = clients["area_chief"]
+    assert isinstance(chief, Client)
+    text = chief.get(reverse("keyfigures:export")).content.decode("utf-8-sig")
+    lines = text.splitlines()
+    assert lines[0].startswith("unit_code;unit;month;headcount;fte")
+    codes = {line.split(";")[0] for line in lines[1:] if line and ";" in line}
+    assert "SO-N" in codes and "U1" not in codes  # U1: fewer than 5, not shown
+    assert "K" not in codes  # not the area chief's
+    assert any(line.startswith("sickness_absence_pct;") for line in lines)  # definitions
+    xlsx = chief.get(reverse("keyfigures:export"), {"format": "xlsx"})
+    assert xlsx.content.startswith(b"PK")
+    outsider = clients["outsider"]
+    assert isinstance(outsider, Client)
+    assert outsider.get(reverse("keyfigures:export")).status_code == 403

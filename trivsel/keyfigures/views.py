@@ -2,12 +2,19 @@
 the same month last year, the causes, headcount and FTE — each figure with its definition.
 Through the one access check: those who may see the unit."""
 
+import csv
+import io
+from collections.abc import Iterator, Sequence
+
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from trivsel.keyfigures.read import latest_month, series
-from trivsel.organisation.access import Capability, unit_view
+from trivsel.organisation.access import Capability, get_access, org_view, unit_view
 from trivsel.organisation.models import Unit
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @unit_view(Capability.VIEW_UNIT)
@@ -30,3 +37,68 @@ def unit_figures(request: HttpRequest, unit: Unit) -> HttpResponse:
         "causes": data.causes(last) if data and last else [],
     }  # fmt: skip
     return render(request, "keyfigures/unit.html", context)
+
+
+DEFINITIONS = [
+    ("sickness_absence_pct", "Sygefravær (egen sygdom + arbejdsskade) / mulige dagsværk × 100"),
+    ("fte", "Årsværk i måneden: beskæftigelsesgrad × andel af måneden ansat"),
+    ("possible_dagsvaerk", "Mulige dagsværk: planlagte arbejdsdage × beskæftigelsesgrad"),
+    ("absence_<årsag>", "Fraværsdagsværk (7,4 timer) efter årsag; kun planlagte arbejdsdage"),
+    (
+        "spells_band_<n>",
+        "Fraværsperioder, der begynder i måneden, efter længde: 0 ≤ 14, "
+        "1 15-28, 2 > 28 kalenderdage",
+    ),
+    ("headcount", "Ansatte ved månedens udgang"),
+    ("leavers / hires", "Fratrådte / tiltrådte i måneden"),
+    ("(regel)", "Kun enheder med mindst 5 ansatte, og ingen, hvis fradrag ville afsløre færre"),
+]
+
+
+@org_view(None)
+def export(request: HttpRequest) -> HttpResponse:
+    """The stored monthly figures of the units this person may see, for Power BI: CSV, or
+    XLSX (?format=xlsx) with the definitions on their own lines after the figures."""
+    from trivsel.core.exports import csv_row, table_xlsx
+    from trivsel.keyfigures.models import Cause, MonthFigure
+
+    access = get_access(request)
+    if not access.is_anybody:
+        raise PermissionDenied
+    rows = (
+        MonthFigure.objects.filter(shown=True, unit__in=access.visible_units())
+        .select_related("unit").order_by("unit__path", "month")
+    )  # fmt: skip
+    causes = [cause.value for cause in Cause]
+    header = ["unit_code", "unit", "month", "headcount", "fte", "possible_dagsvaerk",
+              *[f"absence_{c}" for c in causes], "sickness_absence_pct",
+              "spells_band_0", "spells_band_1", "spells_band_2", "leavers", "hires"]  # fmt: skip
+
+    def lines() -> Iterator[Sequence[object]]:
+        yield header
+        for row in rows.iterator(chunk_size=2000):
+            f = row.figures
+            sick = f.get("absence:own_illness", 0) + f.get("absence:work_injury", 0)
+            possible = f.get("possible", 0)
+            yield [row.unit.code, row.unit.name, row.month.isoformat(), f.get("headcount"),
+                   f.get("fte"), possible, *[f.get(f"absence:{c}", 0) for c in causes],
+                   round(100 * sick / possible, 4) if possible else None,
+                   f.get("band:0"), f.get("band:1"), f.get("band:2"), f.get("leavers"),
+                   f.get("hires")]  # fmt: skip
+        yield []
+        for name, text in DEFINITIONS:
+            yield [name, text]
+
+    if request.GET.get("format") == "xlsx":
+        output = io.BytesIO()
+        table_xlsx(lines(), output, "Nøgletal")
+        response = HttpResponse(output.getvalue(), content_type=XLSX)
+        response["Content-Disposition"] = 'attachment; filename="trivsel-keyfigures.xlsx"'
+        return response
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    for line in lines():
+        writer.writerow(csv_row(line))
+    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="trivsel-keyfigures.csv"'
+    return response
