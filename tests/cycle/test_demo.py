@@ -120,3 +120,21 @@ def test_a_march_follow_up_for_one_department_and_a_leaders_pulse(seeded: str) -
     (pulse_scope,) = pulse.scope.all()
     assert leader.unit.path.startswith(pulse_scope.unit.path)
     assert pulse_scope.unit.pk in units_shown(pulse)
+
+
+def test_the_demo_has_plausible_key_figures(seeded: str) -> None:
+    from trivsel.keyfigures.models import MonthFigure, Spell
+    from trivsel.keyfigures.read import latest_month, series
+    from trivsel.organisation.models import Unit
+
+    assert Spell.objects.count() > 1000
+    last = latest_month()
+    assert last is not None
+    top = series(Unit.objects.get(code="K"), last)
+    complete = top.months[-2].month  # the last complete month
+    days = top.days_per_fte(complete)
+    assert days is not None and 6 < days < 25  # Danish municipalities: 12-16
+    assert top.plausible(complete)
+    # small units have no figure
+    assert MonthFigure.objects.filter(shown=False).exists()
+    assert not MonthFigure.objects.filter(shown=False).exclude(figures={}).exists()

@@ -13,6 +13,7 @@ from trivsel.demo import organisation as demo
 from trivsel.demo.codes import DEMO_DEVICE
 from trivsel.demo.dialogues import seed_dialogues
 from trivsel.demo.followups import seed_follow_up, seed_pulse
+from trivsel.demo.keyfigures import seed_keyfigures
 from trivsel.demo.measurements import seed_measurements
 from trivsel.demo.references import load_illustrative_references
 from trivsel.instruments.bank import load_bundled
@@ -92,6 +93,7 @@ class Command(BaseCommand):
                 seed_follow_up(last_year, department, options["seed"])
                 seed_pulse(last_year, Employee.objects.get(user__username="leder"),
                            options["seed"])  # fmt: skip
+                seed_keyfigures(options["seed"])
         self.stdout.write(
             f"Demo municipality: {Unit.objects.filter(valid_to=None).count()} units, "
             f"{Employee.objects.filter(is_active=True).count()} active employees."
