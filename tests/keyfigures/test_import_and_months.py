@@ -154,3 +154,26 @@ def test_the_power_bi_export_has_only_shown_months_of_visible_units(
     outsider = clients["outsider"]
     assert isinstance(outsider, Client)
     assert outsider.get(reverse("keyfigures:export")).status_code == 403
+
+
+def test_the_unit_report_shows_sickness_absence_beside_the_results(
+    org: dict[str, Unit], clients: dict[str, object], released: object
+) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    from trivsel.keyfigures.compute import all_months
+    from trivsel.measurements.models import Measurement
+
+    assert isinstance(released, Measurement)
+    import_employment(EMPLOYMENT.encode(), "ansatte.csv")
+    import_absence(ABSENCE.encode(), "fravær.csv")
+    all_months(date(2024, 1, 1), date(2025, 4, 1))
+    chief = clients["area_chief"]
+    assert isinstance(chief, Client)
+    page = chief.get(reverse("reports:unit", args=[released.pk, "SO-N"])).content.decode()
+    assert "Sickness absence beside the results" in page
+    assert "The twelve months up to March 2025: sickness absence" in page
+    small = chief.get(reverse("reports:unit", args=[released.pk, "U1"])).content.decode()
+    assert "No sickness-absence figure can be shown for this unit" in small
+    assert "Key figures: sickness absence, headcount" in chief.get("/").content.decode()

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class KeyFiguresConfig(AppConfig):
     name = "trivsel.keyfigures"
     verbose_name = _("HR key figures")
+
+    def ready(self) -> None:
+        from trivsel.keyfigures.report_tail import beside_results
+        from trivsel.reports.sections import register_tail
+
+        register_tail("key figures", beside_results)

@@ -13,6 +13,7 @@ from trivsel.organisation.models import Unit
 
 Section = Callable[[Measurement, Unit, Any], str]
 _heads: dict[str, Section] = {}
+_tails: dict[str, Section] = {}
 
 
 def register_head(name: str, section: Section) -> None:
@@ -25,3 +26,13 @@ def heads(measurement: Measurement, unit: Unit, access: Any) -> SafeString:
     made for no one in particular, such as the bulk PDFs: sections that depend on the
     reader are left out)."""
     return mark_safe("".join(section(measurement, unit, access) for section in _heads.values()))
+
+
+def register_tail(name: str, section: Section) -> None:
+    """Add a section after the results of every unit report (once per name)."""
+    _tails[name] = section
+
+
+def tails(measurement: Measurement, unit: Unit, access: Any) -> SafeString:
+    """The registered sections after the results (the unit's key figures beside them)."""
+    return mark_safe("".join(section(measurement, unit, access) for section in _tails.values()))

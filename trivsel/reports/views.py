@@ -31,7 +31,7 @@ from trivsel.reports.overview_html import headers, organisation_row, unit_option
 from trivsel.reports.overview_xlsx import overview_xlsx
 from trivsel.reports.own import own_part
 from trivsel.reports.pdf import unit_report_pdf
-from trivsel.reports.sections import heads
+from trivsel.reports.sections import heads, tails
 from trivsel.reports.seeing import may_see_overview, may_see_results
 from trivsel.reports.xlsx import all_units_xlsx, unit_report_xlsx
 
@@ -60,6 +60,7 @@ def _report_context(
     measurement = _with_results(request, pk)
     context = report_context(unit_report(measurement, unit), pdf)
     context["heads"] = heads(measurement, unit, get_access(request))
+    context["tails"] = tails(measurement, unit, get_access(request))
     return context
 
 
