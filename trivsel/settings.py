@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "trivsel.cycle",
     "trivsel.reports",
     "trivsel.dialogue",
+    "trivsel.support",
     "trivsel.apv",
     "trivsel.keyfigures",
     "trivsel.demo",

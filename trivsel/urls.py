@@ -31,5 +31,6 @@ urlpatterns = [
     path("dialogue/", include("trivsel.dialogue.urls")),
     path("apv/", include("trivsel.apv.urls")),
     path("keyfigures/", include("trivsel.keyfigures.urls")),
+    path("support/", include("trivsel.support.urls")),
     path("admin/", admin.site.urls),
 ]

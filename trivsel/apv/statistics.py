@@ -98,6 +98,11 @@ def counts(year: int, quarter: int, units: list[Unit]) -> list[UnitCounts]:
     """The shown counts of the quarter for these units (each with everything below it),
     decided over the whole organisation's tree."""
     start, end = quarter_bounds(year, quarter)
+    return counts_between(start, end, units)
+
+
+def counts_between(start: date, end: date, units: list[Unit]) -> list[UnitCounts]:
+    """The shown counts of incidents from `start` up to (not including) `end`."""
     tree_units = list(Unit.objects.filter(valid_to=None).order_by("path"))
     at = {unit.pk: number for number, unit in enumerate(tree_units)}
     parents = [at.get(unit.parent_id, -1) if unit.parent_id else -1 for unit in tree_units]
