@@ -132,3 +132,22 @@ def test_the_annual_discussion_is_recorded_by_the_unit(
     assert "2026: held" in page
     assert clients["outsider"].get(url).status_code == 404
     assert clients["hr"].get(url).status_code == 200
+
+
+def test_the_apv_shows_the_units_sick_leave_beside_the_assessment(
+    released: Measurement, clients: dict[str, Client], org: dict[str, Unit]
+) -> None:
+    from datetime import date
+
+    from tests.keyfigures.test_import_and_months import ABSENCE, EMPLOYMENT
+    from trivsel.keyfigures.compute import all_months
+    from trivsel.keyfigures.importing import import_absence, import_employment
+
+    import_employment(EMPLOYMENT.encode(), "ansatte.csv")
+    import_absence(ABSENCE.encode(), "fravær.csv")
+    all_months(date(2024, 1, 1), date(2025, 4, 1))
+    leader = clients["area_chief"]
+    url = reverse("apv:unit", args=["SO-N"])
+    leader.post(url, {"do": "start", "measurement": released.pk})
+    page = leader.get(url).content.decode()
+    assert "The twelve months up to March 2025: sickness absence" in page

@@ -26,6 +26,7 @@ from trivsel.core.audit import record as audit
 from trivsel.core.exports import csv_row
 from trivsel.dialogue.models import Action
 from trivsel.dialogue.services import results_unit
+from trivsel.keyfigures.report_tail import beside_results
 from trivsel.measurements.models import Measurement
 from trivsel.organisation.access import Capability, get_access, org_view, unit_view
 from trivsel.organisation.models import Employee, Unit
@@ -145,6 +146,7 @@ def apv_unit(request: HttpRequest, unit: Unit) -> HttpResponse:
         "severities": Problem._meta.get_field("severity").choices,
         "check_statuses": apv.checks.model.Status.choices,
         "discussions": _discussions(unit), "this_year": timezone.localdate().year,
+        "sick_leave": beside_results(apv.measurement, unit, get_access(request)),
     }  # fmt: skip
     return render(request, "apv/apv.html", context)
 

@@ -12,7 +12,7 @@ from trivsel.measurements.models import Measurement
 from trivsel.organisation.models import Unit
 
 
-def beside_results(measurement: Measurement, unit: Unit, access: Any) -> str:
+def beside_results(measurement: Measurement | None, unit: Unit, access: Any) -> str:
     last = latest_month()
     if last is None:
         return ""
