@@ -9,7 +9,10 @@ from collections.abc import Iterator, Sequence
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
+from trivsel.keyfigures.charts import absence_chart
+from trivsel.keyfigures.figures import add_months
 from trivsel.keyfigures.read import latest_month, series
 from trivsel.organisation.access import Capability, get_access, org_view, unit_view
 from trivsel.organisation.models import Unit
@@ -20,6 +23,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @unit_view(Capability.VIEW_UNIT)
 def unit_figures(request: HttpRequest, unit: Unit) -> HttpResponse:
     last = latest_month()
+    complete = add_months(timezone.localdate().replace(day=1), -1)
+    if last is not None and last > complete:
+        last = complete  # the month under way is not a month's figure yet
     data = series(unit, last) if last else None
     rows = []
     if data is not None:
@@ -33,7 +39,7 @@ def unit_figures(request: HttpRequest, unit: Unit) -> HttpResponse:
                 "plausible": data.plausible(month.month),
             })  # fmt: skip
     context = {
-        "unit": unit, "rows": rows, "last": last,
+        "unit": unit, "rows": rows, "last": last, "chart": absence_chart(list(reversed(rows))),
         "causes": data.causes(last) if data and last else [],
     }  # fmt: skip
     return render(request, "keyfigures/unit.html", context)
