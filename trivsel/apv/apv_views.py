@@ -92,17 +92,14 @@ def _figures(apv: Apv) -> dict[str, list[tuple[str, str]]]:
                             else (offensive.exposure.why.text if offensive.exposure.why else "–")
                         )
                         found[key].append((offensive.name + note, text))
-    today = timezone.localdate()
-    year, quarter = statistics.quarter_of(today)
+    # one count over the last four complete quarters (as the support view), not four
+    # counts summed: a sum of hidden quarters would hide a total that may be shown
+    year, quarter = statistics.quarter_of(timezone.localdate())
+    this_quarter = statistics.quarter_bounds(year, quarter)[0]
+    year_ago = this_quarter.replace(year=this_quarter.year - 1)
     totals: dict[str, int | None] = {}
-    for _step in range(4):
-        for row in statistics.counts(year, quarter, [apv.unit]):
-            for kind, value in row.kinds.items():
-                if value is None or totals.get(kind, 0) is None:
-                    totals[kind] = None
-                else:
-                    totals[kind] = (totals.get(kind) or 0) + value
-        year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+    for row in statistics.counts_between(year_ago, this_quarter, [apv.unit]):
+        totals = dict(row.kinds)
     for key, kinds in FACTOR_INCIDENTS.items():
         values = [totals.get(kind) for kind in kinds]
         shown = "–" if any(v is None for v in values) else str(sum(v or 0 for v in values))

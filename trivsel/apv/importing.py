@@ -5,7 +5,6 @@ nothing is written unless the whole file is valid. An incident already in the re
 same unit, date, kind, source and description) is not added twice, so a file can be
 imported again."""
 
-import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -15,11 +14,11 @@ from django.utils.translation import gettext as _
 
 from trivsel.apv.models import Incident
 from trivsel.core.audit import record
-from trivsel.organisation.importing.files import read_table
+from trivsel.organisation.importing.files import find_columns, parse_date, read_table
 from trivsel.organisation.importing.problems import Problem
 from trivsel.organisation.models import Unit
 
-COLUMNS = {  # field: the headings it may have
+COLUMNS: dict[str, tuple[str, ...]] = {  # field: the headings it may have
     "occurred_on": ("dato", "date"),
     "unit": ("enhedskode", "enhed", "unit code", "unit"),
     "kind": ("type", "hændelse", "kind"),
@@ -54,31 +53,16 @@ class Result:
 
 
 def _date(text: str) -> date | None:
-    text = text.strip()
-    if not text:
-        return None
-    found = re.fullmatch(r"(\d{1,2})[.\-/](\d{1,2})[.\-/](\d{4})", text)
-    if found:
-        day, month, year = (int(part) for part in found.groups())
-        return date(year, month, day)
-    return date.fromisoformat(text[:10])
+    return parse_date(text) if text.strip() else None
 
 
 def import_incidents(data: bytes, filename: str, dry_run: bool = False) -> Result:
     table, problems = read_table(data, filename)
     if table is None:
         return Result(problems)
-    headings = {heading.strip().lower(): at for at, heading in enumerate(table.headers)}
-    where: dict[str, int] = {}
-    for name, names in COLUMNS.items():
-        for heading in names:
-            if heading in headings:
-                where[name] = headings[heading]
-                break
-    missing = [COLUMNS[name][0] for name in REQUIRED if name not in where]
+    where, missing = find_columns(table, COLUMNS, REQUIRED)
     if missing:
-        return Result([Problem(filename, _("Missing columns: %(names)s.") % {
-            "names": ", ".join(missing)})])  # fmt: skip
+        return Result([missing])
     units = {u.code: u for u in Unit.objects.filter(valid_to=None)}
     today = timezone.localdate()
     rows: list[dict[str, object]] = []
@@ -152,7 +136,7 @@ def import_incidents(data: bytes, filename: str, dry_run: bool = False) -> Resul
     return result
 
 
-APV_COLUMNS = {
+APV_COLUMNS: dict[str, tuple[str, ...]] = {
     "unit": ("enhedskode", "enhed", "unit code", "unit"),
     "approved_on": ("godkendt", "godkendt den", "approved", "approved on"),
     "note": ("note", "bemærkning", "hvor findes den", "where it is kept"),
@@ -168,16 +152,9 @@ def import_apvs(data: bytes, filename: str, dry_run: bool = False) -> Result:
     table, problems = read_table(data, filename)
     if table is None:
         return Result(problems)
-    headings = {heading.strip().lower(): at for at, heading in enumerate(table.headers)}
-    where = {
-        name: next(headings[h] for h in names if h in headings)
-        for name, names in APV_COLUMNS.items()
-        if any(h in headings for h in names)
-    }
-    missing = [APV_COLUMNS[name][0] for name in ("unit", "approved_on") if name not in where]
+    where, missing = find_columns(table, APV_COLUMNS, ("unit", "approved_on"))
     if missing:
-        return Result([Problem(filename, _("Missing columns: %(names)s.") % {
-            "names": ", ".join(missing)})])  # fmt: skip
+        return Result([missing])
     units = {u.code: u for u in Unit.objects.filter(valid_to=None)}
     today = timezone.localdate()
     rows = []

@@ -3,7 +3,6 @@ UTF-8 or Windows-1252 with `;` or `,`, or XLSX; Danish or English headings): emp
 employee and spells of absence. Every problem is listed with its file, row and column;
 nothing is written unless the whole file is valid; importing a period again replaces it."""
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -15,7 +14,7 @@ from django.utils.translation import gettext as _
 from trivsel.core.audit import record
 from trivsel.keyfigures.figures import DAGSVAERK_HOURS
 from trivsel.keyfigures.models import Cause, CauseCode, Employment, Spell
-from trivsel.organisation.importing.files import Table, read_table
+from trivsel.organisation.importing.files import Table, find_columns, parse_date, read_table
 from trivsel.organisation.importing.problems import Problem
 from trivsel.organisation.models import Employee, Unit
 
@@ -45,27 +44,15 @@ class Result:
     replaced: int = 0
 
 
-def _date(text: str) -> date:
-    found = re.fullmatch(r"(\d{1,2})[.\-/](\d{1,2})[.\-/](\d{4})", text.strip())
-    if found:
-        day, month, year = (int(part) for part in found.groups())
-        return date(year, month, day)
-    return date.fromisoformat(text.strip()[:10])
-
-
 def _number(text: str) -> float:
     return float(text.strip().replace(",", "."))
 
 
 def _columns(table: Table, wanted: dict[str, tuple[str, ...]], required: tuple[str, ...],
              problems: list[Problem]) -> dict[str, int] | None:  # fmt: skip
-    headings = {heading.strip().lower(): at for at, heading in enumerate(table.headers)}
-    where = {name: next(headings[h] for h in names if h in headings)
-             for name, names in wanted.items() if any(h in headings for h in names)}  # fmt: skip
-    missing = [wanted[name][0] for name in required if name not in where]
+    where, missing = find_columns(table, wanted, required)
     if missing:
-        problems.append(Problem(table.file, _("Missing columns: %(names)s.")
-                                % {"names": ", ".join(missing)}))  # fmt: skip
+        problems.append(missing)
         return None
     return where
 
@@ -109,7 +96,7 @@ def import_absence(data: bytes, filename: str, dry_run: bool = False) -> Result:
         dates = []
         for name in ("start", "end"):
             try:
-                dates.append(_date(cell(name)))
+                dates.append(parse_date(cell(name)))
             except ValueError:
                 problem(name, _("“%(value)s” is not a date (use 2025-06-02 or 2.6.2025).")
                         % {"value": cell(name)})  # fmt: skip
@@ -195,8 +182,8 @@ def import_employment(data: bytes, filename: str, dry_run: bool = False) -> Resu
         if unit is None:
             problem("unit", _("No unit has the code “%(code)s”.") % {"code": cell("unit")})
         try:
-            start = _date(cell("start"))
-            end = _date(cell("end")) if cell("end") else None
+            start = parse_date(cell("start"))
+            end = parse_date(cell("end")) if cell("end") else None
         except ValueError:
             problem("start", _("A date is not a date (use 2025-06-02 or 2.6.2025)."))
             continue

@@ -3,8 +3,10 @@ or XLSX (exactly one sheet). Nothing here knows what the columns mean."""
 
 import csv
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.utils.translation import gettext as _
 
@@ -121,3 +123,33 @@ def _table_from_records(
     # The first non-blank row is the header; blank rows are skipped but keep their numbers.
     headers = numbered[0][1]
     return Table(filename, headers, numbered[1:]), []
+
+
+def parse_date(text: str) -> date:
+    """A date as HR files write it: 2025-06-02 or 2.6.2025 (also 02-06-2025, 2/6/2025).
+    Raises ValueError for anything else, including an empty cell."""
+    text = text.strip()
+    found = re.fullmatch(r"(\d{1,2})[.\-/](\d{1,2})[.\-/](\d{4})", text)
+    if found:
+        day, month, year = (int(part) for part in found.groups())
+        return date(year, month, day)
+    return date.fromisoformat(text[:10])
+
+
+def find_columns(
+    table: Table, wanted: dict[str, tuple[str, ...]], required: tuple[str, ...]
+) -> tuple[dict[str, int], Problem | None]:
+    """Where each wanted column is (its accepted headings, Danish or English, in any case),
+    and the problem naming the required ones that are missing (None: none is)."""
+    headings = {heading.strip().lower(): at for at, heading in enumerate(table.headers)}
+    where = {
+        name: next(headings[h] for h in names if h in headings)
+        for name, names in wanted.items()
+        if any(h in headings for h in names)
+    }
+    missing = [wanted[name][0] for name in required if name not in where]
+    if not missing:
+        return where, None
+    return where, Problem(
+        table.file, _("Missing columns: %(names)s.") % {"names": ", ".join(missing)}
+    )
