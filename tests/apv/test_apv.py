@@ -151,3 +151,12 @@ def test_the_apv_shows_the_units_sick_leave_beside_the_assessment(
     leader.post(url, {"do": "start", "measurement": released.pk})
     page = leader.get(url).content.decode()
     assert "The twelve months up to March 2025: sickness absence" in page
+
+
+def test_a_first_import_of_thousands_of_units_can_mark_revisions(db: None) -> None:
+    """The first import of a 3,000-unit municipality moves every unit: the query for the
+    APVs to revise must not grow one OR per unit (SQLite refused it at 1,000)."""
+    from trivsel.apv.apv_services import needs_revision
+
+    units = [Unit(pk=number, path=f"1/{number}/") for number in range(2, 3200)]
+    assert needs_revision(units, "organisation change") == 0

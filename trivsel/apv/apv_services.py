@@ -188,9 +188,9 @@ def needs_revision(units: list[Unit], reason: str) -> int:
     approved APVs of these units and of those above that include them."""
     if not units:
         return 0
-    where = Q(pk__in=[])
-    for unit in units:
-        where |= Q(unit=unit) | Q(unit_id__in=unit.ancestor_ids(), include_subtree=True)
+    above = {ancestor for unit in units for ancestor in unit.ancestor_ids()}
+    where = Q(unit_id__in=[unit.pk for unit in units]) | Q(unit_id__in=above,
+                                                           include_subtree=True)  # fmt: skip
     return Apv.objects.filter(where, state=Apv.State.APPROVED).update(
         revision_needed=True, revision_reason=reason[:300]
     )

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from trivsel.keyfigures.compute import all_months
+from trivsel.keyfigures.compute import rebuild
 from trivsel.keyfigures.figures import add_months
 from trivsel.keyfigures.importing import import_absence, import_employment
 from trivsel.keyfigures.models import Employment
@@ -19,34 +19,44 @@ CODES = [("S", 0.80), ("B", 0.08), ("A", 0.03), ("O", 0.09)]
 
 
 def files(seed: int, today: date) -> tuple[bytes, bytes]:
-    """The employment and absence files (semicolon CSV, as an HR export)."""
+    """The employment and absence files of the demo's active employees (semicolon CSV, as
+    an HR export), 25 months up to today."""
+    people = (Employee.objects.filter(is_active=True).order_by("number")
+              .values_list("number", "unit__code"))  # fmt: skip
+    return payroll(list(people), seed, add_months(today.replace(day=1), -MONTHS), today)
+
+
+def payroll(people: list[tuple[str, str]], seed: int, first: date, until: date,
+            spells_a_year: float = 6.0) -> tuple[bytes, bytes]:  # fmt: skip
+    """Employment (each person from some day before `first`, in their unit, with weekly
+    hours) and spells of absence from `first` to the day before `until`: about
+    `spells_a_year` a person, half again as many in the winter months, more in some units
+    than others, mostly a few days and now and then a long one."""
     rng = random.Random(seed)
-    first = add_months(today.replace(day=1), -MONTHS)
-    people = list(Employee.objects.filter(is_active=True).select_related("unit").order_by("number"))
-    unit_rate: dict[int, float] = {}
+    unit_rate: dict[str, float] = {}
     employment = ["Medarbejdernummer;Fra;Til;Enhedskode;Ugentlige timer"]
     absence = ["Medarbejdernummer;Fra;Til;Fraværskode;Timer pr. dag"]
-    for person in people:
-        rate = unit_rate.setdefault(person.unit_id, rng.uniform(0.6, 1.6))
+    codes, weights = [c for c, _w in CODES], [w for _c, w in CODES]
+    peak = 1.5  # the winter's rate; other months are thinned to 0.8 of the base
+    for number, unit in people:
+        rate = unit_rate.setdefault(unit, rng.uniform(0.6, 1.6))
         started = first - timedelta(days=rng.randint(0, 3000))
         hours = rng.choices([37, 32, 30, 25, 18.5], [70, 10, 10, 5, 5])[0]
-        employment.append(f"{person.number};{started.isoformat()};;{person.unit.code};"
+        employment.append(f"{number};{started.isoformat()};;{unit};"
                           f"{str(hours).replace('.', ',')}")  # fmt: skip
-        day = first
-        while day < today:
-            winter = 1.5 if day.month in (12, 1, 2, 3) else 0.8
-            # about 14 days a year in ~6 spells, more in winter and in some units
-            if rng.random() < rate * winter * 6 / 365:
+        daily = rate * peak * spells_a_year / 365
+        day = first + timedelta(days=int(rng.expovariate(daily)))
+        while day < until:
+            if rng.random() < (1.0 if day.month in (12, 1, 2, 3) else 0.8 / peak):
                 length = max(1, int(rng.expovariate(1 / 3.5)))
                 if rng.random() < 0.03:
                     length = rng.randint(20, 70)  # a long spell now and then
-                end = min(day + timedelta(days=length - 1), today - timedelta(days=1))
-                code = rng.choices([c for c, _w in CODES], [w for _c, w in CODES])[0]
+                end = min(day + timedelta(days=length - 1), until - timedelta(days=1))
+                code = rng.choices(codes, weights)[0]
                 half = "3,7" if hours == 37 and length == 1 and rng.random() < 0.1 else ""
-                absence.append(f"{person.number};{day.isoformat()};{end.isoformat()};{code};{half}")
-                day = end + timedelta(days=rng.randint(3, 40))
-            else:
-                day += timedelta(days=1)
+                absence.append(f"{number};{day.isoformat()};{end.isoformat()};{code};{half}")
+                day = end + timedelta(days=1 + rng.randint(2, 10))
+            day += timedelta(days=1 + int(rng.expovariate(daily)))
     return ("\n".join(employment) + "\n").encode(), ("\n".join(absence) + "\n").encode()
 
 
@@ -61,4 +71,4 @@ def seed_keyfigures(seed: int) -> int:
         result = reader(data, name)
         if result.problems:
             raise ValueError(f"the demo's {name}: {result.problems[:3]}")
-    return all_months(add_months(today.replace(day=1), -MONTHS), today.replace(day=1))
+    return rebuild()

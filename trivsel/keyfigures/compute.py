@@ -1,104 +1,287 @@
-"""The monthly key figures of every unit, from the stored employment and spells, with the
-pure definitions (trivsel.keyfigures.figures): per unit its own people and with everything
-below it — headcount at the month's end, FTE, possible dagsværk, absence dagsværk by cause,
-spells by length band, leavers and hires. A figure is shown only where the unit has at least
-5 employees and no subtraction of shown units exposes fewer (the results' suppression on the
-headcounts); hidden figures are stored as hidden, never shown."""
+"""The monthly key figures of every unit, from the stored employment and spells (and the
+monthly aggregates of organisations without person data), vectorised with numpy like the
+results engine, by the definitions in trivsel.keyfigures.figures: per unit with everything
+below it — headcount at the month's end, the people employed in the month, FTE, possible
+dagsværk, absence dagsværk by cause, spells by length band, leavers and hires, and the
+cohort turnover (of those employed in the unit twelve months before, how many are employed
+nowhere now).
 
-from collections import defaultdict
+A month's figures are shown only where at least 5 people were employed in the unit in it
+and no subtraction of shown units exposes fewer (the results' suppression on those counts,
+trivsel.engine.suppression); the cohort likewise on its own count. Hidden figures are
+stored as hidden, never shown."""
+
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
 from django.db import transaction
+from django.db.models import Max, Min
+from numpy.typing import NDArray
 
 from trivsel.engine.compute import with_organisation
 from trivsel.engine.suppression import visible_many
-from trivsel.keyfigures.figures import (
-    DEFAULT_BANDS,
-    band,
-    month_bounds,
-    scheduled_days,
-)
-from trivsel.keyfigures.figures import Spell as SpellFact
-from trivsel.keyfigures.models import Cause, Employment, MonthFigure, Spell
+from trivsel.keyfigures.figures import DAGSVAERK_HOURS, DEFAULT_BANDS, add_months, month_bounds
+from trivsel.keyfigures.models import Cause, Employment, MonthFigure, Spell, UnitMonth
 from trivsel.organisation.models import Unit
 
 MIN_EMPLOYEES = 5  # absence is health data: no figure for fewer
 CAUSES = [cause.value for cause in Cause]
+BANDS = len(DEFAULT_BANDS) + 1
+FIGURES = ["people", "headcount", "fte", "possible", "leavers", "hires",
+           *[f"absence:{c}" for c in CAUSES], *[f"band:{b}" for b in range(BANDS)],
+           "cohort", "cohort_gone"]  # fmt: skip
+AT = {name: number for number, name in enumerate(FIGURES)}
+COHORT = ("cohort", "cohort_gone")
+OPEN = np.datetime64("9999-12-31")
+Days = NDArray[np.datetime64]
 
 
-def month_figures(month: date) -> int:
-    """Compute and store one month's figures for every open unit; returns the units shown."""
-    first, last = month_bounds(month)
-    units = list(Unit.objects.filter(valid_to=None).order_by("path"))
-    at = {unit.pk: number for number, unit in enumerate(units)}
-    parents = [at.get(unit.parent_id, -1) if unit.parent_id else -1 for unit in units]
-    size = len(units)
-    own: dict[str, np.ndarray] = {
-        name: np.zeros(size) for name in
-        ("headcount", "fte", "possible", "leavers", "hires", *[f"absence:{c}" for c in CAUSES],
-         *[f"band:{b}" for b in range(len(DEFAULT_BANDS) + 1)])
-    }  # fmt: skip
-    length = (last - first).days + 1
-    jobs = list(
+def _days(values: list[date | None]) -> Days:
+    return np.array([OPEN if d is None else np.datetime64(d, "D") for d in values],
+                    dtype="datetime64[D]")  # fmt: skip
+
+
+def _workdays(begin: Days, finish: Days) -> NDArray[np.int64]:
+    """Scheduled (Monday-Friday) days from begin to finish, both included; 0 when empty."""
+    ok = finish >= begin
+    counts = np.zeros(len(begin), dtype=np.int64)
+    counts[ok] = np.busday_count(begin[ok], finish[ok] + np.timedelta64(1, "D"))
+    return counts
+
+
+@dataclass
+class _Jobs:
+    """Employment as arrays: person (dense index), unit (tree index), first and last day
+    (OPEN while employed) and fraction."""
+
+    person: NDArray[np.int64]
+    unit: NDArray[np.int64]
+    start: Days
+    end: Days
+    fraction: NDArray[np.float64]
+    left: NDArray[np.bool_] = field(init=False)  # leaves the organisation at `end`
+    hired: NDArray[np.bool_] = field(init=False)  # joins it at `start`
+
+    def __post_init__(self) -> None:
+        """A move from one unit to another (a job ending the day before the person's next
+        starts) is neither a leaver nor a hire: those leave or join the organisation."""
+        day = np.timedelta64(1, "D")
+        epoch = np.datetime64("1900-01-01")
+
+        def key(days: Any, shift: int = 0) -> NDArray[np.int64]:
+            keys: NDArray[np.int64] = self.person * 1_000_000 + (days - epoch).astype(np.int64)
+            return keys + shift
+
+        last = np.minimum(self.end, OPEN - day)
+        self.left = (self.end < OPEN) & ~np.isin(key(last, 1), key(self.start))
+        self.hired = ~np.isin(key(self.start, -1), key(last))
+
+
+@dataclass
+class _Absence:
+    """Each spell cut to each of the person's employments it overlaps: the employment's
+    unit and fraction, the overlap, the spell's own first day, length, cause and hours."""
+
+    unit: NDArray[np.int64]
+    begin: Days
+    finish: Days
+    start: Days
+    length: NDArray[np.int64]
+    cause: NDArray[np.int64]
+    per_day: NDArray[np.float64]  # dagsværk per scheduled day: hours / 7.4 or the fraction
+
+
+def _jobs(at: dict[int, int], first: date, last: date) -> tuple[_Jobs, dict[int, int]]:
+    rows = list(
         Employment.objects.filter(start__lte=last).exclude(end__lt=first)
         .values_list("employee_id", "unit_id", "start", "end", "fraction")
     )  # fmt: skip
-    where_on: dict[int, list[tuple[date, date, int, float]]] = defaultdict(list)
-    for person, unit_id, start, end, fraction in jobs:
-        number = at.get(unit_id)
-        if number is None:
+    rows = [row for row in rows if row[1] in at]  # employment in a closed unit: not shown
+    people: dict[int, int] = {}
+    for row in rows:
+        people.setdefault(row[0], len(people))
+    jobs = _Jobs(
+        np.array([people[r[0]] for r in rows], dtype=np.int64),
+        np.array([at[r[1]] for r in rows], dtype=np.int64),
+        _days([r[2] for r in rows]), _days([r[3] for r in rows]),
+        np.array([r[4] for r in rows], dtype=np.float64),
+    )  # fmt: skip
+    return jobs, people
+
+
+def _absence(jobs: _Jobs, people: dict[int, int], first: date, last: date) -> _Absence:
+    rows = list(Spell.objects.filter(start__lte=last, end__gte=first)
+                .values_list("employee_id", "start", "end", "cause", "hours_per_day"))  # fmt: skip
+    rows = [row for row in rows if row[0] in people]
+    causes = {cause: number for number, cause in enumerate(CAUSES)}
+    person = np.array([people[r[0]] for r in rows], dtype=np.int64)
+    start, end = _days([r[1] for r in rows]), _days([r[2] for r in rows])
+    hours = np.array([np.nan if r[4] is None else r[4] for r in rows], dtype=np.float64)
+    cause = np.array([causes[r[3]] for r in rows], dtype=np.int64)
+    # join each spell to the person's employments: sort the jobs by person, find each
+    # person's run of jobs, and repeat the spell once for each of them
+    order = np.argsort(jobs.person, kind="stable")
+    sorted_people = jobs.person[order]
+    low = np.searchsorted(sorted_people, person, side="left")
+    high = np.searchsorted(sorted_people, person, side="right")
+    many = high - low
+    spell = np.repeat(np.arange(len(rows)), many)
+    offset = np.arange(len(spell)) - np.repeat(np.cumsum(many) - many, many)
+    job = order[np.repeat(low, many) + offset]
+    begin = np.maximum(start[spell], jobs.start[job])
+    finish = np.minimum(end[spell], jobs.end[job])
+    keep = begin <= finish
+    spell, job, begin, finish = spell[keep], job[keep], begin[keep], finish[keep]
+    per_day = np.where(np.isnan(hours[spell]), jobs.fraction[job], hours[spell] / DAGSVAERK_HOURS)
+    length = (end[spell] - start[spell]).astype(np.int64) + 1
+    return _Absence(jobs.unit[job], begin, finish, start[spell], length, cause[spell], per_day)
+
+
+def _employed_at(jobs: _Jobs, day: np.datetime64, persons: int) -> NDArray[np.bool_]:
+    """Per person: employed anywhere on `day`."""
+    on = (jobs.start <= day) & (jobs.end >= day)
+    return np.bincount(jobs.person[on], minlength=persons) > 0
+
+
+def own_figures(units: list[Unit], months: list[date]) -> NDArray[np.float64]:
+    """Every unit's own figures (its people without those below): unit × month × figure,
+    with a last row for the organisation (all zero: the tree's virtual root)."""
+    at = {unit.pk: number for number, unit in enumerate(units)}
+    size = len(units)
+    first, last = months[0], month_bounds(months[-1])[1]
+    own = np.zeros((size + 1, len(months), len(FIGURES)))
+    # a day beyond: a job ending on the last day is no leaver if the next starts the day after
+    jobs, people = _jobs(at, add_months(first, -12), last + timedelta(days=1))
+    absence = _absence(jobs, people, first, last)
+    bands = np.searchsorted(np.array(DEFAULT_BANDS), absence.length, side="left")
+
+    def add(month: int, figure: str, unit: NDArray[np.int64], weights: Any = None) -> None:
+        own[:size, month, AT[figure]] += np.bincount(unit, weights, minlength=size)[:size]
+
+    for number, month in enumerate(months):
+        one, end = (np.datetime64(day, "D") for day in month_bounds(month))
+        length = (end - one).astype(np.int64) + 1
+        begin, finish = np.maximum(jobs.start, one), np.minimum(jobs.end, end)
+        on = begin <= finish
+        unit = jobs.unit[on]
+        add(number, "people", unit)
+        add(
+            number,
+            "fte",
+            unit,
+            jobs.fraction[on] * ((finish[on] - begin[on]).astype(np.int64) + 1) / length,
+        )
+        add(number, "possible", unit, jobs.fraction[on] * _workdays(begin[on], finish[on]))
+        add(number, "headcount", jobs.unit[on & (jobs.end >= end)])
+        add(number, "hires", jobs.unit[jobs.hired & (jobs.start >= one) & (jobs.start <= end)])
+        add(number, "leavers", jobs.unit[jobs.left & (jobs.end >= one) & (jobs.end <= end)])
+        cut_begin = np.maximum(absence.begin, one)
+        cut_finish = np.minimum(absence.finish, end)
+        inside = cut_begin <= cut_finish
+        dagsvaerk = _workdays(cut_begin[inside], cut_finish[inside]) * absence.per_day[inside]
+        cells = absence.unit[inside] * len(CAUSES) + absence.cause[inside]
+        by_cause = np.bincount(cells, dagsvaerk, minlength=size * len(CAUSES))
+        own[:size, number, AT[f"absence:{CAUSES[0]}"]:AT[f"absence:{CAUSES[0]}"] + len(CAUSES)] \
+            += by_cause[: size * len(CAUSES)].reshape(size, len(CAUSES))  # fmt: skip
+        # a spell counts in its band once, in the month it starts, where it starts
+        starts = (absence.start >= one) & (absence.start <= end)
+        starts &= (absence.begin <= absence.start) & (absence.finish >= absence.start)
+        for band in range(BANDS):
+            add(number, f"band:{band}", absence.unit[starts & (bands == band)])
+        # cohort: employed in the unit at the end of the month a year before; gone: of
+        # them, employed nowhere at the end of this month
+        then = np.datetime64(month_bounds(add_months(month, -12))[1], "D")
+        cohort = (jobs.start <= then) & (jobs.end >= then)
+        gone = cohort & ~_employed_at(jobs, end, len(people))[jobs.person]
+        add(number, "cohort", jobs.unit[cohort])
+        add(number, "cohort_gone", jobs.unit[gone])
+    _add_aggregates(own, at, months)
+    return own
+
+
+def _add_aggregates(own: NDArray[np.float64], at: dict[int, int], months: list[date]) -> None:
+    """Monthly aggregates per unit (organisations without person data) count as the unit's
+    own figures; the possible dagsværk are the FTE times the month's scheduled days."""
+    index = {month: number for number, month in enumerate(months)}
+    for unit_id, month, figures in UnitMonth.objects.filter(
+        month__gte=months[0], month__lte=months[-1]
+    ).values_list("unit_id", "month", "figures"):
+        if unit_id not in at:
             continue
-        begin, finish = max(start, first), min(end or last, last)
-        where_on[person].append((begin, finish, number, fraction))
-        own["fte"][number] += fraction * ((finish - begin).days + 1) / length
-        own["possible"][number] += fraction * len(scheduled_days(begin, finish))
-        if end is None or end >= last:
-            own["headcount"][number] += 1
-        if first <= start <= last:
-            own["hires"][number] += 1
-        if end is not None and first <= end < last:
-            own["leavers"][number] += 1
-    for person, start, end, cause, hours in Spell.objects.filter(
-        start__lte=last, end__gte=first
-    ).values_list("employee_id", "start", "end", "cause", "hours_per_day"):
-        for begin, finish, number, fraction in where_on.get(person, []):
-            cut = (max(begin, start), min(finish, end))
-            if cut[0] > cut[1]:
-                continue
-            fact = SpellFact(start, end, cause, hours, fraction)
-            own[f"absence:{cause}"][number] += fact.dagsvaerk(cut)
-            if first <= start <= last:  # a spell counts in its band in the month it starts
-                own[f"band:{band(fact.calendar_days)}"][number] += 1
-    tree = with_organisation(parents)
+        row, column = at[unit_id], index[month]
+        for name, value in figures.items():
+            if name in AT:
+                own[row, column, AT[name]] += value
+        one, end = month_bounds(month)
+        days = int(np.busday_count(np.datetime64(one), np.datetime64(end + timedelta(days=1))))
+        own[row, column, AT["people"]] += figures.get("headcount", 0)
+        own[row, column, AT["possible"]] += figures.get("fte", 0) * days
 
-    def subtree(values: np.ndarray) -> np.ndarray:
-        return tree.subtree_totals(np.append(values, 0.0))[:size]
 
-    totals = {name: subtree(values) for name, values in own.items()}
-    counts = np.zeros((size + 1, 1, 1), dtype=np.int64)
-    counts[:size, 0, 0] = own["headcount"].astype(np.int64)
-    shown = visible_many(counts, tree, np.array([MIN_EMPLOYEES])).subtree[:size, 0, 1]
-    rows = [
-        MonthFigure(unit=unit, month=first, subtree=True, shown=bool(shown[number]),
-                    figures=_figures(totals, number) if shown[number] else {})
-        for number, unit in enumerate(units)
-    ]  # fmt: skip
+def compute_months(first: date, last: date) -> int:
+    """Compute and store every month from `first` to `last` for every open unit; returns
+    the unit-months shown."""
+    months = [add_months(first.replace(day=1), n) for n in
+              range((last.year - first.year) * 12 + last.month - first.month + 1)]  # fmt: skip
+    units = list(Unit.objects.filter(valid_to=None).order_by("path"))
+    at = {unit.pk: number for number, unit in enumerate(units)}
+    tree = with_organisation([at.get(unit.parent_id, -1) if unit.parent_id else -1
+                              for unit in units])  # fmt: skip
+    own = own_figures(units, months)
+    totals = tree.subtree_totals(own)
+    counts = np.concatenate([own[:, :, AT["people"]], own[:, :, AT["cohort"]]], axis=1)
+    seen = visible_many(counts.astype(np.int64)[:, :, None], tree,
+                        np.full(2 * len(months), MIN_EMPLOYEES))  # fmt: skip
+    shown, cohort_shown = np.split(seen.subtree[:, :, 1], 2, axis=1)
+    rows = []
+    for number, unit in enumerate(units):
+        for column, month in enumerate(months):
+            figures: dict[str, float] = {}
+            if shown[number, column]:
+                values = totals[number, column]
+                figures = {name: round(float(values[AT[name]]), 4) for name in FIGURES
+                           if name not in COHORT or cohort_shown[number, column]}  # fmt: skip
+            rows.append(MonthFigure(unit=unit, month=month, subtree=True,
+                                    shown=bool(shown[number, column]),
+                                    figures=figures))  # fmt: skip
     with transaction.atomic():
-        MonthFigure.objects.filter(month=first).delete()
+        MonthFigure.objects.filter(month__gte=months[0], month__lte=months[-1]).delete()
         MonthFigure.objects.bulk_create(rows, batch_size=2000)
-    return int(shown.sum())
+    return int(shown[:-1].sum()) if len(units) else 0
 
 
-def _figures(totals: dict[str, np.ndarray], number: int) -> dict[str, Any]:
-    return {name: round(float(values[number]), 4) for name, values in totals.items()}
+def covered() -> tuple[date, date] | None:
+    """The months the absence data covers: from the month of the first spell (or monthly
+    aggregate) to the month of the last day of absence. Months outside have no absence
+    data, so they get no figures (a month without data is not a month without absence)."""
+    spells = Spell.objects.aggregate(first=Min("start"), last=Max("end"))
+    months = UnitMonth.objects.aggregate(first=Min("month"), last=Max("month"))
+    firsts = [d for d in (spells["first"], months["first"]) if d is not None]
+    lasts = [d for d in (spells["last"], months["last"]) if d is not None]
+    if not firsts:
+        return None
+    return min(firsts).replace(day=1), max(lasts).replace(day=1)
+
+
+def rebuild() -> int:
+    """Every month the data covers computed again (after an import), and the figures of
+    months it no longer covers removed; returns the unit-months shown."""
+    span = covered()
+    if span is None:
+        MonthFigure.objects.all().delete()
+        return 0
+    with transaction.atomic():
+        MonthFigure.objects.exclude(month__gte=span[0], month__lte=span[1]).delete()
+        return compute_months(*span)
+
+
+def month_figures(month: date) -> int:
+    """One month's figures for every open unit."""
+    return compute_months(month, month)
 
 
 def all_months(first: date, last: date) -> int:
     """Every month from `first` to `last` (the months an import touched)."""
-    month, shown = first.replace(day=1), 0
-    while month <= last:
-        shown += month_figures(month)
-        month = (month + timedelta(days=32)).replace(day=1)
-    return shown
+    return compute_months(first, last)

@@ -60,6 +60,23 @@ class Spell(models.Model):
         return f"{self.employee_id} {self.start}–{self.end} {self.cause}"
 
 
+class UnitMonth(models.Model):
+    """A unit's own figures for one month as an organisation without person data imports
+    them: headcount, fte, absence dagsværk by cause (`absence:own_illness`, …), leavers
+    and hires. They count like the unit's own people's (trivsel.keyfigures.compute)."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    figures = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "month"],
+                                               name="one_aggregate_a_month")]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.month}"
+
+
 class MonthFigure(models.Model):
     """One unit's figures for one month: `subtree` with everything below it, else its own
     people. `figures`: headcount, fte, possible (dagsværk), absence by cause (dagsværk),

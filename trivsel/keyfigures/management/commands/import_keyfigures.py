@@ -3,9 +3,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from trivsel.keyfigures.compute import all_months
+from trivsel.keyfigures.compute import covered, rebuild
 from trivsel.keyfigures.importing import import_absence, import_employment
-from trivsel.keyfigures.models import Employment, Spell
 
 
 class Command(BaseCommand):
@@ -36,10 +35,8 @@ class Command(BaseCommand):
             self.stdout.write(f"{path.name}: {result.written} rows ({result.replaced} replaced)")
         if options["dry_run"]:
             return
-        spells = Spell.objects.order_by("start")
-        jobs = Employment.objects.order_by("start")
-        first = min(x.start for x in (spells.first(), jobs.first()) if x is not None)
-        last_spell = Spell.objects.order_by("-end").first()
-        last = max(x for x in (last_spell.end if last_spell else None, first) if x is not None)
-        shown = all_months(first, last)
-        self.stdout.write(f"Monthly figures {first:%Y-%m} to {last:%Y-%m}: {shown} shown.")
+        span = covered()
+        shown = rebuild()
+        if span is not None:
+            self.stdout.write(f"Monthly figures {span[0]:%Y-%m} to {span[1]:%Y-%m}: "
+                              f"{shown} shown.")  # fmt: skip

@@ -1,0 +1,164 @@
+"""The vectorised monthly figures (trivsel.keyfigures.compute) against an independent
+oracle: each person's employments and spells worked out one by one with the pure
+definitions (trivsel.keyfigures.figures) and summed per unit with everything below it; and
+what is shown against the exact audit (no set of 1-4 people follows from the shown
+units' people counts by any combination). Random organisations with moves between units,
+part time, hours, leavers and hires, spells across month ends and across a move."""
+
+import random
+from datetime import date, timedelta
+
+import numpy as np
+import pytest
+
+from trivsel.engine.audit import audit
+from trivsel.keyfigures import figures as f
+from trivsel.keyfigures.compute import AT, CAUSES, MIN_EMPLOYEES, compute_months, own_figures
+from trivsel.keyfigures.models import Employment, MonthFigure, Spell
+from trivsel.organisation.models import Employee, Unit, UnitKind
+
+pytestmark = pytest.mark.django_db
+Figures = dict[str, float]
+Job = tuple[Unit, date, date | None, float]
+MONTHS = [date(2025, m, 1) for m in range(1, 7)]
+
+
+def _organisation(rng: random.Random) -> tuple[list[Unit], dict[int, list[Job]]]:
+    """A small tree, people with one to three jobs in a row (a move is a job ending the day
+    before the next starts), and their spells."""
+    root = Unit.objects.create(code="R", name="R", kind=UnitKind.MUNICIPALITY,
+                               valid_from=date(2000, 1, 1))  # fmt: skip
+    units = [root]
+    for number in range(rng.randint(3, 7)):
+        parent = rng.choice(units)
+        units.append(Unit.objects.create(code=f"U{number}", name=f"U{number}", parent=parent,
+                                         kind=UnitKind.UNIT,
+                                         valid_from=date(2000, 1, 1)))  # fmt: skip
+    jobs: dict[int, list[Job]] = {}
+    for number in range(rng.randint(15, 45)):
+        person = Employee.objects.create(number=str(number), name="x", unit=rng.choice(units))
+        start = date(2023, 6, 1) + timedelta(days=rng.randint(0, 700))
+        rows = []
+        for _job in range(rng.choice([1, 1, 1, 2, 3])):
+            end = None if rng.random() < 0.4 else start + timedelta(days=rng.randint(0, 300))
+            if end is not None and rng.random() < 0.4:  # most jobs end on a month's last day
+                end = f.month_bounds(end)[1]
+            rows.append((rng.choice(units), start, end, rng.choice([1.0, 1.0, 0.5, 0.8108])))
+            if end is None:
+                break
+            start = end + timedelta(days=1 if rng.random() < 0.6 else rng.randint(5, 90))
+        for unit, begin, end, fraction in rows:
+            Employment.objects.create(employee=person, unit=unit, start=begin, end=end,
+                                      fraction=fraction)  # fmt: skip
+        day = date(2024, 11, 1) + timedelta(days=rng.randint(0, 30))
+        while day < date(2025, 7, 15):
+            length = rng.choice([1, 1, 2, 3, 6, 16, 40])
+            cause = rng.choice(CAUSES)
+            hours = rng.choice([None, None, 3.7, 2.0])
+            Spell.objects.create(employee=person, start=day, code="x", cause=cause,
+                                 end=day + timedelta(days=length - 1),
+                                 hours_per_day=hours)  # fmt: skip
+            day += timedelta(days=length + rng.randint(1, 60))
+        jobs[person.pk] = rows
+    return units, jobs
+
+
+def _under(unit: Unit, top: Unit, parents: dict[int, int | None]) -> bool:
+    at: int | None = unit.pk
+    while at is not None:
+        if at == top.pk:
+            return True
+        at = parents[at]
+    return False
+
+
+def _oracle(units: list[Unit], jobs: dict[int, list[Job]], month: date) -> dict[int, Figures]:
+    """Each unit's own figures for the month, person by person."""
+    first, last = f.month_bounds(month)
+    then = f.month_bounds(f.add_months(month, -12))[1]
+    result = {unit.pk: {name: 0.0 for name in AT} for unit in units}
+
+    def employed(person: int, day: date) -> bool:
+        return any(s <= day and (e is None or e >= day) for _u, s, e, _f in jobs[person])
+
+    for person, rows in jobs.items():
+        for unit, start, end, fraction in rows:
+            own = result[unit.pk]
+            if start <= then and (end is None or end >= then):
+                own["cohort"] += 1
+                own["cohort_gone"] += not employed(person, last)
+            if start > last or (end is not None and end < first):
+                continue
+            own["people"] += 1
+            own["fte"] += f.fte_years([f.Employment(start, end, fraction)], (first, last))
+            own["possible"] += fraction * len(f.scheduled_days(start, end or last, (first, last)))
+            own["headcount"] += end is None or end >= last
+            own["hires"] += first <= start <= last and not employed(person, start - timedelta(1))
+            own["leavers"] += (end is not None and first <= end <= last
+                               and not employed(person, end + timedelta(1)))  # fmt: skip
+            for spell in Spell.objects.filter(employee_id=person):
+                cut = (max(spell.start, start, first), min(spell.end, end or last, last))
+                if cut[0] > cut[1]:
+                    continue
+                fact = f.Spell(spell.start, spell.end, spell.cause, spell.hours_per_day,
+                               fraction)  # fmt: skip
+                own[f"absence:{spell.cause}"] += fact.dagsvaerk(cut)
+                if cut[0] <= spell.start <= cut[1]:
+                    own[f"band:{f.band(fact.calendar_days)}"] += 1
+    return result
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_months_agree_with_the_definitions_person_by_person(seed: int) -> None:
+    rng = random.Random(seed)
+    units, jobs = _organisation(rng)
+    units = list(Unit.objects.order_by("path"))
+    own = own_figures(units, MONTHS)
+    for column, month in enumerate(MONTHS):
+        expected = _oracle(units, jobs, month)
+        for row, unit in enumerate(units):
+            got = {name: own[row, column, at] for name, at in AT.items()}
+            assert got == pytest.approx(expected[unit.pk], abs=1e-9), (seed, month, unit.code)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_what_is_shown_gives_no_small_group_away(seed: int) -> None:
+    rng = random.Random(100 + seed)
+    _units, jobs = _organisation(rng)
+    units = list(Unit.objects.order_by("path"))
+    parents = {unit.pk: unit.parent_id for unit in units}
+    compute_months(MONTHS[0], MONTHS[-1])
+    for month in MONTHS:
+        expected = _oracle(units, jobs, month)
+        atoms = [int(expected[unit.pk]["people"]) for unit in units]
+        stored = {row.unit_id: row for row in MonthFigure.objects.filter(month=month)}
+        cells = [frozenset(n for n, unit in enumerate(units) if _under(unit, top, parents))
+                 for top in units if stored[top.pk].shown]  # fmt: skip
+        for top in units:
+            people = sum(expected[u.pk]["people"] for u in units if _under(u, top, parents))
+            row = stored[top.pk]
+            assert row.shown == bool(row.figures)
+            if row.shown:
+                assert people >= MIN_EMPLOYEES
+                assert row.figures["people"] == people
+                sick = sum(expected[u.pk]["absence:own_illness"] for u in units
+                           if _under(u, top, parents))  # fmt: skip
+                assert row.figures["absence:own_illness"] == pytest.approx(sick, abs=1e-3)
+        assert audit(cells, atoms, MIN_EMPLOYEES) is None, (seed, month)
+        # the cohorts likewise, on their own counts
+        cohorts = [int(expected[unit.pk]["cohort"]) for unit in units]
+        shown_cohorts = [frozenset(n for n, unit in enumerate(units) if _under(unit, top, parents))
+                         for top in units if "cohort" in stored[top.pk].figures]  # fmt: skip
+        assert audit(shown_cohorts, cohorts, MIN_EMPLOYEES) is None, (seed, month)
+
+
+def test_a_shown_month_is_not_hidden_for_nothing() -> None:
+    """A single unit of 12 people shows every month (the rule hides only what it must)."""
+    root = Unit.objects.create(code="R", name="R", kind=UnitKind.MUNICIPALITY,
+                               valid_from=date(2000, 1, 1))  # fmt: skip
+    for number in range(12):
+        person = Employee.objects.create(number=str(number), name="x", unit=root)
+        Employment.objects.create(employee=person, unit=root, start=date(2020, 1, 1))
+    compute_months(MONTHS[0], MONTHS[-1])
+    assert MonthFigure.objects.filter(shown=True).count() == len(MONTHS)
+    assert np.isclose(MonthFigure.objects.get(month=MONTHS[1]).figures["possible"], 12 * 20)
