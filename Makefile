@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 DEMO_EMPLOYEES ?= 5000
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: install install-dev demo test lint typecheck pytest messages messages-update system-packages runtime-packages bench bench-invitations bench-survey clean
+.PHONY: install install-dev demo test lint typecheck pytest messages messages-update system-packages runtime-packages bench bench-invitations bench-survey bench-keyfigures clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -103,6 +103,13 @@ bench-invitations: $(VENV)/.runtime
 	TRIVSEL_DATA_DIR=$$tmp $(MANAGE) migrate --noinput -v0 && \
 	TRIVSEL_DATA_DIR=$$tmp $(MANAGE) seed_demo --employees 45000 --no-measurements >/dev/null && \
 	TRIVSEL_DATA_DIR=$$tmp $(MANAGE) bench_invitations; \
+	status=$$?; rm -rf $$tmp; exit $$status
+
+# The key-figure import and monthly figures: 45,000 employees, twelve months (~500,000 spells).
+bench-keyfigures: $(VENV)/.runtime
+	@tmp=$$(mktemp -d); \
+	TRIVSEL_DATA_DIR=$$tmp $(MANAGE) migrate --noinput -v0 && \
+	TRIVSEL_DATA_DIR=$$tmp $(MANAGE) bench_keyfigures --employees 45000; \
 	status=$$?; rm -rf $$tmp; exit $$status
 
 clean:

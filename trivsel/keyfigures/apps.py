@@ -11,3 +11,9 @@ class KeyFiguresConfig(AppConfig):
         from trivsel.reports.sections import register_tail
 
         register_tail("key figures", beside_results)
+
+        from trivsel.core.jobs import register_lister, register_recoverer
+        from trivsel.keyfigures.tasks import recover_uploads, upload_lines
+
+        register_recoverer("key figures", recover_uploads)
+        register_lister("key figures", upload_lines)

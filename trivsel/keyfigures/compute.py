@@ -11,13 +11,15 @@ and no subtraction of shown units exposes fewer (the results' suppression on tho
 trivsel.engine.suppression); the cohort likewise on its own count. Hidden figures are
 stored as hidden, never shown."""
 
+import json
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
-from django.db import transaction
-from django.db.models import Max, Min
+from django.db import connection, transaction
+from django.db.models import CharField, Max, Min
+from django.db.models.functions import Cast
 from numpy.typing import NDArray
 
 from trivsel.engine.compute import with_organisation
@@ -34,13 +36,20 @@ FIGURES = ["people", "headcount", "fte", "possible", "leavers", "hires",
            "cohort", "cohort_gone"]  # fmt: skip
 AT = {name: number for number, name in enumerate(FIGURES)}
 COHORT = ("cohort", "cohort_gone")
-OPEN = np.datetime64("9999-12-31")
+OPEN_TEXT = "9999-12-31"
+OPEN = np.datetime64(OPEN_TEXT, "D")
 Days = NDArray[np.datetime64]
 
 
-def _days(values: list[date | None]) -> Days:
-    return np.array([OPEN if d is None else np.datetime64(d, "D") for d in values],
-                    dtype="datetime64[D]")  # fmt: skip
+def _days(values: list[str | None]) -> Days:
+    """ISO dates as read with `_text` (None: open) as numpy days."""
+    return np.array([OPEN_TEXT if d is None else d for d in values], dtype="datetime64[D]")
+
+
+def _text(name: str) -> Cast:
+    """A date column read as its ISO text (both databases write it so): numpy parses that
+    far faster than Python builds date objects, which matters at 500,000 spells."""
+    return Cast(name, CharField())
 
 
 def _workdays(begin: Days, finish: Days) -> NDArray[np.int64]:
@@ -96,7 +105,7 @@ class _Absence:
 def _jobs(at: dict[int, int], first: date, last: date) -> tuple[_Jobs, dict[int, int]]:
     rows = list(
         Employment.objects.filter(start__lte=last).exclude(end__lt=first)
-        .values_list("employee_id", "unit_id", "start", "end", "fraction")
+        .values_list("employee_id", "unit_id", _text("start"), _text("end"), "fraction")
     )  # fmt: skip
     rows = [row for row in rows if row[1] in at]  # employment in a closed unit: not shown
     people: dict[int, int] = {}
@@ -112,8 +121,9 @@ def _jobs(at: dict[int, int], first: date, last: date) -> tuple[_Jobs, dict[int,
 
 
 def _absence(jobs: _Jobs, people: dict[int, int], first: date, last: date) -> _Absence:
-    rows = list(Spell.objects.filter(start__lte=last, end__gte=first)
-                .values_list("employee_id", "start", "end", "cause", "hours_per_day"))  # fmt: skip
+    spells = Spell.objects.filter(start__lte=last, end__gte=first)
+    rows = list(spells.values_list("employee_id", _text("start"), _text("end"), "cause",
+                                   "hours_per_day"))  # fmt: skip
     rows = [row for row in rows if row[0] in people]
     causes = {cause: number for number, cause in enumerate(CAUSES)}
     person = np.array([people[r[0]] for r in rows], dtype=np.int64)
@@ -235,7 +245,7 @@ def compute_months(first: date, last: date) -> int:
     seen = visible_many(counts.astype(np.int64)[:, :, None], tree,
                         np.full(2 * len(months), MIN_EMPLOYEES))  # fmt: skip
     shown, cohort_shown = np.split(seen.subtree[:, :, 1], 2, axis=1)
-    rows = []
+    rows: list[tuple[int, date, bool, bool, str]] = []
     for number, unit in enumerate(units):
         for column, month in enumerate(months):
             figures: dict[str, float] = {}
@@ -243,13 +253,23 @@ def compute_months(first: date, last: date) -> int:
                 values = totals[number, column]
                 figures = {name: round(float(values[AT[name]]), 4) for name in FIGURES
                            if name not in COHORT or cohort_shown[number, column]}  # fmt: skip
-            rows.append(MonthFigure(unit=unit, month=month, subtree=True,
-                                    shown=bool(shown[number, column]),
-                                    figures=figures))  # fmt: skip
+            rows.append((unit.pk, month, True, bool(shown[number, column]),
+                         json.dumps(figures)))  # fmt: skip
     with transaction.atomic():
         MonthFigure.objects.filter(month__gte=months[0], month__lte=months[-1]).delete()
-        MonthFigure.objects.bulk_create(rows, batch_size=2000)
+        _store(rows)
     return int(shown[:-1].sum()) if len(units) else 0
+
+
+def _store(rows: list[tuple[int, date, bool, bool, str]]) -> None:
+    """Insert the months' rows (unit, month, subtree, shown, figures as JSON) with one
+    prepared statement: Django's bulk_create spends more time preparing 37,000 rows than
+    computing them."""
+    table = connection.ops.quote_name(MonthFigure._meta.db_table)
+    value = "%s::jsonb" if connection.vendor == "postgresql" else "%s"
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {table} (unit_id, month, subtree, shown, figures) "
+                           f"VALUES (%s, %s, %s, %s, {value})", rows)  # fmt: skip
 
 
 def covered() -> tuple[date, date] | None:

@@ -3,6 +3,7 @@ UTF-8 or Windows-1252 with `;` or `,`, or XLSX; Danish or English headings): emp
 employee and spells of absence. Every problem is listed with its file, row and column;
 nothing is written unless the whole file is valid; importing a period again replaces it."""
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -12,8 +13,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from trivsel.core.audit import record
-from trivsel.keyfigures.figures import DAGSVAERK_HOURS
-from trivsel.keyfigures.models import Cause, CauseCode, Employment, Spell
+from trivsel.keyfigures.figures import DAGSVAERK_HOURS, month_bounds
+from trivsel.keyfigures.models import Cause, CauseCode, Employment, Spell, UnitMonth
 from trivsel.organisation.importing.files import Table, find_columns, parse_date, read_table
 from trivsel.organisation.importing.problems import Problem
 from trivsel.organisation.models import Employee, Unit
@@ -39,9 +40,15 @@ EMPLOYMENT = {
 
 @dataclass
 class Result:
+    """What an import found: its problems (nothing written if any), else the rows it
+    writes (or would, in a dry run), the rows of the same period it replaces and the
+    period the file covers."""
+
     problems: list[Problem] = field(default_factory=list)
     written: int = 0
     replaced: int = 0
+    first: date | None = None
+    last: date | None = None
 
 
 def _number(text: str) -> float:
@@ -132,11 +139,16 @@ def import_absence(data: bytes, filename: str, dry_run: bool = False) -> Result:
                 problems.append(Problem(filename, _("The spell overlaps the person's spell "
                                                     "that ends %(date)s.") % {"date": e1},
                                         n2, start_column))  # fmt: skip
-    if problems or dry_run or not spells:
-        if not problems and not spells:
+    if problems or not spells:
+        if not problems:
             problems.append(Problem(filename, _("The file has no spells.")))
         return result
     first, last = min(s[2] for s in spells), max(s[3] for s in spells)
+    result.first, result.last = first, last
+    if dry_run:
+        result.written = len(spells)
+        result.replaced = Spell.objects.filter(start__gte=first, start__lte=last).count()
+        return result
     with transaction.atomic():
         replaced, _deleted = Spell.objects.filter(start__gte=first, start__lte=last).delete()
         Spell.objects.bulk_create(
@@ -200,7 +212,16 @@ def import_employment(data: bytes, filename: str, dry_run: bool = False) -> Resu
                     _("The employment fraction must be above 0 and at most 1.5."))  # fmt: skip
         if person is not None and unit is not None:
             rows.append((person, unit, start, end, fraction))
-    if problems or dry_run:
+    if problems or not rows:
+        if not problems:
+            problems.append(Problem(filename, _("The file has no rows.")))
+        return result
+    result.first = min(row[2] for row in rows)
+    result.last = max((row[3] for row in rows if row[3] is not None), default=None)
+    if dry_run:
+        result.written = len(rows)
+        persons = {row[0] for row in rows}
+        result.replaced = Employment.objects.filter(employee_id__in=persons).count()
         return result
     with transaction.atomic():
         persons = {row[0] for row in rows}
@@ -210,5 +231,113 @@ def import_employment(data: bytes, filename: str, dry_run: bool = False) -> Resu
              for p, u, s, e, f in rows), batch_size=5000,
         )  # fmt: skip
         record("employment imported", filename, f"{len(rows)} rows")
+    result.written, result.replaced = len(rows), replaced
+    return result
+
+
+AGGREGATES = {
+    "unit": ("enhedskode", "unit code"),
+    "month": ("måned", "month"),
+    "headcount": ("ansatte", "antal ansatte", "headcount"),
+    "fte": ("årsværk", "fte"),
+    "absence:own_illness": ("egen sygdom", "own illness"),
+    "absence:work_injury": ("arbejdsskade", "work injury"),
+    "absence:child_illness": ("barns sygdom", "child's illness", "childs illness"),
+    "absence:maternity": ("barsel", "maternity"),
+    "absence:covid": ("covid", "covid-19"),
+    "absence:other": ("andet fravær", "other absence"),
+    "leavers": ("fratrådte", "leavers"),
+    "hires": ("tiltrådte", "hires"),
+}
+AGGREGATE_COUNTS = ("headcount", "leavers", "hires")
+
+
+def parse_month(text: str) -> date:
+    """A month as HR files write it: 2025-03, 03-2025, 3.2025, 03/2025 or any day of it."""
+    text = text.strip()
+    found = re.fullmatch(r"(\d{4})-(\d{1,2})", text) or None
+    if found:
+        return date(int(found[1]), int(found[2]), 1)
+    found = re.fullmatch(r"(\d{1,2})[.\-/](\d{4})", text)
+    if found:
+        return date(int(found[2]), int(found[1]), 1)
+    return parse_date(text).replace(day=1)
+
+
+def import_aggregates(data: bytes, filename: str, dry_run: bool = False) -> Result:
+    """Monthly aggregates per unit, for organisations without person data: the unit's own
+    headcount, FTE, absence dagsværk by cause, leavers and hires for a month. A unit and
+    month may appear once; the months in the file replace those months' aggregates."""
+    table, problems = read_table(data, filename)
+    result = Result(problems)
+    if table is None:
+        return result
+    where = _columns(table, AGGREGATES, ("unit", "month", "headcount", "fte"), problems)
+    if where is None:
+        return result
+    units = dict(Unit.objects.filter(valid_to=None).values_list("code", "pk"))
+    rows: dict[tuple[int, date], tuple[int, dict[str, float]]] = {}
+    for number, cells in table.rows:
+
+        def cell(name: str, cells: list[str] = cells) -> str:
+            at = where.get(name)
+            return cells[at].strip() if at is not None and at < len(cells) else ""
+
+        def problem(name: str, message: str, number: int = number) -> None:
+            problems.append(Problem(filename, message, number, table.headers[where[name]]))
+
+        unit = units.get(cell("unit"))
+        if unit is None:
+            problem("unit", _("No open unit has the code “%(code)s”.") % {"code": cell("unit")})
+        try:
+            month = parse_month(cell("month"))
+        except ValueError:
+            problem("month", _("“%(value)s” is not a month (use 2025-03 or 03-2025).")
+                    % {"value": cell("month")})  # fmt: skip
+            continue
+        figures: dict[str, float] = {}
+        for name in AGGREGATES:
+            if name in ("unit", "month") or name not in where or not cell(name):
+                continue
+            try:
+                value = _number(cell(name))
+            except ValueError:
+                problem(name, _("“%(value)s” is not a number.") % {"value": cell(name)})
+                continue
+            if value < 0 or (name in AGGREGATE_COUNTS and value != int(value)):
+                problem(name, _("“%(value)s” must be a whole number of 0 or more.")
+                        % {"value": cell(name)} if name in AGGREGATE_COUNTS else
+                        _("“%(value)s” must be 0 or more.") % {"value": cell(name)})  # fmt: skip
+                continue
+            figures[name] = value
+        possible = figures.get("fte", 0) * 23
+        absent = sum(v for name, v in figures.items() if name.startswith("absence:"))
+        if absent > possible + 1e-9:
+            problem("fte", _("%(absent)s dagsværk of absence is more than %(fte)s FTE could "
+                             "work in a month.")
+                    % {"absent": f"{absent:g}", "fte": f"{figures.get('fte', 0):g}"})  # fmt: skip
+        if unit is None:
+            continue
+        if (unit, month) in rows:
+            problem("month", _("The unit and month are already on row %(row)s.")
+                    % {"row": rows[(unit, month)][0]})  # fmt: skip
+            continue
+        rows[(unit, month)] = (number, figures)
+    if problems or not rows:
+        if not problems:
+            problems.append(Problem(filename, _("The file has no rows.")))
+        return result
+    months = {month for _unit, month in rows}
+    result.first, result.last = min(months), month_bounds(max(months))[1]
+    if dry_run:
+        result.written = len(rows)
+        result.replaced = UnitMonth.objects.filter(month__in=months).count()
+        return result
+    with transaction.atomic():
+        replaced, _deleted = UnitMonth.objects.filter(month__in=months).delete()
+        UnitMonth.objects.bulk_create(UnitMonth(unit_id=unit, month=month, figures=figures)
+                                      for (unit, month), (_n, figures) in rows.items())  # fmt: skip
+        record("monthly aggregates imported", filename,
+               f"{len(rows)} rows {min(months):%Y-%m}–{max(months):%Y-%m}")  # fmt: skip
     result.written, result.replaced = len(rows), replaced
     return result

@@ -3,6 +3,7 @@ each spell of absence with its cause — and the monthly figures computed from t
 (its own people and with everything below it). Sickness absence is health data: nothing
 here is shown for a unit with fewer than 5 employees (trivsel.keyfigures.compute)."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -94,3 +95,48 @@ class MonthFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.month}"
+
+
+class Upload(models.Model):
+    """One file HR uploads for the key figures, checked in the background, shown with what
+    it would write and replace, and imported (with every month recomputed) only when HR
+    confirms. The file is health data: its bytes are dropped once it is imported or
+    refused."""
+
+    class Kind(models.TextChoices):
+        EMPLOYMENT = "employment", _("Employment per employee")
+        ABSENCE = "absence", _("Spells of absence per employee")
+        AGGREGATES = "aggregates", _("Monthly figures per unit")
+
+    class Status(models.TextChoices):
+        CHECKING = "checking", _("Checking the file")
+        INVALID = "invalid", _("The file has errors")
+        READY = "ready", _("Ready to import")
+        APPLYING = "applying", _("Importing and computing the months")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    filename = models.CharField(max_length=255)
+    data = models.BinaryField(null=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.CHECKING)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    problems = models.JSONField(default=list)
+    summary = models.JSONField(default=dict)  # rows, replaced, first, last; shown months
+    message = models.TextField(blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    restarts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.filename} ({self.status})"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (self.Status.CHECKING, self.Status.APPLYING)

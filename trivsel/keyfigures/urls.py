@@ -6,4 +6,8 @@ app_name = "keyfigures"
 urlpatterns = [
     path("units/<str:code>/", views.unit_figures, name="unit"),
     path("export/", views.export, name="export"),
+    path("import/", views.uploads, name="uploads"),
+    path("import/<int:pk>/", views.upload, name="upload"),
+    path("import/<int:pk>/apply/", views.upload_apply, name="upload_apply"),
+    path("import/codes/", views.cause_code, name="cause_code"),
 ]

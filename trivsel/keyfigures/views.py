@@ -6,13 +6,20 @@ import csv
 import io
 from collections.abc import Iterator, Sequence
 
+from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from trivsel.keyfigures.charts import absence_chart
 from trivsel.keyfigures.figures import add_months
+from trivsel.keyfigures.models import Cause, CauseCode, Spell, Upload
 from trivsel.keyfigures.read import latest_month, series
 from trivsel.organisation.access import Capability, get_access, org_view, unit_view
 from trivsel.organisation.models import Unit
@@ -108,3 +115,94 @@ def export(request: HttpRequest) -> HttpResponse:
     response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="trivsel-keyfigures.csv"'
     return response
+
+
+MAX_UPLOAD = 200 * 2**20  # 45,000 people's year of spells is ~15 MB as CSV
+
+
+class UploadForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("What the file holds"), choices=Upload.Kind.choices,
+                             widget=forms.RadioSelect)  # fmt: skip
+    file = forms.FileField(label=gettext_lazy("File (CSV or Excel)"))
+
+    def clean_file(self) -> object:
+        file = self.cleaned_data["file"]
+        if file.size > MAX_UPLOAD:
+            raise forms.ValidationError(gettext_lazy("The file is larger than 200 MB."))
+        return file
+
+
+class CauseCodeForm(forms.Form):
+    code = forms.CharField(label=gettext_lazy("Cause code"), max_length=20)
+    cause = forms.ChoiceField(label=gettext_lazy("Counts as"), choices=Cause.choices)
+
+
+@org_view(Capability.MANAGE_ORGANISATION)
+def uploads(request: HttpRequest) -> HttpResponse:
+    """HR uploads employment, absence or monthly aggregates; the file is checked in the
+    background and imported only when HR confirms what it writes and replaces."""
+    from trivsel.keyfigures.importing import codes
+    from trivsel.keyfigures.tasks import check_upload
+
+    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
+    if form.is_bound and form.is_valid():
+        file = form.cleaned_data["file"]
+        upload = Upload.objects.create(
+            kind=form.cleaned_data["kind"], filename=file.name[:255], data=file.read(),
+            created_by=request.user if request.user.is_authenticated else None,
+            heartbeat_at=timezone.now(),
+        )  # fmt: skip
+        transaction.on_commit(lambda: check_upload.enqueue(upload.pk))
+        return redirect("keyfigures:upload", pk=upload.pk)
+    labels = dict(Cause.choices)
+    context = {
+        "form": form, "code_form": CauseCodeForm(),
+        "uploads": Upload.objects.defer("data").select_related("created_by")[:10],
+        "codes": [(code, labels.get(cause, cause)) for code, cause in sorted(codes().items())],
+    }  # fmt: skip
+    return render(request, "keyfigures/uploads.html", context)
+
+
+@org_view(Capability.MANAGE_ORGANISATION)
+def upload(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(Upload.objects.defer("data"), pk=pk)
+    return render(request, "keyfigures/upload.html", {"upload": item})
+
+
+@require_POST
+@org_view(Capability.MANAGE_ORGANISATION)
+def upload_apply(request: HttpRequest, pk: int) -> HttpResponse:
+    from trivsel.keyfigures.tasks import apply_upload
+
+    claimed = Upload.objects.filter(pk=pk, status=Upload.Status.READY).update(
+        status=Upload.Status.APPLYING, heartbeat_at=timezone.now()
+    )
+    if claimed:
+        transaction.on_commit(lambda: apply_upload.enqueue(pk))
+    return redirect("keyfigures:upload", pk=pk)
+
+
+@require_POST
+@org_view(Capability.MANAGE_ORGANISATION)
+def cause_code(request: HttpRequest) -> HttpResponse:
+    """Add a cause code or change what it counts as; the stored spells with that code
+    follow, and the months are computed again."""
+    from trivsel.core.audit import record
+    from trivsel.keyfigures.importing import codes
+    from trivsel.keyfigures.tasks import rebuild_figures
+
+    form = CauseCodeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a cause code and what it counts as."))
+        return redirect("keyfigures:uploads")
+    code, cause = form.cleaned_data["code"].strip(), form.cleaned_data["cause"]
+    codes()
+    with transaction.atomic():
+        CauseCode.objects.update_or_create(code=code, defaults={"cause": cause})
+        changed = Spell.objects.filter(code=code).exclude(cause=cause).update(cause=cause)
+        record("cause code mapped", code, f"{cause}; {changed} spells")
+        if changed:
+            transaction.on_commit(rebuild_figures.enqueue)
+    messages.success(request, _("The code %(code)s now counts as %(cause)s.")
+                     % {"code": code, "cause": Cause(cause).label})  # fmt: skip
+    return redirect("keyfigures:uploads")

@@ -1,0 +1,153 @@
+"""HR's upload page for the key figures (checked in the background, imported only on
+confirmation, the file's bytes dropped afterwards), the cause codes HR maps, the monthly
+aggregates of organisations without person data, and a killed worker's upload recovered."""
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.keyfigures.test_import_and_months import ABSENCE, EMPLOYMENT
+from tests.organisation.test_import_flow import _run_on_commit  # noqa: F401 (autouse)
+from trivsel.keyfigures.importing import import_aggregates, import_employment
+from trivsel.keyfigures.models import CauseCode, Employment, MonthFigure, Spell, UnitMonth, Upload
+from trivsel.keyfigures.tasks import recover_uploads
+from trivsel.organisation.models import Unit
+
+pytestmark = pytest.mark.django_db
+
+
+def _upload(client: Client, kind: str, name: str, text: str | bytes) -> Upload:
+    data = text.encode() if isinstance(text, str) else text
+    response = client.post(reverse("keyfigures:uploads"),
+                           {"kind": kind, "file": SimpleUploadedFile(name, data)})  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return Upload.objects.latest("created_at")
+
+
+def test_hr_checks_then_imports_and_the_file_is_dropped(
+    org: dict[str, Unit], clients: dict[str, Client]
+) -> None:
+    hr = clients["hr"]
+    assert "Import key figures" in hr.get(reverse("keyfigures:uploads")).content.decode()
+    jobs = _upload(hr, "employment", "ansatte.csv", EMPLOYMENT)
+    assert jobs.status == Upload.Status.READY and jobs.summary["rows"] == 7
+    assert not Employment.objects.exists()  # checked, nothing written yet
+    page = hr.get(reverse("keyfigures:upload", args=[jobs.pk])).content.decode()
+    assert "What the file would import" in page and "Import and compute the months" in page
+    hr.post(reverse("keyfigures:upload_apply", args=[jobs.pk]))
+    jobs.refresh_from_db()
+    assert jobs.status == Upload.Status.DONE and jobs.data is None
+    assert Employment.objects.count() == 7
+    spells = _upload(hr, "absence", "fravær.csv", ABSENCE.encode("cp1252"))
+    assert spells.summary == {"rows": 3, "replaced": 0, "first": "2025-03-03",
+                              "last": "2025-03-11"}  # fmt: skip
+    hr.post(reverse("keyfigures:upload_apply", args=[spells.pk]))
+    spells.refresh_from_db()
+    assert spells.status == Upload.Status.DONE and spells.summary["shown"] >= 1
+    assert MonthFigure.objects.get(unit=org["SO-N"], month=date(2025, 3, 1)).shown
+    # applying twice imports once
+    hr.post(reverse("keyfigures:upload_apply", args=[spells.pk]))
+    assert Spell.objects.count() == 3
+
+
+def test_a_bad_file_lists_every_problem_and_writes_nothing(
+    org: dict[str, Unit], clients: dict[str, Client]
+) -> None:
+    hr = clients["hr"]
+    import_employment(EMPLOYMENT.encode(), "ansatte.csv")
+    bad = ("Medarbejdernummer;Fra;Til;Fraværskode\n9999;3.3.2025;4.3.2025;S\n"
+           "1003;5.3.2025;4.3.2025;XX\n")  # fmt: skip
+    upload = _upload(hr, "absence", "fravær.csv", bad)
+    assert upload.status == Upload.Status.INVALID and upload.data is None
+    assert len(upload.problems) == 3
+    page = hr.get(reverse("keyfigures:upload", args=[upload.pk])).content.decode()
+    assert "The file has 3 problems. Nothing was imported." in page
+    assert "No employee has the number “9999”." in page
+    assert "Import and compute the months" not in page
+    hr.post(reverse("keyfigures:upload_apply", args=[upload.pk]))  # refused: not ready
+    assert not Spell.objects.exists()
+    missing = hr.post(reverse("keyfigures:uploads"), {"kind": "absence"})
+    assert "This field is required." in missing.content.decode()
+
+
+def test_only_hr_uploads(org: dict[str, Unit], clients: dict[str, Client]) -> None:
+    upload = Upload.objects.create(kind="absence", filename="x.csv", data=b"")
+    for persona in ("area_chief", "unit_leader", "trio", "outsider"):
+        client = clients[persona]
+        assert client.get(reverse("keyfigures:uploads")).status_code == 403, persona
+        assert client.get(reverse("keyfigures:upload", args=[upload.pk])).status_code == 403
+        client.post(reverse("keyfigures:cause_code"), {"code": "S", "cause": "other"})
+    assert clients["anonymous"].get(reverse("keyfigures:uploads")).status_code == 302
+    assert not CauseCode.objects.filter(code="S", cause="other").exists()
+
+
+def test_a_cause_code_remapped_changes_the_spells_and_the_months(
+    org: dict[str, Unit], clients: dict[str, Client]
+) -> None:
+    hr = clients["hr"]
+    for kind, name, text in (("employment", "a.csv", EMPLOYMENT), ("absence", "f.csv", ABSENCE)):
+        upload = _upload(hr, kind, name, text)
+        hr.post(reverse("keyfigures:upload_apply", args=[upload.pk]))
+    march = MonthFigure.objects.get(unit=org["SO-N"], month=date(2025, 3, 1))
+    assert march.figures["absence:own_illness"] == pytest.approx(4.5)
+    response = hr.post(reverse("keyfigures:cause_code"), {"code": "S", "cause": "other"},
+                       follow=True)  # fmt: skip
+    assert "The code S now counts as Other absence." in response.content.decode()
+    assert set(Spell.objects.filter(code="S").values_list("cause", flat=True)) == {"other"}
+    march = MonthFigure.objects.get(unit=org["SO-N"], month=date(2025, 3, 1))
+    assert march.figures["absence:own_illness"] == 0
+    assert march.figures["absence:other"] == pytest.approx(4.5)
+
+
+def test_monthly_aggregates_per_unit(org: dict[str, Unit]) -> None:
+    from trivsel.keyfigures.compute import rebuild
+
+    text = ("Enhedskode;Måned;Ansatte;Årsværk;Egen sygdom;Arbejdsskade;Barns sygdom;"
+            "Fratrådte;Tiltrådte\n"
+            "U1;2025-03;6;5,5;9,5;1;2;1;0\nU2;03-2025;5;5;2;0;0;0;1\n"
+            "U1-T1;2025-03;3;3;1;0;0;0;0\nU1;2025-04;6;5,5;4;0;0;0;0\n")  # fmt: skip
+    result = import_aggregates(text.encode(), "enheder.csv")
+    assert not result.problems and result.written == 4
+    rebuild()
+    u1 = MonthFigure.objects.get(unit=org["U1"], month=date(2025, 3, 1))
+    assert u1.shown and u1.figures["headcount"] == 9 and u1.figures["people"] == 9
+    assert u1.figures["absence:own_illness"] == 10.5 and u1.figures["leavers"] == 1
+    assert u1.figures["possible"] == pytest.approx(8.5 * 21)  # 21 working days in March
+    area = MonthFigure.objects.get(unit=org["SO-N"], month=date(2025, 3, 1))
+    assert area.figures["people"] == 14 and area.figures["hires"] == 1
+    # the team of 3 shows nothing
+    assert not MonthFigure.objects.get(unit=org["U1-T1"], month=date(2025, 3, 1)).shown
+    # the same months again replace them
+    again = import_aggregates(text.replace("9,5", "8").encode(), "enheder.csv")
+    assert again.replaced == 4 and UnitMonth.objects.count() == 4
+    bad = ("Enhedskode;Måned;Ansatte;Årsværk;Egen sygdom\n"
+           "XX;2025-03;6;5;1\nU1;marts;6;5;1\nU2;2025-03;-1;3;1\nU2;2025-03;3;3;1\n"
+           "U1-T1;2025-03;3;1;40\n")  # fmt: skip
+    said = [str(p) for p in import_aggregates(bad.encode(), "enheder.csv").problems]
+    for text in ("row 2, column 'Enhedskode': No open unit has the code “XX”.",
+                 "row 3, column 'Måned': “marts” is not a month",
+                 "row 4, column 'Ansatte': “-1” must be a whole number of 0 or more.",
+                 "row 5, column 'Måned': The unit and month are already on row 4.",
+                 "row 6, column 'Årsværk': 40 dagsværk of absence is more than 1 FTE"):  # fmt: skip
+        assert any(text in line for line in said), (text, said)
+    assert UnitMonth.objects.get(unit=org["U1"], month=date(2025, 3, 1)).figures[
+        "absence:own_illness"] == 8  # fmt: skip
+
+
+def test_a_killed_worker_s_upload_is_started_again(
+    org: dict[str, Unit], django_capture_on_commit_callbacks: Any
+) -> None:
+    upload = Upload.objects.create(kind="employment", filename="a.csv", data=EMPLOYMENT.encode(),
+                                   status=Upload.Status.APPLYING,
+                                   heartbeat_at=timezone.now() - timedelta(hours=1))  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        assert len(recover_uploads()) == 1
+    upload.refresh_from_db()
+    assert upload.restarts == 1 and upload.status == Upload.Status.DONE
+    assert Employment.objects.count() == 7
+    assert recover_uploads() == []
