@@ -50,6 +50,15 @@ def test_hr_checks_then_imports_and_the_file_is_dropped(
     spells.refresh_from_db()
     assert spells.status == Upload.Status.DONE and spells.summary["shown"] >= 1
     assert MonthFigure.objects.get(unit=org["SO-N"], month=date(2025, 3, 1)).shown
+    # a file of one spell for the same period would replace all three: HR is told first
+    one = ABSENCE.splitlines()
+    Spell.objects.bulk_create([Spell(employee_id=s.employee_id, start=s.start, end=s.end,
+                                     code="S", cause="own_illness")
+                               for s in Spell.objects.all() for _copy in range(10)])  # fmt: skip
+    partial = _upload(hr, "absence", "fravær.csv", "\n".join(one[:2]) + "\n")
+    page = hr.get(reverse("keyfigures:upload", args=[partial.pk])).content.decode()
+    assert "The file has 1 row but replaces 22." in page
+    Spell.objects.exclude(pk__in=Spell.objects.order_by("pk")[:3].values("pk")).delete()
     # applying twice imports once
     hr.post(reverse("keyfigures:upload_apply", args=[spells.pk]))
     assert Spell.objects.count() == 3

@@ -31,7 +31,9 @@ def payroll(people: list[tuple[str, str]], seed: int, first: date, until: date,
     """Employment (each person from some day before `first`, in their unit, with weekly
     hours) and spells of absence from `first` to the day before `until`: about
     `spells_a_year` a person, half again as many in the winter months, more in some units
-    than others, mostly a few days and now and then a long one."""
+    than others, mostly a few days and now and then a long one. About 6 % are hired during
+    the period, and 6 % leave and come back 1-4 months later (a substitute, say): the demo's
+    register has no former employees to be leavers who stayed away."""
     rng = random.Random(seed)
     unit_rate: dict[str, float] = {}
     employment = ["Medarbejdernummer;Fra;Til;Enhedskode;Ugentlige timer"]
@@ -40,14 +42,25 @@ def payroll(people: list[tuple[str, str]], seed: int, first: date, until: date,
     peak = 1.5  # the winter's rate; other months are thinned to 0.8 of the base
     for number, unit in people:
         rate = unit_rate.setdefault(unit, rng.uniform(0.6, 1.6))
-        started = first - timedelta(days=rng.randint(0, 3000))
         hours = rng.choices([37, 32, 30, 25, 18.5], [70, 10, 10, 5, 5])[0]
-        employment.append(f"{number};{started.isoformat()};;{unit};"
-                          f"{str(hours).replace('.', ',')}")  # fmt: skip
+        weekly = str(hours).replace(".", ",")
+        started = first - timedelta(days=rng.randint(0, 3000))
+        gap: tuple[date, date] | None = None
+        draw = rng.random()
+        if draw < 0.06:  # hired during the period
+            started = first + timedelta(days=rng.randint(0, max(1, (until - first).days - 30)))
+        elif draw < 0.12:  # left during the period and came back (a substitute, say)
+            left = first + timedelta(days=rng.randint(0, max(1, (until - first).days - 120)))
+            gap = (left + timedelta(days=1), left + timedelta(days=rng.randint(30, 110)))
+            employment.append(f"{number};{started.isoformat()};{left.isoformat()};{unit};{weekly}")
+            started = gap[1] + timedelta(days=1)
+        employment.append(f"{number};{started.isoformat()};;{unit};{weekly}")
         daily = rate * peak * spells_a_year / 365
-        day = first + timedelta(days=int(rng.expovariate(daily)))
+        day = max(first, started if gap is None else first)
+        day += timedelta(days=int(rng.expovariate(daily)))
         while day < until:
-            if rng.random() < (1.0 if day.month in (12, 1, 2, 3) else 0.8 / peak):
+            in_gap = gap is not None and gap[0] - timedelta(days=75) <= day <= gap[1]
+            if not in_gap and rng.random() < (1.0 if day.month in (12, 1, 2, 3) else 0.8 / peak):
                 length = max(1, int(rng.expovariate(1 / 3.5)))
                 if rng.random() < 0.03:
                     length = rng.randint(20, 70)  # a long spell now and then

@@ -42,35 +42,35 @@ def check(document: Any) -> list[str]:
         return [_("the file must hold a JSON object")]
     problems = []
     if document.get("format") != FORMAT:
-        problems.append(f"format: {_('must be')} {FORMAT!r}")
+        problems.append("format: " + _("must be") + f" {FORMAT!r}")
     actions = document.get("actions")
     if not isinstance(actions, list) or not actions:
-        return [*problems, f"actions: {_('must be a non-empty list')}"]
+        return [*problems, "actions: " + _("must be a non-empty list")]
     seen: set[str] = set()
     for at, entry in enumerate(actions):
         path = f"actions[{at}]"
         if not isinstance(entry, dict):
-            problems.append(f"{path}: {_('must be an object')}")
+            problems.append(f"{path}: " + _("must be an object"))
             continue
         key = entry.get("key")
         if not isinstance(key, str) or not key.strip() or len(key) > 100:
-            problems.append(f"{path}.key: {_('must be a text of 1-100 characters')}")
+            problems.append(f"{path}.key: " + _("must be a text of 1-100 characters"))
         elif key in seen:
-            problems.append(f"{path}.key: {_('repeats')} {key!r}")
+            problems.append(f"{path}.key: " + _("repeats") + f" {key!r}")
         else:
             seen.add(key)
         if not isinstance(entry.get("dimension"), str) or not entry["dimension"]:
-            problems.append(f"{path}.dimension: {_('must name a dimension')}")
+            problems.append(f"{path}.dimension: " + _("must name a dimension"))
         for field, limit in (("title", 255), ("description", 2000)):
             if field == "description" and "description" not in entry:
                 continue  # a title may say it all
             texts = entry.get(field)
             if not isinstance(texts, dict) or not isinstance(texts.get("da"), str):
-                problems.append(f"{path}.{field}: {_('must have a Danish text (da)')}")
+                problems.append(f"{path}.{field}: " + _("must have a Danish text (da)"))
                 continue
             for language, text in texts.items():
                 if language not in LANGUAGES or not isinstance(text, str):
-                    problems.append(f"{path}.{field}.{language}: {_('unknown language')}")
+                    problems.append(f"{path}.{field}.{language}: " + _("unknown language"))
                 elif not text.strip() or len(text) > limit:
                     problems.append(
                         f"{path}.{field}.{language}: "

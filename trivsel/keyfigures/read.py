@@ -6,7 +6,15 @@ month-on-month change. Only shown months carry numbers."""
 from dataclasses import dataclass, field
 from datetime import date
 
-from trivsel.keyfigures.figures import SICKNESS, absence_percentage, add_months, plausible
+from trivsel.keyfigures.figures import (
+    DEFAULT_BANDS,
+    SICKNESS,
+    absence_percentage,
+    add_months,
+    days_per_fte,
+    leaver_turnover,
+    plausible,
+)
 from trivsel.keyfigures.models import Cause, MonthFigure
 from trivsel.organisation.models import Unit
 
@@ -36,23 +44,62 @@ class Series:
     def at(self, month: date) -> Month | None:
         return next((m for m in self.months if m.month == month), None)
 
+    def window(self, month: date) -> list[Month] | None:
+        """The twelve months ending with this one, None unless every one is shown."""
+        found = [self.at(add_months(month, -back)) for back in range(12)]
+        shown = [m for m in found if m is not None and m.shown]
+        return shown if len(shown) == 12 else None
+
+    def total(self, month: date, name: str) -> float | None:
+        """A figure summed over the twelve months ending with this one."""
+        window = self.window(month)
+        return None if window is None else sum(m.figures.get(name, 0.0) for m in window)
+
     def rolling(self, month: date) -> float | None:
         """Sickness absence % over the twelve months ending with this one (None unless
         every month of them is shown)."""
-        window = [self.at(add_months(month, -back)) for back in range(12)]
-        if any(m is None or not m.shown for m in window):
+        window = self.window(month)
+        if window is None:
             return None
-        absent = sum(m.absence() for m in window if m)
-        possible = sum(m.figures.get("possible", 0.0) for m in window if m)
-        return absence_percentage(absent, possible)
+        possible = sum(m.figures.get("possible", 0.0) for m in window)
+        return absence_percentage(sum(m.absence() for m in window), possible)
 
     def days_per_fte(self, month: date) -> float | None:
         """Sickness-absence days per full-time employee over the rolling twelve months."""
-        window = [self.at(add_months(month, -back)) for back in range(12)]
-        if any(m is None or not m.shown for m in window):
+        window = self.window(month)
+        if window is None:
             return None
-        fte = sum(m.figures.get("fte", 0.0) for m in window if m) / 12
-        return None if fte <= 0 else sum(m.absence() for m in window if m) / fte
+        return days_per_fte(sum(m.absence() for m in window),
+                            sum(m.figures.get("fte", 0.0) for m in window) / 12)  # fmt: skip
+
+    def turnover(self, month: date) -> float | None:
+        """Leavers over the twelve months / the average headcount at the months' ends, in
+        per cent (a move between units is not a leaver)."""
+        window = self.window(month)
+        if window is None:
+            return None
+        leavers = round(sum(m.figures.get("leavers", 0.0) for m in window))
+        return leaver_turnover(leavers, [round(m.figures.get("headcount", 0.0)) for m in window])
+
+    def cohort_turnover(self, month: date) -> tuple[int, float] | None:
+        """The cohort method: of those employed in the unit at the end of the month a year
+        before, the share employed nowhere in the organisation at the end of this one; with
+        the cohort's size (None where the cohort is fewer than 5 or not known)."""
+        now = self.at(month)
+        if now is None or not now.shown or "cohort" not in now.figures:
+            return None
+        cohort = round(now.figures["cohort"])
+        if cohort <= 0:
+            return None
+        return cohort, 100 * now.figures.get("cohort_gone", 0.0) / cohort
+
+    def bands(self, month: date) -> list[float] | None:
+        """Spells of absence begun in the twelve months, by length band."""
+        window = self.window(month)
+        if window is None:
+            return None
+        return [sum(m.figures.get(f"band:{band}", 0.0) for m in window)
+                for band in range(len(DEFAULT_BANDS) + 1)]  # fmt: skip
 
     def change(self, month: date) -> float | None:
         now, before = self.at(month), self.at(add_months(month, -1))
@@ -68,11 +115,12 @@ class Series:
         return plausible(self.days_per_fte(month))
 
     def causes(self, month: date) -> list[tuple[str, float]]:
-        now = self.at(month)
-        if not now or not now.shown:
+        """Absence dagsværk by cause over the twelve months ending with this one."""
+        window = self.window(month)
+        if window is None:
             return []
-        return [(str(cause.label), now.figures.get(f"absence:{cause.value}", 0.0))
-                for cause in Cause]  # fmt: skip
+        return [(str(cause.label), sum(m.figures.get(f"absence:{cause.value}", 0.0)
+                                       for m in window)) for cause in Cause]  # fmt: skip
 
 
 def series(unit: Unit, last: date, months: int = 24) -> Series:

@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from trivsel.keyfigures.charts import absence_chart
-from trivsel.keyfigures.figures import add_months
+from trivsel.keyfigures.charts import absence_chart, bar_chart, staff_chart
+from trivsel.keyfigures.figures import add_months, month_bounds
 from trivsel.keyfigures.models import Cause, CauseCode, Spell, Upload
 from trivsel.keyfigures.read import latest_month, series
 from trivsel.organisation.access import Capability, get_access, org_view, unit_view
@@ -45,10 +45,30 @@ def unit_figures(request: HttpRequest, unit: Unit) -> HttpResponse:
                 "headcount": month.figures.get("headcount"), "fte": month.figures.get("fte"),
                 "plausible": data.plausible(month.month),
             })  # fmt: skip
-    context = {
+    context: dict[str, object] = {
         "unit": unit, "rows": rows, "last": last, "chart": absence_chart(list(reversed(rows))),
-        "causes": data.causes(last) if data and last else [],
+        "staff_chart": staff_chart(list(reversed(rows))),
     }  # fmt: skip
+    if data is not None and last is not None:
+        causes = data.causes(last)
+        bands = data.bands(last)
+        band_labels = [_("1-14 days"), _("15-28 days"), _("More than 28 days")]
+        cohort = data.cohort_turnover(last)
+        context.update({
+            "first_of_year": add_months(last, -11),
+            "causes_chart": bar_chart(causes, _("Absence by cause, twelve months"),
+                                      _("dagsværk")),
+            "bands_chart": bar_chart(list(zip(band_labels, bands or [], strict=False)),
+                                     _("Spells of absence by length, twelve months"),
+                                     _("spells"), decimals=0),
+            "staff": {
+                "hires": data.total(last, "hires"), "leavers": data.total(last, "leavers"),
+                "turnover": data.turnover(last),
+                "cohort": cohort[0] if cohort else None,
+                "cohort_turnover": cohort[1] if cohort else None,
+                "count_date": month_bounds(add_months(last, -12))[1] if cohort else None,
+            },
+        })  # fmt: skip
     return render(request, "keyfigures/unit.html", context)
 
 
@@ -166,7 +186,10 @@ def uploads(request: HttpRequest) -> HttpResponse:
 @org_view(Capability.MANAGE_ORGANISATION)
 def upload(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(Upload.objects.defer("data"), pk=pk)
-    return render(request, "keyfigures/upload.html", {"upload": item})
+    rows, replaced = item.summary.get("rows", 0), item.summary.get("replaced", 0)
+    # a partial or broken export replaces a whole period with a few rows: say so first
+    shrinks = item.status == Upload.Status.READY and replaced >= 20 and replaced > 2 * rows
+    return render(request, "keyfigures/upload.html", {"upload": item, "shrinks": shrinks})
 
 
 @require_POST

@@ -70,12 +70,7 @@ def rows(units: QuerySet[Unit], today: date, limits: Thresholds) -> list[Row]:
         earlier = data.rolling(add_months(last, -12))
         if row.absence is not None and earlier is not None:
             row.absence_change = row.absence - earlier
-        window = [data.at(add_months(last, -back)) for back in range(12)]
-        if all(m is not None and m.shown for m in window):
-            heads = [m.figures.get("headcount", 0.0) for m in window if m]
-            leavers = sum(m.figures.get("leavers", 0.0) for m in window if m)
-            average = sum(heads) / 12
-            row.turnover = 100 * leavers / average if average else None
+        row.turnover = data.turnover(last)
         row.incidents = incident_totals.get(unit.pk)
         row.signals = signals(row, limits)
         result.append(row)
