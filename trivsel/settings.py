@@ -238,6 +238,12 @@ DIALOGUE_WINDOW_DAYS = env_int("DIALOGUE_WINDOW_DAYS", 28, minimum=1, maximum=18
 # A work accident is reported through EASY when the absence beyond the day of the injury
 # reaches this many days (BEK 941/2022: 1). Dated, because the rule may change (L 31,
 # 2025-26 proposed 3 days from 1 July 2026): "FROM:DAYS,FROM:DAYS", e.g.
+# Covid absence counts as own illness from this day (Aarhus: 2021-09-01); before it, it is
+# kept apart, so the sickness absence before it is "without covid". Empty: always apart.
+# See docs/keyfigures.md.
+_covid_from = env_str("KEYFIGURES_COVID_AS_ILLNESS_FROM", "2022-01-01").strip()
+KEYFIGURES_COVID_AS_ILLNESS_FROM = date.fromisoformat(_covid_from) if _covid_from else None
+
 # EASY_ABSENCE_THRESHOLDS="2000-01-01:1,2026-07-01:3". See docs/apv.md.
 EASY_ABSENCE_THRESHOLDS = [
     (date.fromisoformat(since.strip()), int(days))

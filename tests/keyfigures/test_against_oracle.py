@@ -7,6 +7,7 @@ part time, hours, leavers and hires, spells across month ends and across a move.
 
 import random
 from datetime import date, timedelta
+from typing import Any
 
 import numpy as np
 import pytest
@@ -21,6 +22,12 @@ pytestmark = pytest.mark.django_db
 Figures = dict[str, float]
 Job = tuple[Unit, date, date | None, float]
 MONTHS = [date(2025, m, 1) for m in range(1, 7)]
+COVID_FROM = date(2025, 3, 19)  # a Wednesday inside the months: covid spells across it
+
+
+@pytest.fixture(autouse=True)
+def _covid_from(settings: Any) -> None:
+    settings.KEYFIGURES_COVID_AS_ILLNESS_FROM = COVID_FROM
 
 
 def _organisation(rng: random.Random) -> tuple[list[Unit], dict[int, list[Job]]]:
@@ -102,7 +109,9 @@ def _oracle(units: list[Unit], jobs: dict[int, list[Job]], month: date) -> dict[
                     continue
                 fact = f.Spell(spell.start, spell.end, spell.cause, spell.hours_per_day,
                                fraction)  # fmt: skip
-                own[f"absence:{spell.cause}"] += fact.dagsvaerk(cut)
+                for day in f.scheduled_days(*cut):  # each day with its cause on that day
+                    cause = f.cause_of(spell.cause, day, COVID_FROM)
+                    own[f"absence:{cause}"] += fact.dagsvaerk((day, day))
                 if cut[0] <= spell.start <= cut[1]:
                     own[f"band:{f.band(fact.calendar_days)}"] += 1
     return result

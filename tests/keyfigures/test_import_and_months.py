@@ -177,3 +177,22 @@ def test_the_unit_report_shows_sickness_absence_beside_the_results(
     small = chief.get(reverse("reports:unit", args=[released.pk, "U1"])).content.decode()
     assert "No sickness-absence figure can be shown for this unit" in small
     assert "Key figures: sickness absence, headcount" in chief.get("/").content.decode()
+
+
+def test_covid_counts_as_own_illness_from_the_chosen_date(
+    org: dict[str, Unit], settings: object
+) -> None:
+    """A covid spell from Thursday 6 to Tuesday 11 March 2025 with the date set to Monday
+    10 March: Thursday and Friday stay covid (the figures before are "without covid"), the
+    Monday and Tuesday count as own illness, and the spell counts once in its band. With
+    no date, covid is always kept apart."""
+    import_employment(EMPLOYMENT.encode(), "ansatte.csv")
+    covid = "Medarbejdernummer;Fra;Til;Fraværskode\n1003;6.3.2025;11.3.2025;C\n"
+    assert not import_absence(covid.encode(), "fravær.csv").problems
+    for since, expected in ((date(2025, 3, 10), (2, 2)), (None, (4, 0)),
+                            (date(2025, 1, 1), (0, 4))):  # fmt: skip
+        settings.KEYFIGURES_COVID_AS_ILLNESS_FROM = since  # type: ignore[attr-defined]
+        month_figures(date(2025, 3, 1))
+        f = MonthFigure.objects.get(unit__code="SO-N", month=date(2025, 3, 1)).figures
+        assert (f["absence:covid"], f["absence:own_illness"]) == expected, since
+        assert f["band:0"] == 1

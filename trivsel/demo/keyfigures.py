@@ -32,8 +32,9 @@ def payroll(people: list[tuple[str, str]], seed: int, first: date, until: date,
     hours) and spells of absence from `first` to the day before `until`: about
     `spells_a_year` a person, half again as many in the winter months, more in some units
     than others, mostly a few days and now and then a long one. About 6 % are hired during
-    the period, and 6 % leave and come back 1-4 months later (a substitute, say): the demo's
-    register has no former employees to be leavers who stayed away."""
+    the period, 6 % leave, and half of those come back 1-4 months later (a substitute, say).
+    The demo's register has no former employees, so those who left for good are still in it
+    (a register import would deactivate them)."""
     rng = random.Random(seed)
     unit_rate: dict[str, float] = {}
     employment = ["Medarbejdernummer;Fra;Til;Enhedskode;Ugentlige timer"]
@@ -49,12 +50,15 @@ def payroll(people: list[tuple[str, str]], seed: int, first: date, until: date,
         draw = rng.random()
         if draw < 0.06:  # hired during the period
             started = first + timedelta(days=rng.randint(0, max(1, (until - first).days - 30)))
-        elif draw < 0.12:  # left during the period and came back (a substitute, say)
+        elif draw < 0.12:  # left during the period; half came back (a substitute, say)
             left = first + timedelta(days=rng.randint(0, max(1, (until - first).days - 120)))
             gap = (left + timedelta(days=1), left + timedelta(days=rng.randint(30, 110)))
+            if draw < 0.09:
+                gap = (gap[0], until + timedelta(days=1))
             employment.append(f"{number};{started.isoformat()};{left.isoformat()};{unit};{weekly}")
             started = gap[1] + timedelta(days=1)
-        employment.append(f"{number};{started.isoformat()};;{unit};{weekly}")
+        if started <= until:
+            employment.append(f"{number};{started.isoformat()};;{unit};{weekly}")
         daily = rate * peak * spells_a_year / 365
         day = max(first, started if gap is None else first)
         day += timedelta(days=int(rng.expovariate(daily)))

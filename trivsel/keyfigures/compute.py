@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import CharField, Max, Min
 from django.db.models.functions import Cast
@@ -146,7 +147,39 @@ def _absence(jobs: _Jobs, people: dict[int, int], first: date, last: date) -> _A
     spell, job, begin, finish = spell[keep], job[keep], begin[keep], finish[keep]
     per_day = np.where(np.isnan(hours[spell]), jobs.fraction[job], hours[spell] / DAGSVAERK_HOURS)
     length = (end[spell] - start[spell]).astype(np.int64) + 1
-    return _Absence(jobs.unit[job], begin, finish, start[spell], length, cause[spell], per_day)
+    absence = _Absence(jobs.unit[job], begin, finish, start[spell], length, cause[spell], per_day)
+    return _covid_as_illness(absence, settings.KEYFIGURES_COVID_AS_ILLNESS_FROM)
+
+
+def _covid_as_illness(absence: _Absence, since: date | None) -> _Absence:
+    """Covid absence from `since` on counts as own illness (figures.cause_of): a covid
+    spell across the date is cut in two, the part before kept apart as covid (so the
+    figures before the date are "without covid"). The spell still counts once in its band,
+    where it starts."""
+    if since is None:
+        return absence
+    day = np.datetime64(since, "D")
+    covid = absence.cause == CAUSES.index(Cause.COVID)
+    across = covid & (absence.begin < day) & (absence.finish >= day)
+    after = covid & (absence.begin >= day)
+    cause = absence.cause.copy()
+    cause[after] = CAUSES.index(Cause.OWN_ILLNESS)
+    finish = absence.finish.copy()
+    finish[across] = day - np.timedelta64(1, "D")
+    tail = np.flatnonzero(across)
+
+    def join(values: Any, extra: Any) -> Any:
+        return np.concatenate([values, extra])
+
+    return _Absence(
+        join(absence.unit, absence.unit[tail]),
+        join(absence.begin, np.full(len(tail), day)),
+        join(finish, absence.finish[tail]),
+        join(absence.start, absence.start[tail]),
+        join(absence.length, absence.length[tail]),
+        join(cause, np.full(len(tail), CAUSES.index(Cause.OWN_ILLNESS))),
+        join(absence.per_day, absence.per_day[tail]),
+    )
 
 
 def _employed_at(jobs: _Jobs, day: np.datetime64, persons: int) -> NDArray[np.bool_]:

@@ -5,6 +5,7 @@ Through the one access check: those who may see the unit."""
 import csv
 import io
 from collections.abc import Iterator, Sequence
+from datetime import date
 
 from django import forms
 from django.contrib import messages
@@ -73,18 +74,49 @@ def unit_figures(request: HttpRequest, unit: Unit) -> HttpResponse:
 
 
 DEFINITIONS = [
-    ("sickness_absence_pct", "Sygefravær (egen sygdom + arbejdsskade) / mulige dagsværk × 100"),
-    ("fte", "Årsværk i måneden: beskæftigelsesgrad × andel af måneden ansat"),
-    ("possible_dagsvaerk", "Mulige dagsværk: planlagte arbejdsdage × beskæftigelsesgrad"),
-    ("absence_<årsag>", "Fraværsdagsværk (7,4 timer) efter årsag; kun planlagte arbejdsdage"),
+    (
+        "sickness_absence_pct",
+        gettext_lazy("Sickness absence (own illness + work injury) / possible dagsværk × 100"),
+    ),
+    ("fte", gettext_lazy("FTE in the month: employment fraction × share of the month employed")),
+    (
+        "possible_dagsvaerk",
+        gettext_lazy("Possible dagsværk: scheduled working days × employment fraction"),
+    ),
+    (
+        "absence_<cause>",
+        gettext_lazy("Absence dagsværk (7.4 hours) by cause; scheduled working days only"),
+    ),
     (
         "spells_band_<n>",
-        "Fraværsperioder, der begynder i måneden, efter længde: 0 ≤ 14, "
-        "1 15-28, 2 > 28 kalenderdage",
+        gettext_lazy(
+            "Spells of absence begun in the month, by length: 0 ≤ 14, 1 15-28, 2 > 28 calendar days"
+        ),
     ),
-    ("headcount", "Ansatte ved månedens udgang"),
-    ("leavers / hires", "Fratrådte / tiltrådte i måneden"),
-    ("(regel)", "Kun enheder med mindst 5 ansatte, og ingen, hvis fradrag ville afsløre færre"),
+    ("headcount", gettext_lazy("Employed at the end of the month")),
+    (
+        "people",
+        gettext_lazy("Employed at some time in the month (the count the small-unit rule uses)"),
+    ),
+    (
+        "leavers / hires",
+        gettext_lazy(
+            "Left / joined the organisation in the month (a move between units is neither)"
+        ),
+    ),
+    (
+        "cohort / cohort_gone",
+        gettext_lazy(
+            "Employed in the unit at the end of the month a year before / of them, employed "
+            "nowhere in the organisation at the end of this month"
+        ),
+    ),
+    (
+        "(rule)",
+        gettext_lazy(
+            "Only units with at least 5 employees, and none where subtraction would expose fewer"
+        ),
+    ),
 ]
 
 
@@ -105,7 +137,8 @@ def export(request: HttpRequest) -> HttpResponse:
     causes = [cause.value for cause in Cause]
     header = ["unit_code", "unit", "month", "headcount", "fte", "possible_dagsvaerk",
               *[f"absence_{c}" for c in causes], "sickness_absence_pct",
-              "spells_band_0", "spells_band_1", "spells_band_2", "leavers", "hires"]  # fmt: skip
+              "spells_band_0", "spells_band_1", "spells_band_2", "leavers", "hires", "people",
+              "cohort", "cohort_gone"]  # fmt: skip
 
     def lines() -> Iterator[Sequence[object]]:
         yield header
@@ -117,10 +150,11 @@ def export(request: HttpRequest) -> HttpResponse:
                    f.get("fte"), possible, *[f.get(f"absence:{c}", 0) for c in causes],
                    round(100 * sick / possible, 4) if possible else None,
                    f.get("band:0"), f.get("band:1"), f.get("band:2"), f.get("leavers"),
-                   f.get("hires")]  # fmt: skip
+                   f.get("hires"), f.get("people"), f.get("cohort"),
+                   f.get("cohort_gone")]  # fmt: skip
         yield []
         for name, text in DEFINITIONS:
-            yield [name, text]
+            yield [name, str(text)]
 
     if request.GET.get("format") == "xlsx":
         output = io.BytesIO()
@@ -189,7 +223,10 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
     rows, replaced = item.summary.get("rows", 0), item.summary.get("replaced", 0)
     # a partial or broken export replaces a whole period with a few rows: say so first
     shrinks = item.status == Upload.Status.READY and replaced >= 20 and replaced > 2 * rows
-    return render(request, "keyfigures/upload.html", {"upload": item, "shrinks": shrinks})
+    period = [date.fromisoformat(day) if day else None
+              for day in (item.summary.get("first"), item.summary.get("last"))]  # fmt: skip
+    return render(request, "keyfigures/upload.html",
+                  {"upload": item, "shrinks": shrinks, "period": period})  # fmt: skip
 
 
 @require_POST
