@@ -94,3 +94,28 @@ def test_turnover_by_both_methods() -> None:
 def test_implausible_units_are_flagged() -> None:
     assert plausible(12.0) and plausible(None)
     assert not plausible(41.0) and not plausible(1.5)
+
+
+def test_the_periods_of_a_series_year_to_date_rolling_and_turnover() -> None:
+    """Read off stored months: January to March 2025 have 2, 4 and 6 dagsværk of sickness
+    over 100 possible each; the year to date is 12 / 300 = 4 %. The rolling twelve months
+    need every one of the twelve shown; one hidden month hides it (and the turnover)."""
+    from trivsel.keyfigures.read import Month, Series
+    from trivsel.organisation.models import Unit
+
+    def month(day: date, sick: float, shown: bool = True) -> Month:
+        figures = {"possible": 100.0, "absence:own_illness": sick, "fte": 5.0,
+                   "headcount": 10.0, "leavers": 1.0, "band:0": 1.0}  # fmt: skip
+        return Month(day, shown, figures if shown else {})
+
+    months = [month(date(2024, m, 1), 1.0) for m in range(4, 13)]
+    months += [month(date(2025, m, 1), 2.0 * m) for m in range(1, 4)]
+    data = Series(Unit(code="X"), months)
+    assert data.year_to_date(date(2025, 3, 1)) == pytest.approx(4.0)
+    assert data.rolling(date(2025, 3, 1)) == pytest.approx(100 * 21 / 1200)
+    assert data.turnover(date(2025, 3, 1)) == pytest.approx(120.0)  # 12 leavers / 10
+    assert data.bands(date(2025, 3, 1)) == [12.0, 0.0, 0.0]
+    months[3] = month(date(2024, 7, 1), 0, shown=False)
+    hidden = Series(Unit(code="X"), months)
+    assert hidden.rolling(date(2025, 3, 1)) is None and hidden.turnover(date(2025, 3, 1)) is None
+    assert hidden.year_to_date(date(2025, 3, 1)) == pytest.approx(4.0)

@@ -71,3 +71,21 @@ def test_each_signal_and_its_threshold() -> None:
         "social_capital", "wellbeing", "absence", "rising_absence", "turnover", "incidents",
     ]  # fmt: skip
     assert signals(Row(unit), limits) == []  # nothing shown: no signal
+
+
+def test_sorting_by_a_column_puts_the_worst_first_and_the_unknown_last() -> None:
+    from trivsel.support.signals_of import Row
+    from trivsel.support.views import sort_rows
+
+    a, b, c = (Unit(code=code, name=code, path=f"1/{n}/") for n, code in enumerate("ABC"))
+    found = [Row(a, 70, -2, 4.0, 0.2, 10, 3), Row(b, 50, None, 7.0, 1.5, None, 10),
+             Row(c, None, -6, 5.5, None, 25, None)]  # fmt: skip
+
+    def order(sort: str) -> str:
+        return "".join(row.unit.code for row in sort_rows(found, sort))
+
+    assert order("social_capital") == "BAC"  # lowest first, none last
+    assert order("wellbeing") == "CAB"  # the biggest fall first
+    assert order("absence") == "BCA" and order("turnover") == "CAB"
+    assert order("incidents") == "BAC" and order("unit") == "ABC"
+    assert order("signals") == "ABC"  # as computed (most signals first)

@@ -50,6 +50,15 @@ class Series:
         shown = [m for m in found if m is not None and m.shown]
         return shown if len(shown) == 12 else None
 
+    def year_to_date(self, month: date) -> float | None:
+        """Sickness absence % from January to this month (None unless every one is shown)."""
+        found = [self.at(add_months(month, -back)) for back in range(month.month)]
+        shown = [m for m in found if m is not None and m.shown]
+        if len(shown) != month.month:
+            return None
+        possible = sum(m.figures.get("possible", 0.0) for m in shown)
+        return absence_percentage(sum(m.absence() for m in shown), possible)
+
     def total(self, month: date, name: str) -> float | None:
         """A figure summed over the twelve months ending with this one."""
         window = self.window(month)
@@ -129,6 +138,13 @@ def series(unit: Unit, last: date, months: int = 24) -> Series:
     found = {row.month: Month(row.month, row.shown, row.figures) for row in rows}
     return Series(unit, [found.get(add_months(first, n), Month(add_months(first, n), False))
                          for n in range(months)])  # fmt: skip
+
+
+def organisation(last: date, months: int = 24) -> Series | None:
+    """The whole organisation's series (its top unit with everything below), for
+    comparison: None where there is more than one top unit."""
+    tops = list(Unit.objects.filter(parent=None, valid_to=None)[:2])
+    return series(tops[0], last, months) if len(tops) == 1 else None
 
 
 def latest_month() -> date | None:

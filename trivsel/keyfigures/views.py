@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from trivsel.keyfigures.charts import absence_chart, bar_chart, staff_chart
 from trivsel.keyfigures.figures import add_months, month_bounds
 from trivsel.keyfigures.models import Cause, CauseCode, Spell, Upload
-from trivsel.keyfigures.read import latest_month, series
+from trivsel.keyfigures.read import latest_month, organisation, series
 from trivsel.organisation.access import Capability, get_access, org_view, unit_view
 from trivsel.organisation.models import Unit
 
@@ -55,7 +55,15 @@ def unit_figures(request: HttpRequest, unit: Unit) -> HttpResponse:
         bands = data.bands(last)
         band_labels = [_("1-14 days"), _("15-28 days"), _("More than 28 days")]
         cohort = data.cohort_turnover(last)
+        whole, now = organisation(last), data.at(last)
         context.update({
+            "summary": {
+                "month": now.percentage if now else None,
+                "year_to_date": data.year_to_date(last), "rolling": data.rolling(last),
+                "days": data.days_per_fte(last),
+                "organisation": whole.rolling(last) if whole and whole.unit != unit else None,
+                "january": last.replace(month=1),
+            },
             "first_of_year": add_months(last, -11),
             "causes_chart": bar_chart(causes, _("Absence by cause, twelve months"),
                                       _("dagsværk")),

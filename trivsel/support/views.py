@@ -18,7 +18,7 @@ from trivsel.core.audit import record
 from trivsel.core.exports import csv_row
 from trivsel.organisation.access import Capability, get_access, org_view
 from trivsel.support.models import Thresholds
-from trivsel.support.signals_of import rows
+from trivsel.support.signals_of import Row, rows
 
 SIGNALS = {
     "social_capital": gettext_lazy("Low social capital"),
@@ -62,6 +62,10 @@ def support(request: HttpRequest) -> HttpResponse:
     only = request.GET.get("only") == "flagged"
     if only:
         found = [row for row in found if row.signals]
+    sort = request.GET.get("sort", "signals")
+    if sort not in SORTS:
+        sort = "signals"
+    found = sort_rows(found, sort)
     if request.GET.get("format") == "csv":
         out = io.StringIO()
         writer = csv.writer(out, delimiter=";")
@@ -80,8 +84,32 @@ def support(request: HttpRequest) -> HttpResponse:
         return response
     return render(request, "support/support.html", {
         "rows": found, "signals": SIGNALS, "form": form if hr else None, "depth": depth,
-        "only": only, "depths": range(1, 7),
+        "only": only, "depths": range(1, 7), "sort": sort,
     }, status=400 if form.is_bound else 200)  # fmt: skip
+
+
+# What each column sorts by, worst first: low scores and falls first, high absence,
+# turnover and incidents first; units without the figure last.
+SORTS = {
+    "signals": None, "unit": None, "social_capital": ("social_capital", False),
+    "wellbeing": ("wellbeing_change", False), "absence": ("absence", True),
+    "absence_change": ("absence_change", True), "turnover": ("turnover", True),
+    "incidents": ("incidents", True),
+}  # fmt: skip
+
+
+def sort_rows(found: list[Row], sort: str) -> list[Row]:
+    """The rows by the chosen column, worst first ("signals": most signals first, as
+    computed; "unit": the organisation's order)."""
+    if sort == "unit":
+        return sorted(found, key=lambda row: row.unit.path)
+    key = SORTS.get(sort)
+    if key is None:
+        return found
+    name, high_first = key
+    known = [row for row in found if getattr(row, name) is not None]
+    unknown = [row for row in found if getattr(row, name) is None]
+    return sorted(known, key=lambda row: getattr(row, name), reverse=high_first) + unknown
 
 
 def _round(value: float | None, places: int = 0) -> float | None:
