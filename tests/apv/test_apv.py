@@ -150,7 +150,7 @@ def test_the_apv_shows_the_units_sick_leave_beside_the_assessment(
     url = reverse("apv:unit", args=["SO-N"])
     leader.post(url, {"do": "start", "measurement": released.pk})
     page = leader.get(url).content.decode()
-    assert "The twelve months up to March 2025: sickness absence" in page
+    assert "The twelve months up to April 2025: sickness absence" in page
 
 
 def test_a_first_import_of_thousands_of_units_can_mark_revisions(db: None) -> None:

@@ -173,7 +173,11 @@ def test_the_unit_report_shows_sickness_absence_beside_the_results(
     assert isinstance(chief, Client)
     page = chief.get(reverse("reports:unit", args=[released.pk, "SO-N"])).content.decode()
     assert "Sickness absence beside the results" in page
-    assert "The twelve months up to March 2025: sickness absence" in page
+    # and on the area chief's dashboard beside the survey's panel (SO-N is not the top)
+    dashboard = chief.get("/").content.decode()
+    assert "Sickness absence, rolling 12 months to April 2025:" in dashboard
+    assert "(the whole organisation: 0.2 %)" in dashboard  # K: the same seven people
+    assert "The twelve months up to April 2025: sickness absence" in page
     small = chief.get(reverse("reports:unit", args=[released.pk, "U1"])).content.decode()
     assert "No sickness-absence figure can be shown for this unit" in small
     assert "Key figures: sickness absence, headcount" in chief.get("/").content.decode()

@@ -7,10 +7,11 @@ class KeyFiguresConfig(AppConfig):
     verbose_name = _("HR key figures")
 
     def ready(self) -> None:
-        from trivsel.keyfigures.report_tail import beside_results
-        from trivsel.reports.sections import register_tail
+        from trivsel.keyfigures.report_tail import beside_results, on_dashboard
+        from trivsel.reports.sections import register_panel_line, register_tail
 
         register_tail("key figures", beside_results)
+        register_panel_line("key figures", on_dashboard)
 
         from trivsel.core.jobs import register_lister, register_recoverer
         from trivsel.keyfigures.tasks import recover_uploads, upload_lines

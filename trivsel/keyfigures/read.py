@@ -147,6 +147,13 @@ def organisation(last: date, months: int = 24) -> Series | None:
     return series(tops[0], last, months) if len(tops) == 1 else None
 
 
+def last_complete(today: date) -> date | None:
+    """The newest stored month that is over: never the month under way."""
+    last = latest_month()
+    complete = add_months(today.replace(day=1), -1)
+    return None if last is None else min(last, complete)
+
+
 def latest_month() -> date | None:
     row = MonthFigure.objects.order_by("-month").values_list("month", flat=True).first()
     return row

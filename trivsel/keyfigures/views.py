@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from trivsel.keyfigures.charts import absence_chart, bar_chart, staff_chart
 from trivsel.keyfigures.figures import add_months, month_bounds
 from trivsel.keyfigures.models import Cause, CauseCode, Spell, Upload
-from trivsel.keyfigures.read import latest_month, organisation, series
+from trivsel.keyfigures.read import last_complete, organisation, series
 from trivsel.organisation.access import Capability, get_access, org_view, unit_view
 from trivsel.organisation.models import Unit
 
@@ -30,10 +30,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @unit_view(Capability.VIEW_UNIT)
 def unit_figures(request: HttpRequest, unit: Unit) -> HttpResponse:
-    last = latest_month()
-    complete = add_months(timezone.localdate().replace(day=1), -1)
-    if last is not None and last > complete:
-        last = complete  # the month under way is not a month's figure yet
+    last = last_complete(timezone.localdate())  # the month under way is not a figure yet
     data = series(unit, last) if last else None
     rows = []
     if data is not None:

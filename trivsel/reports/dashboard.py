@@ -9,12 +9,14 @@ from datetime import date, datetime
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from trivsel.cycle.queries import open_measurements_with_rate, open_validations
 from trivsel.measurements.models import Measurement, ScopeUnit, UnitValidation
 from trivsel.organisation.access import Capability, get_access
 from trivsel.organisation.models import Unit
+from trivsel.reports.sections import panel_lines
 from trivsel.reports.seeing import may_see_overview, reports_for
 from trivsel.survey.rates import Rate
 
@@ -48,6 +50,7 @@ class UnitPanel:
     children: list[Unit] = field(default_factory=list)
     children_of: Measurement | None = None  # the latest main measurement, for the units below
     upcoming: list[Next] = field(default_factory=list)
+    lines: SafeString = field(default_factory=lambda: mark_safe(""))  # added by apps above
 
 
 def panels(request: HttpRequest) -> list[UnitPanel]:
@@ -73,6 +76,7 @@ def panels(request: HttpRequest) -> list[UnitPanel]:
         if panel.children_of and access.can(Capability.VIEW_CONTACTS, unit):  # leaders and HR
             panel.children = list(unit.children.filter(valid_to=None).order_by("code"))
         panel.upcoming = upcoming(unit)
+        panel.lines = panel_lines(unit, access)
         result.append(panel)
     return result
 

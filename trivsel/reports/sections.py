@@ -12,8 +12,10 @@ from trivsel.measurements.models import Measurement
 from trivsel.organisation.models import Unit
 
 Section = Callable[[Measurement, Unit, Any], str]
+PanelLine = Callable[[Unit, Any], str]
 _heads: dict[str, Section] = {}
 _tails: dict[str, Section] = {}
+_panel_lines: dict[str, PanelLine] = {}
 
 
 def register_head(name: str, section: Section) -> None:
@@ -36,3 +38,13 @@ def register_tail(name: str, section: Section) -> None:
 def tails(measurement: Measurement, unit: Unit, access: Any) -> SafeString:
     """The registered sections after the results (the unit's key figures beside them)."""
     return mark_safe("".join(section(measurement, unit, access) for section in _tails.values()))
+
+
+def register_panel_line(name: str, line: PanelLine) -> None:
+    """Add a line to each unit's panel on the dashboard (the unit's sickness absence beside
+    its survey results): a function (unit, the reader's access) -> HTML, "" for nothing."""
+    _panel_lines[name] = line
+
+
+def panel_lines(unit: Unit, access: Any) -> SafeString:
+    return mark_safe("".join(line(unit, access) for line in _panel_lines.values()))
