@@ -160,3 +160,17 @@ def test_a_killed_worker_s_upload_is_started_again(
     assert upload.restarts == 1 and upload.status == Upload.Status.DONE
     assert Employment.objects.count() == 7
     assert recover_uploads() == []
+
+
+def test_the_documented_example_files_import(org: dict[str, Unit]) -> None:
+    """docs/examples/ holds the example files docs/keyfigures.md describes; they import
+    into the test organisation without a problem (so the documentation cannot rot)."""
+    from pathlib import Path
+
+    from trivsel.keyfigures.importing import import_absence
+
+    folder = Path(__file__).resolve().parents[2] / "docs" / "examples"
+    for reader, name in ((import_employment, "ansaettelser.csv"), (import_absence, "fravaer.csv"),
+                         (import_aggregates, "maanedstal.csv")):  # fmt: skip
+        result = reader((folder / name).read_bytes(), name)
+        assert not result.problems and result.written, (name, result.problems)
