@@ -84,36 +84,55 @@ def _oracle(units: list[Unit], jobs: dict[int, list[Job]], month: date) -> dict[
     first, last = f.month_bounds(month)
     then = f.month_bounds(f.add_months(month, -12))[1]
     result = {unit.pk: {name: 0.0 for name in AT} for unit in units}
+    holidays = f.public_holidays(2024, 2026)
 
     def employed(person: int, day: date) -> bool:
         return any(s <= day and (e is None or e >= day) for _u, s, e, _f in jobs[person])
+
+    counted: dict[tuple[int, str], set[int]] = {}  # (unit, figure): its people, once each
+
+    def count(unit: Unit, figure: str, person: int) -> None:
+        counted.setdefault((unit.pk, figure), set()).add(person)
 
     for person, rows in jobs.items():
         for unit, start, end, fraction in rows:
             own = result[unit.pk]
             if start <= then and (end is None or end >= then):
-                own["cohort"] += 1
-                own["cohort_gone"] += not employed(person, last)
+                count(unit, "cohort", person)
+                if not employed(person, last):
+                    count(unit, "cohort_gone", person)
             if start > last or (end is not None and end < first):
                 continue
-            own["people"] += 1
+            count(unit, "people", person)
             own["fte"] += f.fte_years([f.Employment(start, end, fraction)], (first, last))
-            own["possible"] += fraction * len(f.scheduled_days(start, end or last, (first, last)))
-            own["headcount"] += end is None or end >= last
-            own["hires"] += first <= start <= last and not employed(person, start - timedelta(1))
-            own["leavers"] += (end is not None and first <= end <= last
-                               and not employed(person, end + timedelta(1)))  # fmt: skip
+            own["possible"] += fraction * len(f.scheduled_days(start, end or last, (first, last),
+                                                               holidays=holidays))  # fmt: skip
+            if end is None or end >= last:
+                count(unit, "headcount", person)
+            if first <= start <= last and not employed(person, start - timedelta(1)):
+                count(unit, "hires", person)
+            if (end is not None and first <= end <= last
+                    and not employed(person, end + timedelta(1))):  # fmt: skip
+                count(unit, "leavers", person)
             for spell in Spell.objects.filter(employee_id=person):
                 cut = (max(spell.start, start, first), min(spell.end, end or last, last))
                 if cut[0] > cut[1]:
                     continue
                 fact = f.Spell(spell.start, spell.end, spell.cause, spell.hours_per_day,
-                               fraction)  # fmt: skip
-                for day in f.scheduled_days(*cut):  # each day with its cause on that day
+                               fraction, holidays=holidays)  # fmt: skip
+                band = f.band(fact.calendar_days)
+                for day in f.scheduled_days(*cut, holidays=holidays):  # each day, its cause
                     cause = f.cause_of(spell.cause, day, COVID_FROM)
                     own[f"absence:{cause}"] += fact.dagsvaerk((day, day))
-                if cut[0] <= spell.start <= cut[1]:
-                    own[f"band:{f.band(fact.calendar_days)}"] += 1
+                    if cause == f.NOT_ABSENCE:
+                        own["possible"] -= fact.dagsvaerk((day, day))
+                    if cause in f.SICKNESS:
+                        own[f"band_days:{band}"] += fact.dagsvaerk((day, day))
+                start_cause = f.cause_of(spell.cause, spell.start, COVID_FROM)
+                if cut[0] <= spell.start <= cut[1] and start_cause in f.SICKNESS:
+                    own[f"band:{band}"] += 1
+    for (unit_id, figure), persons in counted.items():
+        result[unit_id][figure] = float(len(persons))
     return result
 
 
@@ -171,3 +190,55 @@ def test_a_shown_month_is_not_hidden_for_nothing() -> None:
     compute_months(MONTHS[0], MONTHS[-1])
     assert MonthFigure.objects.filter(shown=True).count() == len(MONTHS)
     assert np.isclose(MonthFigure.objects.get(month=MONTHS[1]).figures["possible"], 12 * 20)
+    # April 2025 has 22 weekdays, three of them public holidays (17, 18 and 21 April)
+    assert np.isclose(MonthFigure.objects.get(month=MONTHS[3]).figures["possible"], 12 * 19)
+
+
+def test_one_person_with_two_rows_in_a_unit_is_one_person() -> None:
+    """A unit of four people, one of whom changed hours mid-month (two employment rows)
+    and another holds two contracts at once: still four people, so nothing is shown (an
+    attacker's finding: the rows had been counted as people)."""
+    root = Unit.objects.create(code="R", name="R", kind=UnitKind.MUNICIPALITY,
+                               valid_from=date(2000, 1, 1))  # fmt: skip
+    small = Unit.objects.create(code="S", name="S", kind=UnitKind.UNIT, parent=root,
+                                valid_from=date(2000, 1, 1))  # fmt: skip
+    people = [Employee.objects.create(number=str(n), name="x", unit=small) for n in range(4)]
+    Employment.objects.create(employee=people[0], unit=small, start=date(2020, 1, 1),
+                              end=date(2025, 3, 14), fraction=1.0)  # fmt: skip
+    Employment.objects.create(employee=people[0], unit=small, start=date(2025, 3, 15),
+                              fraction=0.8)  # fmt: skip
+    Employment.objects.create(employee=people[1], unit=small, start=date(2020, 1, 1),
+                              fraction=0.6)  # fmt: skip
+    Employment.objects.create(employee=people[1], unit=small, start=date(2020, 1, 1),
+                              fraction=0.4)  # fmt: skip
+    for person in people[2:]:
+        Employment.objects.create(employee=person, unit=small, start=date(2020, 1, 1))
+    compute_months(date(2025, 3, 1), date(2025, 3, 1))
+    assert not MonthFigure.objects.get(unit=small, month=date(2025, 3, 1)).shown
+    assert not MonthFigure.objects.get(unit=root, month=date(2025, 3, 1)).shown
+    own = own_figures(list(Unit.objects.order_by("path")), [date(2025, 3, 1)])
+    assert own[1, 0, AT["people"]] == 4 and own[1, 0, AT["headcount"]] == 4
+    assert own[1, 0, AT["leavers"]] == 0 and own[1, 0, AT["hires"]] == 0
+
+
+def test_closing_a_unit_leaves_the_history_above_it_as_it_was() -> None:
+    """A unit of 4 under a department of 6 more is closed (merged away): its people's past
+    now count in the department, whose figures stay exactly as before, so an export from
+    before and one from after give the closed unit nothing away (an attacker's finding:
+    its people had dropped out of the department's history)."""
+    root = Unit.objects.create(code="R", name="R", kind=UnitKind.MUNICIPALITY,
+                               valid_from=date(2000, 1, 1))  # fmt: skip
+    small = Unit.objects.create(code="S", name="S", kind=UnitKind.UNIT, parent=root,
+                                valid_from=date(2000, 1, 1))  # fmt: skip
+    for number in range(10):
+        person = Employee.objects.create(number=str(number), name="x", unit=root)
+        Employment.objects.create(employee=person, unit=small if number < 4 else root,
+                                  start=date(2020, 1, 1))  # fmt: skip
+        day = date(2025, 3, 3 + number)
+        Spell.objects.create(employee=person, start=day, end=day, code="S", cause="own_illness")
+    compute_months(date(2025, 3, 1), date(2025, 3, 1))
+    before = MonthFigure.objects.get(unit=root).figures
+    Unit.objects.filter(pk=small.pk).update(valid_to=date(2025, 6, 30))
+    compute_months(date(2025, 3, 1), date(2025, 3, 1))
+    assert MonthFigure.objects.get(unit=root).figures == before
+    assert not MonthFigure.objects.filter(unit=small).exists()

@@ -174,3 +174,17 @@ def test_the_documented_example_files_import(org: dict[str, Unit]) -> None:
                          (import_aggregates, "maanedstal.csv")):  # fmt: skip
         result = reader((folder / name).read_bytes(), name)
         assert not result.problems and result.written, (name, result.problems)
+
+
+def test_a_checked_file_never_imported_is_deleted_after_the_retention_days(
+    org: dict[str, Unit], settings: Any
+) -> None:
+    from trivsel.core.retention import run_retention
+
+    upload = Upload.objects.create(kind="employment", filename="a.csv", data=b"x",
+                                   status=Upload.Status.READY)  # fmt: skip
+    later = timezone.now() + timedelta(days=settings.RETAIN_IMPORT_FILES_DAYS + 1)
+    list(run_retention(later))
+    upload.refresh_from_db()
+    assert upload.data is None and upload.status == Upload.Status.FAILED
+    assert "deleted" in upload.message

@@ -17,4 +17,9 @@ class KeyFiguresConfig(AppConfig):
         from trivsel.keyfigures.tasks import recover_uploads, upload_lines
 
         register_recoverer("key figures", recover_uploads)
+
+        from trivsel.core.retention import register_rule
+        from trivsel.keyfigures.retention import old_upload_files
+
+        register_rule("key-figure files", old_upload_files)
         register_lister("key figures", upload_lines)

@@ -25,7 +25,15 @@ from numpy.typing import NDArray
 
 from trivsel.engine.compute import with_organisation
 from trivsel.engine.suppression import visible_many
-from trivsel.keyfigures.figures import DAGSVAERK_HOURS, DEFAULT_BANDS, add_months, month_bounds
+from trivsel.keyfigures.figures import (
+    DAGSVAERK_HOURS,
+    DEFAULT_BANDS,
+    NOT_ABSENCE,
+    SICKNESS,
+    add_months,
+    month_bounds,
+    public_holidays,
+)
 from trivsel.keyfigures.models import Cause, Employment, MonthFigure, Spell, UnitMonth
 from trivsel.organisation.models import Unit
 
@@ -34,7 +42,7 @@ CAUSES = [cause.value for cause in Cause]
 BANDS = len(DEFAULT_BANDS) + 1
 FIGURES = ["people", "headcount", "fte", "possible", "leavers", "hires",
            *[f"absence:{c}" for c in CAUSES], *[f"band:{b}" for b in range(BANDS)],
-           "cohort", "cohort_gone"]  # fmt: skip
+           *[f"band_days:{b}" for b in range(BANDS)], "cohort", "cohort_gone"]  # fmt: skip
 AT = {name: number for number, name in enumerate(FIGURES)}
 COHORT = ("cohort", "cohort_gone")
 OPEN_TEXT = "9999-12-31"
@@ -53,11 +61,18 @@ def _text(name: str) -> Cast:
     return Cast(name, CharField())
 
 
-def _workdays(begin: Days, finish: Days) -> NDArray[np.int64]:
-    """Scheduled (Monday-Friday) days from begin to finish, both included; 0 when empty."""
+def _holidays(first: date, last: date) -> Days:
+    """Denmark's public holidays on weekdays from `first` to `last`'s years, as numpy days."""
+    return np.array(sorted(public_holidays(first.year, last.year)), dtype="datetime64[D]")
+
+
+def _workdays(begin: Days, finish: Days, holidays: Days) -> NDArray[np.int64]:
+    """Scheduled days (Monday-Friday, not a public holiday) from begin to finish, both
+    included; 0 when empty."""
     ok = finish >= begin
     counts = np.zeros(len(begin), dtype=np.int64)
-    counts[ok] = np.busday_count(begin[ok], finish[ok] + np.timedelta64(1, "D"))
+    counts[ok] = np.busday_count(begin[ok], finish[ok] + np.timedelta64(1, "D"),
+                                 holidays=holidays)  # fmt: skip
     return counts
 
 
@@ -108,17 +123,35 @@ def _jobs(at: dict[int, int], first: date, last: date) -> tuple[_Jobs, dict[int,
         Employment.objects.filter(start__lte=last).exclude(end__lt=first)
         .values_list("employee_id", "unit_id", _text("start"), _text("end"), "fraction")
     )  # fmt: skip
-    rows = [row for row in rows if row[1] in at]  # employment in a closed unit: not shown
+    where = _open_unit_of(at)
+    rows = [row for row in rows if row[1] in where]
     people: dict[int, int] = {}
     for row in rows:
         people.setdefault(row[0], len(people))
     jobs = _Jobs(
         np.array([people[r[0]] for r in rows], dtype=np.int64),
-        np.array([at[r[1]] for r in rows], dtype=np.int64),
+        np.array([where[r[1]] for r in rows], dtype=np.int64),
         _days([r[2] for r in rows]), _days([r[3] for r in rows]),
         np.array([r[4] for r in rows], dtype=np.float64),
     )  # fmt: skip
     return jobs, people
+
+
+def _open_unit_of(at: dict[int, int]) -> dict[int, int]:
+    """Where each unit's employment counts: an open unit in itself, a closed (merged or
+    removed) one in its nearest open ancestor. A reorganisation then leaves the units above
+    with the same history; had the closed unit's people dropped out, the difference
+    between an earlier export and a later one would give that unit away."""
+    parents = dict(Unit.objects.values_list("pk", "parent_id"))
+    result = dict(at)
+    for pk in parents:
+        up, seen = parents.get(pk), {pk}
+        while pk not in result and up is not None and up not in seen:
+            if up in at:
+                result[pk] = at[up]
+            seen.add(up)
+            up = parents.get(up)
+    return result
 
 
 def _absence(jobs: _Jobs, people: dict[int, int], first: date, last: date) -> _Absence:
@@ -198,10 +231,18 @@ def own_figures(units: list[Unit], months: list[date]) -> NDArray[np.float64]:
     # a day beyond: a job ending on the last day is no leaver if the next starts the day after
     jobs, people = _jobs(at, add_months(first, -12), last + timedelta(days=1))
     absence = _absence(jobs, people, first, last)
+    holidays = _holidays(first, last)
     bands = np.searchsorted(np.array(DEFAULT_BANDS), absence.length, side="left")
+    sick = np.isin(absence.cause, [CAUSES.index(cause) for cause in SICKNESS])
 
     def add(month: int, figure: str, unit: NDArray[np.int64], weights: Any = None) -> None:
         own[:size, month, AT[figure]] += np.bincount(unit, weights, minlength=size)[:size]
+
+    def people_in(month: int, figure: str, chosen: NDArray[np.bool_]) -> None:
+        """Count each person once per unit, however many jobs they hold in it (two
+        contracts, or hours changed mid-month, are two rows of one person)."""
+        pairs = np.unique(jobs.unit[chosen] * len(people) + jobs.person[chosen])
+        add(month, figure, pairs // max(1, len(people)))
 
     for number, month in enumerate(months):
         one, end = (np.datetime64(day, "D") for day in month_bounds(month))
@@ -209,27 +250,37 @@ def own_figures(units: list[Unit], months: list[date]) -> NDArray[np.float64]:
         begin, finish = np.maximum(jobs.start, one), np.minimum(jobs.end, end)
         on = begin <= finish
         unit = jobs.unit[on]
-        add(number, "people", unit)
+        people_in(number, "people", on)
         add(
             number,
             "fte",
             unit,
             jobs.fraction[on] * ((finish[on] - begin[on]).astype(np.int64) + 1) / length,
         )
-        add(number, "possible", unit, jobs.fraction[on] * _workdays(begin[on], finish[on]))
-        add(number, "headcount", jobs.unit[on & (jobs.end >= end)])
-        add(number, "hires", jobs.unit[jobs.hired & (jobs.start >= one) & (jobs.start <= end)])
-        add(number, "leavers", jobs.unit[jobs.left & (jobs.end >= one) & (jobs.end <= end)])
+        add(number, "possible", unit,
+            jobs.fraction[on] * _workdays(begin[on], finish[on], holidays))  # fmt: skip
+        people_in(number, "headcount", on & (jobs.end >= end))
+        people_in(number, "hires", jobs.hired & (jobs.start >= one) & (jobs.start <= end))
+        people_in(number, "leavers", jobs.left & (jobs.end >= one) & (jobs.end <= end))
         cut_begin = np.maximum(absence.begin, one)
         cut_finish = np.minimum(absence.finish, end)
         inside = cut_begin <= cut_finish
-        dagsvaerk = _workdays(cut_begin[inside], cut_finish[inside]) * absence.per_day[inside]
+        days = _workdays(cut_begin[inside], cut_finish[inside], holidays)
+        dagsvaerk = days * absence.per_day[inside]
         cells = absence.unit[inside] * len(CAUSES) + absence.cause[inside]
         by_cause = np.bincount(cells, dagsvaerk, minlength=size * len(CAUSES))
         own[:size, number, AT[f"absence:{CAUSES[0]}"]:AT[f"absence:{CAUSES[0]}"] + len(CAUSES)] \
             += by_cause[: size * len(CAUSES)].reshape(size, len(CAUSES))  # fmt: skip
-        # a spell counts in its band once, in the month it starts, where it starts
-        starts = (absence.start >= one) & (absence.start <= end)
+        # holiday in the file is no possible working day (and no absence)
+        own[:size, number, AT["possible"]] -= own[:size, number, AT[f"absence:{NOT_ABSENCE}"]]
+        # sickness by the spell's length: its dagsværk in each month, and the spell once,
+        # in the month it starts, where it starts
+        for band in range(BANDS):
+            mine = inside & sick & (bands == band)
+            add(number, f"band_days:{band}", absence.unit[mine],
+                (_workdays(cut_begin[mine], cut_finish[mine], holidays)
+                 * absence.per_day[mine]))  # fmt: skip
+        starts = (absence.start >= one) & (absence.start <= end) & sick
         starts &= (absence.begin <= absence.start) & (absence.finish >= absence.start)
         for band in range(BANDS):
             add(number, f"band:{band}", absence.unit[starts & (bands == band)])
@@ -238,8 +289,8 @@ def own_figures(units: list[Unit], months: list[date]) -> NDArray[np.float64]:
         then = np.datetime64(month_bounds(add_months(month, -12))[1], "D")
         cohort = (jobs.start <= then) & (jobs.end >= then)
         gone = cohort & ~_employed_at(jobs, end, len(people))[jobs.person]
-        add(number, "cohort", jobs.unit[cohort])
-        add(number, "cohort_gone", jobs.unit[gone])
+        people_in(number, "cohort", cohort)
+        people_in(number, "cohort_gone", gone)
     _add_aggregates(own, at, months)
     return own
 
@@ -258,7 +309,8 @@ def _add_aggregates(own: NDArray[np.float64], at: dict[int, int], months: list[d
             if name in AT:
                 own[row, column, AT[name]] += value
         one, end = month_bounds(month)
-        days = int(np.busday_count(np.datetime64(one), np.datetime64(end + timedelta(days=1))))
+        days = int(np.busday_count(np.datetime64(one), np.datetime64(end + timedelta(days=1)),
+                                   holidays=_holidays(one, end)))  # fmt: skip
         own[row, column, AT["people"]] += figures.get("headcount", 0)
         own[row, column, AT["possible"]] += figures.get("fte", 0) * days
 

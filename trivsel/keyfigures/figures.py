@@ -9,10 +9,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from holidays.countries.denmark import Denmark
+
 DAGSVAERK_HOURS = 7.4  # one fraværsdagsværk: a full-time week of 37 hours over 5 days
 WEEKDAYS = frozenset(range(5))  # Monday-Friday: the days a standard week is scheduled
 DEFAULT_BANDS = (14, 28)  # spells of ≤ 14, 15-28 and > 28 calendar days
 SICKNESS = frozenset({"own_illness", "work_injury"})  # "sygefravær"
+NOT_ABSENCE = "vacation"  # holiday in the file: neither absence nor a possible working day
 PLAUSIBLE = (2.0, 40.0)  # days per FTE outside this: "check the data"
 
 
@@ -21,18 +24,27 @@ def hours_to_dagsvaerk(hours: float) -> float:
     return hours / DAGSVAERK_HOURS
 
 
+def public_holidays(first_year: int, last_year: int) -> frozenset[date]:
+    """Denmark's public holidays on weekdays (New Year, Maundy Thursday, Good Friday, Easter
+    Monday, Great Prayer Day until 2023, Ascension, Whit Monday, Christmas), from the
+    `holidays` library: they are not scheduled working days."""
+    found = Denmark(years=range(first_year, last_year + 1))  # type: ignore[no-untyped-call]
+    return frozenset(day for day in found if day.weekday() in WEEKDAYS)
+
+
 def scheduled_days(
     start: date, end: date, within: tuple[date, date] | None = None,
-    weekdays: frozenset[int] = WEEKDAYS,
+    weekdays: frozenset[int] = WEEKDAYS, holidays: frozenset[date] = frozenset(),
 ) -> list[date]:  # fmt: skip
     """The scheduled working days from `start` to `end` (both included), cut to `within`
-    (both included): a spell from Thursday to Tuesday has four for a five-day week."""
+    (both included), without public holidays: a spell from Thursday to Tuesday has four
+    for a five-day week."""
     if within is not None:
         start, end = max(start, within[0]), min(end, within[1])
     days = []
     day = start
     while day <= end:
-        if day.weekday() in weekdays:
+        if day.weekday() in weekdays and day not in holidays:
             days.append(day)
         day += timedelta(days=1)
     return days
@@ -49,6 +61,7 @@ class Spell:
     hours_per_day: float | None = None
     fraction: float = 1.0  # the person's employment fraction (37 hours = 1.0)
     weekdays: frozenset[int] = WEEKDAYS
+    holidays: frozenset[date] = frozenset()
 
     @property
     def calendar_days(self) -> int:
@@ -58,7 +71,7 @@ class Spell:
     def dagsvaerk(self, within: tuple[date, date] | None = None) -> float:
         """Absence dagsværk in the period: hours / 7.4 where hours are given, else one
         dagsværk per scheduled day scaled by the employment fraction."""
-        days = len(scheduled_days(self.start, self.end, within, self.weekdays))
+        days = len(scheduled_days(self.start, self.end, within, self.weekdays, self.holidays))
         if self.hours_per_day is not None:
             return days * hours_to_dagsvaerk(self.hours_per_day)
         return days * self.fraction

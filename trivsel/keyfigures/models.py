@@ -17,6 +17,7 @@ class Cause(models.TextChoices):
     MATERNITY = "maternity", _("Maternity or adoption")
     COVID = "covid", _("Covid-19")
     OTHER = "other", _("Other absence")
+    VACATION = "vacation", _("Holiday (not absence: no possible working day)")
 
 
 class CauseCode(models.Model):
