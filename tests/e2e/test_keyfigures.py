@@ -60,6 +60,8 @@ def test_the_area_chief_and_hr_read_the_key_figures(live_server: Any, new_page: 
     for name, text in (("fravær-fejl.csv", bad), ("fravær.csv", good)):
         hr.goto(f"{base}/keyfigures/import/")
         hr.get_by_label("Fraværsperioder pr. medarbejder").check()
+        hr.get_by_label("Fra", exact=True).fill(day)
+        hr.get_by_label("Til", exact=True).fill(day)
         hr.get_by_label("Fil (CSV eller Excel)").set_input_files(
             {"name": name, "mimeType": "text/csv", "buffer": text.encode()}
         )

@@ -22,9 +22,12 @@ pytestmark = pytest.mark.django_db
 
 
 def _upload(client: Client, kind: str, name: str, text: str | bytes) -> Upload:
+    """Upload a file (an absence file for March 2025)."""
     data = text.encode() if isinstance(text, str) else text
-    response = client.post(reverse("keyfigures:uploads"),
-                           {"kind": kind, "file": SimpleUploadedFile(name, data)})  # fmt: skip
+    fields = {"kind": kind, "file": SimpleUploadedFile(name, data)}
+    if kind == "absence":
+        fields |= {"period_from": "2025-03-01", "period_to": "2025-03-31"}
+    response = client.post(reverse("keyfigures:uploads"), fields)
     assert response.status_code == 302, response.content.decode()[:2000]
     return Upload.objects.latest("created_at")
 
@@ -44,8 +47,8 @@ def test_hr_checks_then_imports_and_the_file_is_dropped(
     assert jobs.status == Upload.Status.DONE and jobs.data is None
     assert Employment.objects.count() == 7
     spells = _upload(hr, "absence", "fravær.csv", ABSENCE.encode("cp1252"))
-    assert spells.summary == {"rows": 3, "replaced": 0, "first": "2025-03-03",
-                              "last": "2025-03-11"}  # fmt: skip
+    assert spells.summary == {"rows": 3, "replaced": 0, "first": "2025-03-01",
+                              "last": "2025-03-31"}  # fmt: skip
     hr.post(reverse("keyfigures:upload_apply", args=[spells.pk]))
     spells.refresh_from_db()
     assert spells.status == Upload.Status.DONE and spells.summary["shown"] >= 1
@@ -57,7 +60,7 @@ def test_hr_checks_then_imports_and_the_file_is_dropped(
                                for s in Spell.objects.all() for _copy in range(10)])  # fmt: skip
     partial = _upload(hr, "absence", "fravær.csv", "\n".join(one[:2]) + "\n")
     page = hr.get(reverse("keyfigures:upload", args=[partial.pk])).content.decode()
-    assert "The file has 1 row but replaces 22." in page
+    assert "The file has 1 row but replaces 33." in page
     Spell.objects.exclude(pk__in=Spell.objects.order_by("pk")[:3].values("pk")).delete()
     # applying twice imports once
     hr.post(reverse("keyfigures:upload_apply", args=[spells.pk]))
@@ -188,3 +191,44 @@ def test_a_checked_file_never_imported_is_deleted_after_the_retention_days(
     upload.refresh_from_db()
     assert upload.data is None and upload.status == Upload.Status.FAILED
     assert "deleted" in upload.message
+
+
+def test_a_monthly_file_replaces_its_period_and_the_spells_it_repeats(
+    org: dict[str, Unit], clients: dict[str, Client]
+) -> None:
+    """A November file repeats 1003's spell that began on 20 October and is still going.
+    It replaces that spell and every spell starting in November, and keeps the other
+    October spells (an HR consultant's finding: the ongoing spell had widened the period
+    to 20 October and would have deleted everyone's later October spells). A spell outside
+    the period, and one overlapping a kept spell of the same person, are refused."""
+    from trivsel.keyfigures.importing import import_absence
+
+    import_employment(EMPLOYMENT.encode(), "ansatte.csv")
+    october = ("Medarbejdernummer;Fra;Til;Fraværskode\n1003;20.10.2025;31.10.2025;S\n"
+               "1004;27.10.2025;28.10.2025;S\n1005;3.11.2025;3.11.2025;B\n")  # fmt: skip
+    assert not import_absence(october.encode(), "oktober.csv").problems
+    november = "Medarbejdernummer;Fra;Til;Fraværskode\n1003;20.10.2025;12.11.2025;S\n"
+    hr = clients["hr"]
+    refused = hr.post(
+        reverse("keyfigures:uploads"),
+        {"kind": "absence", "file": SimpleUploadedFile("november.csv", november.encode())},
+    )
+    assert "Give the period the file covers" in refused.content.decode()
+    response = hr.post(reverse("keyfigures:uploads"), {
+        "kind": "absence", "file": SimpleUploadedFile("november.csv", november.encode()),
+        "period_from": "2025-11-01", "period_to": "2025-11-30"})  # fmt: skip
+    assert response.status_code == 302
+    upload = Upload.objects.latest("created_at")
+    assert upload.summary["replaced"] == 2  # 1003's October version and 1005's 3 November
+    hr.post(reverse("keyfigures:upload_apply", args=[upload.pk]))
+    kept = sorted(Spell.objects.values_list("employee__number", "start", "end"))
+    assert kept == [("1003", date(2025, 10, 20), date(2025, 11, 12)),
+                    ("1004", date(2025, 10, 27), date(2025, 10, 28))]  # fmt: skip
+    period = (date(2025, 11, 1), date(2025, 11, 30))
+    outside = "Medarbejdernummer;Fra;Til;Fraværskode\n1006;1.12.2025;2.12.2025;S\n"
+    said = [str(p) for p in import_absence(outside.encode(), "x.csv", period=period).problems]
+    assert "row 2, column 'Fra': The spell is outside the period" in said[0]
+    clash = "Medarbejdernummer;Fra;Til;Fraværskode\n1004;2.11.2025;2.11.2025;S\n" \
+            "1003;21.10.2025;3.11.2025;A\n"  # fmt: skip
+    said = [str(p) for p in import_absence(clash.encode(), "x.csv", period=period).problems]
+    assert any("overlaps the person's spell from 2025-10-20" in line for line in said), said

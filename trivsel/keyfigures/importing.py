@@ -71,9 +71,16 @@ def codes() -> dict[str, str]:
     return dict(CauseCode.objects.values_list("code", "cause"))
 
 
-def import_absence(data: bytes, filename: str, dry_run: bool = False) -> Result:
+def import_absence(data: bytes, filename: str, dry_run: bool = False,
+                   period: tuple[date, date] | None = None) -> Result:  # fmt: skip
     """Spells of absence: employee number, first and last day, cause code and, where the
-    file has them, hours of absence per day (at most the person's daily norm)."""
+    file has them, hours of absence per day (at most the person's daily norm).
+
+    The file replaces the period it covers: every spell starting in `period` (HR says
+    which; without it, from the first spell's start to the last's), and a spell that
+    began before it, still going, where the file has the same person's spell with the same
+    first day (a monthly export repeats a spell that is still going). A spell outside the
+    period, or overlapping a kept spell of the same person, is refused."""
     table, problems = read_table(data, filename)
     result = Result(problems)
     if table is None:
@@ -132,6 +139,9 @@ def import_absence(data: bytes, filename: str, dry_run: bool = False) -> Result:
     for number, person, start, end, _code, _hours in spells:
         by_person[person].append((start, end, number))
     start_column = table.headers[where["start"]]
+    by_start: dict[int, list[tuple[int, int, date, date, str, float | None]]] = defaultdict(list)
+    for spell in spells:
+        by_start[spell[1]].append(spell)
     for items in by_person.values():
         items.sort()
         for (_s1, e1, _n1), (s2, _e2, n2) in pairwise(items):
@@ -143,22 +153,62 @@ def import_absence(data: bytes, filename: str, dry_run: bool = False) -> Result:
         if not problems:
             problems.append(Problem(filename, _("The file has no spells.")))
         return result
-    first, last = min(s[2] for s in spells), max(s[3] for s in spells)
+    first = period[0] if period else min(s[2] for s in spells)
+    last = period[1] if period else max(s[2] for s in spells)
     result.first, result.last = first, last
+    if period:
+        for number, _person, start, end, _code, _hours in spells:
+            if end < first or start > last:
+                problems.append(Problem(filename, _(
+                    "The spell is outside the period the file covers (%(first)s to %(last)s)."
+                ) % {"first": first, "last": last}, number, start_column))  # fmt: skip
+    replaced = _replaced(spells, first, last)
+    gone = set(replaced)
+    # (no IN lists of the file's people or spells: a year's file has 45,000 and 500,000)
+    around = Spell.objects.filter(start__lte=max(s[3] for s in spells),
+                                  end__gte=min(s[2] for s in spells))  # fmt: skip
+    kept = [(person, start, end) for pk, person, start, end
+            in around.values_list("pk", "employee_id", "start", "end").iterator(5000)
+            if person in by_start and pk not in gone]  # fmt: skip
+    for person, start, end in kept:
+        for number, _other, begin, finish, _code, _hours in by_start[person]:
+            if begin <= end and start <= finish:
+                problems.append(Problem(filename, _(
+                    "The spell overlaps the person's spell from %(start)s to %(end)s already "
+                    "imported (outside this file's period)."
+                ) % {"start": start, "end": end}, number, start_column))  # fmt: skip
+    if problems:
+        return result
     if dry_run:
-        result.written = len(spells)
-        result.replaced = Spell.objects.filter(start__gte=first, start__lte=last).count()
+        result.written, result.replaced = len(spells), len(replaced)
         return result
     with transaction.atomic():
-        replaced, _deleted = Spell.objects.filter(start__gte=first, start__lte=last).delete()
+        for chunk in range(0, len(replaced), 5000):
+            Spell.objects.filter(pk__in=replaced[chunk : chunk + 5000]).delete()
         Spell.objects.bulk_create(
             (Spell(employee_id=person, start=start, end=end, code=code, cause=causes[code],
                    hours_per_day=hours) for _n, person, start, end, code, hours in spells),
             batch_size=5000,
         )  # fmt: skip
         record("absence imported", filename, f"{len(spells)} spells {first}–{last}")
-    result.written, result.replaced = len(spells), replaced
+    result.written, result.replaced = len(spells), len(replaced)
     return result
+
+
+def _replaced(spells: list[tuple[int, int, date, date, str, float | None]], first: date,
+              last: date) -> list[int]:  # fmt: skip
+    """The stored spells a file for `first`..`last` replaces: those starting in it, and
+    the same person's spell with the same first day where the file repeats one that began
+    before it."""
+    within = list(Spell.objects.filter(start__gte=first, start__lte=last)
+                  .values_list("pk", flat=True))  # fmt: skip
+    earlier = {(person, start) for _n, person, start, _e, _c, _h in spells if start < first}
+    if earlier:
+        before = Spell.objects.filter(start__gte=min(start for _p, start in earlier),
+                                      start__lt=first)  # fmt: skip
+        within += [pk for pk, person, start in before.values_list("pk", "employee_id", "start")
+                   if (person, start) in earlier]  # fmt: skip
+    return within
 
 
 def import_employment(data: bytes, filename: str, dry_run: bool = False) -> Result:

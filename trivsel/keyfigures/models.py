@@ -118,6 +118,9 @@ class Upload(models.Model):
         FAILED = "failed", _("Failed")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    # the period an absence file covers (it replaces the spells starting in it)
+    period_from = models.DateField(null=True, blank=True)
+    period_to = models.DateField(null=True, blank=True)
     filename = models.CharField(max_length=255)
     data = models.BinaryField(null=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.CHECKING)

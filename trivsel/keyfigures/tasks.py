@@ -27,7 +27,7 @@ from trivsel.keyfigures.models import Upload
 
 logger = logging.getLogger(__name__)
 Status = Upload.Status
-READERS: dict[str, Callable[[bytes, str, bool], Result]] = {
+READERS: dict[str, Callable[..., Result]] = {
     Upload.Kind.EMPLOYMENT: import_employment,
     Upload.Kind.ABSENCE: import_absence,
     Upload.Kind.AGGREGATES: import_aggregates,
@@ -47,8 +47,12 @@ def _run(upload: Upload, dry_run: bool) -> Result:
         Upload.objects.filter(pk=upload.pk).update(heartbeat_at=timezone.now())
 
     beat()
+    extra = {}
+    if upload.kind == Upload.Kind.ABSENCE and upload.period_from and upload.period_to:
+        extra["period"] = (upload.period_from, upload.period_to)
     with beating(beat):
-        return READERS[upload.kind](bytes(upload.data or b""), upload.filename, dry_run)
+        return READERS[upload.kind](bytes(upload.data or b""), upload.filename, dry_run,
+                                    **extra)  # fmt: skip
 
 
 def _end(upload: Upload, status: str, **fields: object) -> None:

@@ -6,6 +6,7 @@ import csv
 import io
 from collections.abc import Iterator, Sequence
 from datetime import date
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -183,6 +184,30 @@ class UploadForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("What the file holds"), choices=Upload.Kind.choices,
                              widget=forms.RadioSelect)  # fmt: skip
     file = forms.FileField(label=gettext_lazy("File (CSV or Excel)"))
+    period_from = forms.DateField(
+        label=gettext_lazy("The period the file covers: from"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    period_to = forms.DateField(
+        label=gettext_lazy("to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("kind") == Upload.Kind.ABSENCE:
+            first, last = data.get("period_from"), data.get("period_to")
+            if not first or not last:
+                self.add_error(
+                    "period_from",
+                    gettext_lazy(
+                        "Give the period the file covers: its spells replace those starting in it "
+                        "for everyone."
+                    ),
+                )
+            elif last < first:
+                self.add_error("period_to", gettext_lazy("The period ends before it starts."))
+        return data
 
     def clean_file(self) -> object:
         file = self.cleaned_data["file"]
@@ -206,8 +231,11 @@ def uploads(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
     if form.is_bound and form.is_valid():
         file = form.cleaned_data["file"]
+        absence = form.cleaned_data["kind"] == Upload.Kind.ABSENCE
         upload = Upload.objects.create(
             kind=form.cleaned_data["kind"], filename=file.name[:255], data=file.read(),
+            period_from=form.cleaned_data["period_from"] if absence else None,
+            period_to=form.cleaned_data["period_to"] if absence else None,
             created_by=request.user if request.user.is_authenticated else None,
             heartbeat_at=timezone.now(),
         )  # fmt: skip

@@ -1,3 +1,4 @@
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--employment", type=Path)
         parser.add_argument("--absence", type=Path)
+        parser.add_argument("--period", help="the period the absence file covers, "
+                            "FROM:TO as 2025-01-01:2025-12-31 (default: its first to its "
+                            "last spell's start)")  # fmt: skip
         parser.add_argument("--dry-run", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -26,7 +30,16 @@ class Command(BaseCommand):
             path: Path | None = options[name]
             if path is None:
                 continue
-            result = reader(path.read_bytes(), path.name, options["dry_run"])
+            extra = {}
+            if name == "absence" and options["period"]:
+                try:
+                    first, last = (date.fromisoformat(d) for d in options["period"].split(":"))
+                except ValueError as error:
+                    raise CommandError(
+                        "--period: give FROM:TO as 2025-01-01:2025-12-31."
+                    ) from error
+                extra["period"] = (first, last)
+            result = reader(path.read_bytes(), path.name, options["dry_run"], **extra)
             if result.problems:
                 for problem in result.problems:
                     self.stderr.write(str(problem))
