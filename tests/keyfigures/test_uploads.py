@@ -141,14 +141,21 @@ def test_monthly_aggregates_per_unit(org: dict[str, Unit]) -> None:
            "XX;2025-03;6;5;1\nU1;marts;6;5;1\nU2;2025-03;-1;3;1\nU2;2025-03;3;3;1\n"
            "U1-T1;2025-03;3;1;40\n")  # fmt: skip
     said = [str(p) for p in import_aggregates(bad.encode(), "enheder.csv").problems]
-    for text in ("row 2, column 'Enhedskode': No open unit has the code “XX”.",
+    for line in ("row 2, column 'Enhedskode': No open unit has the code “XX”.",
                  "row 3, column 'Måned': “marts” is not a month",
                  "row 4, column 'Ansatte': “-1” must be a whole number of 0 or more.",
                  "row 5, column 'Måned': The unit and month are already on row 4.",
                  "row 6, column 'Årsværk': 40 dagsværk of absence is more than 1 FTE"):  # fmt: skip
-        assert any(text in line for line in said), (text, said)
+        assert any(line in found for found in said), (line, said)
     assert UnitMonth.objects.get(unit=org["U1"], month=date(2025, 3, 1)).figures[
         "absence:own_illness"] == 8  # fmt: skip
+    # a unit that has employment per employee takes no monthly figures: they would count
+    # its people twice (an HR consultant's finding)
+    UnitMonth.objects.all().delete()
+    assert not import_employment(EMPLOYMENT.encode(), "ansatte.csv").problems
+    twice = import_aggregates(text.encode(), "enheder.csv").problems
+    assert "row 2, column 'Enhedskode': The unit already has employment per employee in " \
+        "2025-03" in str(twice[0])  # fmt: skip
 
 
 def test_a_killed_worker_s_upload_is_started_again(
@@ -175,6 +182,8 @@ def test_the_documented_example_files_import(org: dict[str, Unit]) -> None:
     folder = Path(__file__).resolve().parents[2] / "docs" / "examples"
     for reader, name in ((import_employment, "ansaettelser.csv"), (import_absence, "fravaer.csv"),
                          (import_aggregates, "maanedstal.csv")):  # fmt: skip
+        if reader is import_aggregates:  # (for an organisation without person data)
+            Employment.objects.all().delete()
         result = reader((folder / name).read_bytes(), name)
         assert not result.problems and result.written, (name, result.problems)
 
@@ -232,3 +241,11 @@ def test_a_monthly_file_replaces_its_period_and_the_spells_it_repeats(
             "1003;21.10.2025;3.11.2025;A\n"  # fmt: skip
     said = [str(p) for p in import_absence(clash.encode(), "x.csv", period=period).problems]
     assert any("overlaps the person's spell from 2025-10-20" in line for line in said), said
+
+
+def test_employment_for_a_unit_with_monthly_figures_is_refused(org: dict[str, Unit]) -> None:
+    monthly = "Enhedskode;Måned;Ansatte;Årsværk\nU2;2025-03;5;5\n"
+    assert not import_aggregates(monthly.encode(), "enheder.csv").problems
+    said = [str(p) for p in import_employment(EMPLOYMENT.encode(), "ansatte.csv").problems]
+    assert len(said) == 2 and "The unit has monthly figures per unit for 2025-03" in said[0]
+    assert not Employment.objects.exists()

@@ -227,7 +227,7 @@ def import_employment(data: bytes, filename: str, dry_run: bool = False) -> Resu
         return result
     people = dict(Employee.objects.values_list("number", "pk"))
     units = dict(Unit.objects.values_list("code", "pk"))
-    rows = []
+    rows, numbers = [], []
     for number, cells in table.rows:
 
         def cell(name: str, cells: list[str] = cells) -> str:
@@ -262,6 +262,19 @@ def import_employment(data: bytes, filename: str, dry_run: bool = False) -> Resu
                     _("The employment fraction must be above 0 and at most 1.5."))  # fmt: skip
         if person is not None and unit is not None:
             rows.append((person, unit, start, end, fraction))
+            numbers.append(number)
+    unit_column = table.headers[where["unit"]]
+    aggregated: dict[int, list[date]] = defaultdict(list)
+    for unit, month in UnitMonth.objects.values_list("unit_id", "month"):
+        aggregated[unit].append(month)
+    for number, (_p, unit, start, end, _f) in zip(numbers, rows, strict=True):
+        clash = [m for m in aggregated.get(unit, []) if start <= month_bounds(m)[1]
+                 and (end is None or end >= m)]  # fmt: skip
+        if clash:
+            problems.append(Problem(filename, _(
+                "The unit has monthly figures per unit for %(month)s: employment per employee "
+                "would count the same people twice."
+            ) % {"month": f"{min(clash):%Y-%m}"}, number, unit_column))  # fmt: skip
     if problems or not rows:
         if not problems:
             problems.append(Problem(filename, _("The file has no rows.")))
@@ -373,6 +386,7 @@ def import_aggregates(data: bytes, filename: str, dry_run: bool = False) -> Resu
                     % {"row": rows[(unit, month)][0]})  # fmt: skip
             continue
         rows[(unit, month)] = (number, figures)
+    _person_data_too(rows, problems, filename, table.headers[where["unit"]])
     if problems or not rows:
         if not problems:
             problems.append(Problem(filename, _("The file has no rows.")))
@@ -391,3 +405,27 @@ def import_aggregates(data: bytes, filename: str, dry_run: bool = False) -> Resu
                f"{len(rows)} rows {min(months):%Y-%m}–{max(months):%Y-%m}")  # fmt: skip
     result.written, result.replaced = len(rows), replaced
     return result
+
+
+def _person_data_too(rows: dict[tuple[int, date], tuple[int, dict[str, float]]],
+                     problems: list[Problem], filename: str, column: str) -> None:  # fmt: skip
+    """A unit and month that already has employment per employee is refused: its monthly
+    figures would count the same people twice."""
+    if not rows:
+        return
+    first = min(month for _unit, month in rows)
+    last = month_bounds(max(month for _unit, month in rows))[1]
+    covered: set[tuple[int, date]] = set()
+    by_unit: dict[int, list[date]] = defaultdict(list)
+    for unit, month in rows:
+        by_unit[unit].append(month)
+    jobs = Employment.objects.filter(start__lte=last).exclude(end__lt=first)
+    for unit, start, end in jobs.values_list("unit_id", "start", "end").iterator(5000):
+        for month in by_unit.get(unit, []):
+            if start <= month_bounds(month)[1] and (end or last) >= month:
+                covered.add((unit, month))
+    for unit, month in sorted(covered, key=lambda key: rows[key][0]):
+        problems.append(Problem(filename, _(
+            "The unit already has employment per employee in %(month)s: its monthly figures "
+            "would count the same people twice."
+        ) % {"month": f"{month:%Y-%m}"}, rows[(unit, month)][0], column))  # fmt: skip

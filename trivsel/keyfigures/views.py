@@ -4,7 +4,7 @@ Through the one access check: those who may see the unit."""
 
 import csv
 import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from typing import Any
 
@@ -130,14 +130,19 @@ DEFINITIONS = [
 def export(request: HttpRequest) -> HttpResponse:
     """The stored monthly figures of the units this person may see, for Power BI: CSV, or
     XLSX (?format=xlsx) with the definitions on their own lines after the figures."""
-    from trivsel.core.exports import csv_row, table_xlsx
-    from trivsel.keyfigures.models import Cause, MonthFigure
+    from trivsel.keyfigures.models import MonthFigure
 
     access = get_access(request)
     if not access.is_anybody:
         raise PermissionDenied
+    if request.GET.get("definitions"):
+        return _download([["column", "definition"],
+                          *[[name, str(text)] for name, text in DEFINITIONS]],
+                         request.GET.get("format"), "trivsel-keyfigures-definitions")  # fmt: skip
+    last = last_complete(timezone.localdate())  # the month under way is no figure yet
     rows = (
-        MonthFigure.objects.filter(shown=True, unit__in=access.visible_units())
+        MonthFigure.objects.filter(shown=True, unit__in=access.visible_units(),
+                                   month__lte=last or date.min)
         .select_related("unit").order_by("unit__path", "month")
     )  # fmt: skip
     causes = [cause.value for cause in Cause]
@@ -158,22 +163,27 @@ def export(request: HttpRequest) -> HttpResponse:
                    f.get("band:0"), f.get("band:1"), f.get("band:2"), f.get("leavers"),
                    f.get("hires"), f.get("people"), f.get("cohort"),
                    f.get("cohort_gone")]  # fmt: skip
-        yield []
-        for name, text in DEFINITIONS:
-            yield [name, str(text)]
 
-    if request.GET.get("format") == "xlsx":
+    return _download(lines(), request.GET.get("format"), "trivsel-keyfigures")
+
+
+def _download(lines: Iterable[Sequence[object]], fmt: str | None, name: str) -> HttpResponse:
+    """A table as Excel (`fmt` "xlsx") or as semicolon CSV with a byte-order mark: one
+    table per file, so Power BI reads it as is (the definitions are a file of their own)."""
+    from trivsel.core.exports import csv_row, table_xlsx
+
+    if fmt == "xlsx":
         output = io.BytesIO()
-        table_xlsx(lines(), output, "Nøgletal")
+        table_xlsx(lines, output, "Nøgletal")
         response = HttpResponse(output.getvalue(), content_type=XLSX)
-        response["Content-Disposition"] = 'attachment; filename="trivsel-keyfigures.xlsx"'
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
         return response
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
-    for line in lines():
+    for line in lines:
         writer.writerow(csv_row(line))
     response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="trivsel-keyfigures.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     return response
 
 
