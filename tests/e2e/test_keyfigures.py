@@ -39,7 +39,7 @@ def test_the_area_chief_and_hr_read_the_key_figures(live_server: Any, new_page: 
     screenshot(chief, "keyfigures-area")
     assert axe_violations(chief) == []
     chief.goto(f"{base}/reports/{released.pk}/units/{area.code}/")
-    chief.get_by_role("heading", name="Sygefraværet ved siden af resultaterne").wait_for()
+    chief.get_by_role("heading", name="Sygefraværet i de 12 måneder før målingen").wait_for()
     assert axe_violations(chief) == []
 
     hr = new_page()

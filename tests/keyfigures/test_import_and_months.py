@@ -171,6 +171,7 @@ def test_the_unit_report_shows_sickness_absence_beside_the_results(
 ) -> None:
     from django.test import Client
     from django.urls import reverse
+    from django.utils import timezone
 
     from trivsel.keyfigures.compute import all_months
     from trivsel.measurements.models import Measurement
@@ -182,7 +183,15 @@ def test_the_unit_report_shows_sickness_absence_beside_the_results(
     chief = clients["area_chief"]
     assert isinstance(chief, Client)
     page = chief.get(reverse("reports:unit", args=[released.pk, "SO-N"])).content.decode()
-    assert "Sickness absence beside the results" in page
+    assert "Sickness absence in the twelve months before the measurement" in page
+    # a measurement that closed on 10 February 2025 is read beside the twelve months up to
+    # January 2025, whenever its report is opened (an HR consultant's finding)
+    from datetime import datetime
+
+    from trivsel.keyfigures.report_tail import beside_results
+
+    earlier = Measurement(closes_at=timezone.make_aware(datetime(2025, 2, 10, 12)))
+    assert "The twelve months up to January 2025" in beside_results(earlier, org["SO-N"], None)
     # and on the area chief's dashboard beside the survey's panel (SO-N is not the top)
     dashboard = chief.get("/").content.decode()
     assert "Sickness absence, rolling 12 months to April 2025:" in dashboard

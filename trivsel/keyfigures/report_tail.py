@@ -17,9 +17,14 @@ from trivsel.organisation.models import Unit
 
 
 def beside_results(measurement: Measurement | None, unit: Unit, access: Any) -> str:
+    """The twelve months up to the last complete month before the measurement closed (the
+    sickness absence of the same period as the answers), or up to now without one."""
     complete = last_complete(timezone.localdate())
     if complete is None:
         return ""
+    if measurement is not None and measurement.closes_at:
+        closed = timezone.localtime(measurement.closes_at).date().replace(day=1)
+        complete = min(complete, add_months(closed, -1))
     data = series(unit, complete, months=25)
     rolling, days = data.rolling(complete), data.days_per_fte(complete)
     before = data.rolling(add_months(complete, -12))
