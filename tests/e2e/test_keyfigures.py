@@ -32,10 +32,10 @@ def test_the_area_chief_and_hr_read_the_key_figures(live_server: Any, new_page: 
     chief.get_by_role("link", name="Nøgletal: sygefravær, antal ansatte").first.click()
     chief.get_by_role("heading", name=f"Nøgletal: {area.name}").wait_for()
     chief.get_by_role("table", name="Sygefravær pr. måned").wait_for()
-    # the absence by month, the causes, the lengths, headcount and FTE
-    assert chief.locator("figure.chart svg").count() == 4
+    # the absence by month, the causes, the lengths (spells and days), headcount and FTE
+    assert chief.locator("figure.chart svg").count() == 5
     chief.get_by_role("heading", name="Personale og personaleomsætning").wait_for()
-    assert chief.get_by_text("Personaleomsætning, kohortemetoden: af de").count() == 1
+    assert chief.get_by_text("Personaleomsætning, kohortemetoden: andelen af de").count() == 1
     screenshot(chief, "keyfigures-area")
     assert axe_violations(chief) == []
     chief.goto(f"{base}/reports/{released.pk}/units/{area.code}/")
@@ -77,6 +77,6 @@ def test_the_area_chief_and_hr_read_the_key_figures(live_server: Any, new_page: 
     screenshot(hr, "keyfigures-upload-check")
     assert axe_violations(hr) == []
     hr.get_by_role("button", name="Importér og beregn månederne").click()
-    hr.get_by_role("heading", name="Importeret").wait_for(timeout=60000)
+    hr.get_by_role("heading", name="Hvad der blev importeret").wait_for(timeout=60000)
     screenshot(hr, "keyfigures-upload-done")
     assert axe_violations(hr) == []

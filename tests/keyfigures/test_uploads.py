@@ -141,7 +141,7 @@ def test_monthly_aggregates_per_unit(org: dict[str, Unit]) -> None:
            "XX;2025-03;6;5;1\nU1;marts;6;5;1\nU2;2025-03;-1;3;1\nU2;2025-03;3;3;1\n"
            "U1-T1;2025-03;3;1;40\n")  # fmt: skip
     said = [str(p) for p in import_aggregates(bad.encode(), "enheder.csv").problems]
-    for line in ("row 2, column 'Enhedskode': No open unit has the code “XX”.",
+    for line in ("row 2, column 'Enhedskode': No active unit has the code “XX”.",
                  "row 3, column 'Måned': “marts” is not a month",
                  "row 4, column 'Ansatte': “-1” must be a whole number of 0 or more.",
                  "row 5, column 'Måned': The unit and month are already on row 4.",
@@ -249,3 +249,22 @@ def test_employment_for_a_unit_with_monthly_figures_is_refused(org: dict[str, Un
     said = [str(p) for p in import_employment(EMPLOYMENT.encode(), "ansatte.csv").problems]
     assert len(said) == 2 and "The unit has monthly figures per unit for 2025-03" in said[0]
     assert not Employment.objects.exists()
+
+
+def test_a_checked_file_hr_does_not_import_is_dropped(
+    org: dict[str, Unit], clients: dict[str, Client]
+) -> None:
+    hr = clients["hr"]
+    upload = _upload(hr, "employment", "ansatte.csv", EMPLOYMENT)
+    assert upload.status == Upload.Status.READY
+    hr.post(reverse("keyfigures:upload_cancel", args=[upload.pk]))
+    upload.refresh_from_db()
+    assert upload.status == Upload.Status.CANCELLED and upload.data is None
+    hr.post(reverse("keyfigures:upload_apply", args=[upload.pk]))  # too late: nothing
+    assert not Employment.objects.exists()
+    assert (
+        clients["area_chief"]
+        .post(reverse("keyfigures:upload_cancel", args=[upload.pk]))
+        .status_code
+        == 403
+    )

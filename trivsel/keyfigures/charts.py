@@ -37,7 +37,7 @@ def absence_chart(rows: list[dict[str, object]]) -> SafeString:
         x = left + step * number + step * 0.15
         month = row["month"]
         assert isinstance(month, date)
-        label = date_format(month, "M y")
+        label = date_format(month, "b y")
         out.append(f'<text x="{x + step * 0.35:.1f}" y="{20 + plot + 16}" font-size="9" '
                    f'text-anchor="middle" {FONT}>{escape(label)}</text>')  # fmt: skip
         percentage, rolling, last_year = (
@@ -128,7 +128,7 @@ def staff_chart(rows: list[dict[str, object]]) -> SafeString:
         x = left + step * number + step * 0.15
         month = row["month"]
         assert isinstance(month, date)
-        label = date_format(month, "M y")
+        label = date_format(month, "b y")
         out.append(f'<text x="{x + step * 0.35:.1f}" y="{20 + plot + 16}" font-size="9" '
                    f'text-anchor="middle" {FONT}>{escape(label)}</text>')  # fmt: skip
         heads, fte = row.get("headcount"), row.get("fte")

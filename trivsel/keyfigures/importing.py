@@ -10,6 +10,7 @@ from datetime import date
 from itertools import pairwise
 
 from django.db import transaction
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from trivsel.core.audit import record
@@ -118,7 +119,8 @@ def import_absence(data: bytes, filename: str, dry_run: bool = False,
             problem("end", _("The spell ends before it starts."))
         code = cell("code")
         if code not in causes:
-            problem("code", _("The cause code “%(value)s” is not mapped to a cause.")
+            problem("code", _("The cause code “%(value)s” is not mapped to a cause. Map it "
+                              "under “Cause codes” on the import page, then upload again.")
                     % {"value": code})  # fmt: skip
         hours = None
         if "hours" in where and cell("hours"):
@@ -129,10 +131,14 @@ def import_absence(data: bytes, filename: str, dry_run: bool = False,
                         % {"value": cell("hours")})  # fmt: skip
             else:
                 norm = DAGSVAERK_HOURS * fractions.get(person or 0, 1.0)
-                if not 0 < hours <= norm + 1e-9:
+                if hours <= 0:
+                    problem("hours", _("The hours of absence must be above 0 (the file has "
+                                       "%(hours)s); leave the cell empty for full days.")
+                            % {"hours": cell("hours")})  # fmt: skip
+                elif hours > norm + 1e-9:
                     problem("hours", _("%(hours)s hours is more than the day's norm of "
-                                       "%(norm)s hours (or not above 0).")
-                            % {"hours": cell("hours"), "norm": f"{norm:.2f}"})  # fmt: skip
+                                       "%(norm)s hours.")
+                            % {"hours": cell("hours"), "norm": number_format(norm, 2)})  # fmt: skip
         if person is not None and len(dates) == 2:
             spells.append((number, person, dates[0], dates[1], code, hours))
     by_person: dict[int, list[tuple[date, date, int]]] = defaultdict(list)
@@ -245,9 +251,15 @@ def import_employment(data: bytes, filename: str, dry_run: bool = False) -> Resu
             problem("unit", _("No unit has the code “%(code)s”.") % {"code": cell("unit")})
         try:
             start = parse_date(cell("start"))
+        except ValueError:
+            problem("start", _("“%(value)s” is not a date (use 2025-06-02 or 2.6.2025).")
+                    % {"value": cell("start")})  # fmt: skip
+            continue
+        try:
             end = parse_date(cell("end")) if cell("end") else None
         except ValueError:
-            problem("start", _("A date is not a date (use 2025-06-02 or 2.6.2025)."))
+            problem("end", _("“%(value)s” is not a date (use 2025-06-02 or 2.6.2025).")
+                    % {"value": cell("end")})  # fmt: skip
             continue
         if end is not None and end < start:
             problem("end", _("The employment ends before it starts."))
@@ -351,7 +363,8 @@ def import_aggregates(data: bytes, filename: str, dry_run: bool = False) -> Resu
 
         unit = units.get(cell("unit"))
         if unit is None:
-            problem("unit", _("No open unit has the code “%(code)s”.") % {"code": cell("unit")})
+            problem("unit", _("No active unit has the code “%(code)s”.")
+                    % {"code": cell("unit")})  # fmt: skip
         try:
             month = parse_month(cell("month"))
         except ValueError:

@@ -116,6 +116,7 @@ class Upload(models.Model):
         APPLYING = "applying", _("Importing and computing the months")
         DONE = "done", _("Imported")
         FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled: nothing was imported")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     # the period an absence file covers (it replaces the spells starting in it)

@@ -9,5 +9,6 @@ urlpatterns = [
     path("import/", views.uploads, name="uploads"),
     path("import/<int:pk>/", views.upload, name="upload"),
     path("import/<int:pk>/apply/", views.upload_apply, name="upload_apply"),
+    path("import/<int:pk>/cancel/", views.upload_cancel, name="upload_cancel"),
     path("import/codes/", views.cause_code, name="cause_code"),
 ]

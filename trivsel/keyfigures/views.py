@@ -45,6 +45,7 @@ def unit_figures(request: HttpRequest, unit: Unit) -> HttpResponse:
                 "plausible": data.plausible(month.month),
             })  # fmt: skip
     context: dict[str, object] = {
+        "has_below": unit.children.filter(valid_to=None).exists(),
         "unit": unit, "rows": rows, "last": last, "chart": absence_chart(list(reversed(rows))),
         "staff_chart": staff_chart(list(reversed(rows))),
     }  # fmt: skip
@@ -66,8 +67,12 @@ def unit_figures(request: HttpRequest, unit: Unit) -> HttpResponse:
             "causes_chart": bar_chart(causes, _("Absence by cause, twelve months"),
                                       _("dagsværk")),
             "bands_chart": bar_chart(list(zip(band_labels, bands or [], strict=False)),
-                                     _("Spells of absence by length, twelve months"),
-                                     _("spells"), decimals=0),
+                                     _("Sickness spells by length, twelve months"), decimals=0),
+            "band_days_chart": bar_chart(
+                list(zip(band_labels, [data.total(last, f"band_days:{b}") or 0.0
+                                       for b in range(len(band_labels))], strict=True)),
+                _("Sickness absence dagsværk by the spell's length, twelve months"),
+                _("dagsværk")) if bands else "",
             "staff": {
                 "hires": data.total(last, "hires"), "leavers": data.total(last, "leavers"),
                 "turnover": data.turnover(last),
@@ -283,6 +288,17 @@ def upload_apply(request: HttpRequest, pk: int) -> HttpResponse:
     if claimed:
         transaction.on_commit(lambda: apply_upload.enqueue(pk))
     return redirect("keyfigures:upload", pk=pk)
+
+
+@require_POST
+@org_view(Capability.MANAGE_ORGANISATION)
+def upload_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """A checked file HR does not import: its bytes are dropped, and it cannot be imported
+    later by mistake."""
+    Upload.objects.filter(pk=pk, status=Upload.Status.READY).update(
+        status=Upload.Status.CANCELLED, data=None, finished_at=timezone.now()
+    )
+    return redirect("keyfigures:uploads")
 
 
 @require_POST
