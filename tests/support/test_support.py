@@ -47,6 +47,11 @@ def test_signals_thresholds_and_access(
     assert AuditEntry.objects.filter(target="support thresholds").exists()
     rows = {row.unit.code: row for row in hr.get(url, {"depth": 5}).context["rows"]}
     assert "incidents" not in rows["SO-N"].signals
+    # a Danish decimal comma is read as one (a number input had read "6,5" as 65)
+    hr.post(url, {"low_social_capital": "90", "wellbeing_drop": "5", "high_absence": "6,5",
+                  "rising_absence": "1", "high_turnover": "20", "incidents": "50"},
+            HTTP_ACCEPT_LANGUAGE="da")  # fmt: skip
+    assert Thresholds.current().high_absence == 6.5
     # (the test measurement asks the short form only: it has no social-capital index)
     assert rows["SO"].social_capital is None and "social_capital" not in rows["SO"].signals
     csv = hr.get(url, {"depth": "5", "format": "csv"}).content.decode("utf-8-sig")
@@ -66,7 +71,7 @@ def test_each_signal_and_its_threshold() -> None:
     unit = Unit(code="X", name="X")
     quiet = Row(unit, 70, -2, 4.0, 0.2, 10, 3)
     assert signals(quiet, limits) == []
-    loud = Row(unit, 50, -6, 7.0, 1.5, 25, 10)
+    loud = Row(unit, 50, -6, 7.5, 1.5, 25, 10)
     assert signals(loud, limits) == [
         "social_capital", "wellbeing", "absence", "rising_absence", "turnover", "incidents",
     ]  # fmt: skip

@@ -44,7 +44,9 @@ def unit_figures(request: HttpRequest, unit: Unit) -> HttpResponse:
                 "headcount": month.figures.get("headcount"), "fte": month.figures.get("fte"),
                 "plausible": data.plausible(month.month),
             })  # fmt: skip
+    access = get_access(request)
     context: dict[str, object] = {
+        "may_see_support": any(s.role in ("hr_admin", "leader") for s in access.scopes),
         "has_below": unit.children.filter(valid_to=None).exists(),
         "unit": unit, "rows": rows, "last": last, "chart": absence_chart(list(reversed(rows))),
         "staff_chart": staff_chart(list(reversed(rows))),

@@ -7,7 +7,7 @@ class Thresholds(models.Model):
 
     low_social_capital = models.FloatField(_("social capital below"), default=55.0)
     wellbeing_drop = models.FloatField(_("wellbeing fallen by at least (points)"), default=5.0)
-    high_absence = models.FloatField(_("sickness absence above (%)"), default=6.0)
+    high_absence = models.FloatField(_("sickness absence above (%)"), default=7.0)
     rising_absence = models.FloatField(
         _("sickness absence risen by at least (percentage points)"), default=1.0
     )

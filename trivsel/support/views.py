@@ -35,6 +35,8 @@ class ThresholdsForm(forms.ModelForm[Thresholds]):
         model = Thresholds
         fields = ["low_social_capital", "wellbeing_drop", "high_absence", "rising_absence",
                   "high_turnover", "incidents"]  # fmt: skip
+        # "6,5" in Danish (a number input in a Danish browser had read it as 65)
+        localized_fields = "__all__"
 
 
 @org_view(None)
