@@ -31,8 +31,9 @@ def payroll(people: list[tuple[str, str]], seed: int, first: date, until: date,
     """Employment (each person from some day before `first`, in their unit, with weekly
     hours) and spells of absence from `first` to the day before `until`: about
     `spells_a_year` a person, half again as many in the winter months, more in some units
-    than others, mostly a few days and now and then a long one. About 6 % are hired during
-    the period, 6 % leave, and half of those come back 1-4 months later (a substitute, say).
+    than others, mostly a few days and now and then a long one. About 16 % are hired during
+    the period (about two years), 16 % leave, and a quarter of those come back 1-4 months
+    later (a substitute, say): a turnover of some 6-8 % a year.
     The demo's register has no former employees, so those who left for good are still in it
     (a register import would deactivate them)."""
     rng = random.Random(seed)
@@ -48,12 +49,12 @@ def payroll(people: list[tuple[str, str]], seed: int, first: date, until: date,
         started = first - timedelta(days=rng.randint(0, 3000))
         gap: tuple[date, date] | None = None
         draw = rng.random()
-        if draw < 0.06:  # hired during the period
+        if draw < 0.16:  # hired during the period
             started = first + timedelta(days=rng.randint(0, max(1, (until - first).days - 30)))
-        elif draw < 0.12:  # left during the period; half came back (a substitute, say)
+        elif draw < 0.32:  # left during the period; a quarter came back (a substitute, say)
             left = first + timedelta(days=rng.randint(0, max(1, (until - first).days - 120)))
             gap = (left + timedelta(days=1), left + timedelta(days=rng.randint(30, 110)))
-            if draw < 0.09:
+            if draw < 0.28:
                 gap = (gap[0], until + timedelta(days=1))
             employment.append(f"{number};{started.isoformat()};{left.isoformat()};{unit};{weekly}")
             started = gap[1] + timedelta(days=1)

@@ -21,7 +21,8 @@ from trivsel.organisation.importing.problems import Problem
 from trivsel.organisation.models import Employee, Unit
 
 DEFAULT_CODES = {"S": Cause.OWN_ILLNESS, "A": Cause.WORK_INJURY, "B": Cause.CHILD_ILLNESS,
-                 "BA": Cause.MATERNITY, "C": Cause.COVID, "O": Cause.OTHER}  # fmt: skip
+                 "BA": Cause.MATERNITY, "C": Cause.COVID, "O": Cause.OTHER,
+                 "F": Cause.VACATION}  # fmt: skip
 ABSENCE = {
     "employee": ("medarbejdernummer", "employee number"),
     "start": ("fra", "start", "from"),
