@@ -8,6 +8,7 @@ from datetime import date
 
 from trivsel.keyfigures.figures import (
     DEFAULT_BANDS,
+    NOT_ABSENCE,
     SICKNESS,
     absence_percentage,
     add_months,
@@ -129,7 +130,8 @@ class Series:
         if window is None:
             return []
         return [(str(cause.label), sum(m.figures.get(f"absence:{cause.value}", 0.0)
-                                       for m in window)) for cause in Cause]  # fmt: skip
+                                       for m in window))
+                for cause in Cause if cause.value != NOT_ABSENCE]  # fmt: skip
 
 
 def series(unit: Unit, last: date, months: int = 24) -> Series:
