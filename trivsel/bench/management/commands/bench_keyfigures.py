@@ -41,7 +41,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--employees", type=int, default=45000)
-        parser.add_argument("--spells-a-year", type=float, default=18.0)
+        parser.add_argument("--spells-a-year", type=float, default=20.0)
         parser.add_argument("--runs", type=int, default=3)
         parser.add_argument("--seed", type=int, default=1)
 
