@@ -53,7 +53,10 @@ def _organisation(rng: random.Random) -> tuple[list[Unit], dict[int, list[Job]]]
             rows.append((rng.choice(units), start, end, rng.choice([1.0, 1.0, 0.5, 0.8108])))
             if end is None:
                 break
-            start = end + timedelta(days=1 if rng.random() < 0.6 else rng.randint(5, 90))
+            gap = rng.random()
+            start = end + timedelta(days=1) if gap < 0.5 else (
+                start + timedelta(days=rng.randint(0, 20)) if gap < 0.7  # two at once
+                else end + timedelta(days=rng.randint(5, 90)))  # fmt: skip
         for unit, begin, end, fraction in rows:
             Employment.objects.create(employee=person, unit=unit, start=begin, end=end,
                                       fraction=fraction)  # fmt: skip
@@ -79,12 +82,24 @@ def _under(unit: Unit, top: Unit, parents: dict[int, int | None]) -> bool:
     return False
 
 
+def _home(rows: list[Job], within: tuple[date, date], order: dict[int, int]) -> Unit | None:
+    """The one unit a person counts in for a period: of the jobs overlapping it, the one
+    lasting latest in it, then the larger fraction, then the first unit in the tree."""
+    first, last = within
+    found = [(min(end or last, last), fraction, -order[unit.pk], unit)
+             for unit, start, end, fraction in rows
+             if start <= last and (end is None or end >= first)]  # fmt: skip
+    return max(found, key=lambda item: item[:3])[3] if found else None
+
+
 def _oracle(units: list[Unit], jobs: dict[int, list[Job]], month: date) -> dict[int, Figures]:
-    """Each unit's own figures for the month, person by person."""
+    """Each unit's own figures for the month, person by person: all of a person's jobs and
+    spells of the month count in their home unit (`_home`), each person once."""
     first, last = f.month_bounds(month)
     then = f.month_bounds(f.add_months(month, -12))[1]
     result = {unit.pk: {name: 0.0 for name in AT} for unit in units}
     holidays = f.public_holidays(2024, 2026)
+    order = {unit.pk: number for number, unit in enumerate(units)}
 
     def employed(person: int, day: date) -> bool:
         return any(s <= day and (e is None or e >= day) for _u, s, e, _f in jobs[person])
@@ -95,25 +110,30 @@ def _oracle(units: list[Unit], jobs: dict[int, list[Job]], month: date) -> dict[
         counted.setdefault((unit.pk, figure), set()).add(person)
 
     for person, rows in jobs.items():
-        for unit, start, end, fraction in rows:
-            own = result[unit.pk]
-            if start <= then and (end is None or end >= then):
-                count(unit, "cohort", person)
-                if not employed(person, last):
-                    count(unit, "cohort_gone", person)
+        home_then = _home(rows, (then, then), order)
+        if home_then is not None:
+            count(home_then, "cohort", person)
+            if not employed(person, last):
+                count(home_then, "cohort_gone", person)
+        home = _home(rows, (first, last), order)
+        if home is None:
+            continue
+        own = result[home.pk]
+        count(home, "people", person)
+        begun: set[int] = set()
+        for _unit, start, end, fraction in rows:
             if start > last or (end is not None and end < first):
                 continue
-            count(unit, "people", person)
             own["fte"] += f.fte_years([f.Employment(start, end, fraction)], (first, last))
             own["possible"] += fraction * len(f.scheduled_days(start, end or last, (first, last),
                                                                holidays=holidays))  # fmt: skip
             if end is None or end >= last:
-                count(unit, "headcount", person)
+                count(home, "headcount", person)
             if first <= start <= last and not employed(person, start - timedelta(1)):
-                count(unit, "hires", person)
+                count(home, "hires", person)
             if (end is not None and first <= end <= last
                     and not employed(person, end + timedelta(1))):  # fmt: skip
-                count(unit, "leavers", person)
+                count(home, "leavers", person)
             for spell in Spell.objects.filter(employee_id=person):
                 cut = (max(spell.start, start, first), min(spell.end, end or last, last))
                 if cut[0] > cut[1]:
@@ -129,7 +149,9 @@ def _oracle(units: list[Unit], jobs: dict[int, list[Job]], month: date) -> dict[
                     if cause in f.SICKNESS:
                         own[f"band_days:{band}"] += fact.dagsvaerk((day, day))
                 start_cause = f.cause_of(spell.cause, spell.start, COVID_FROM)
-                if cut[0] <= spell.start <= cut[1] and start_cause in f.SICKNESS:
+                if (cut[0] <= spell.start <= cut[1] and start_cause in f.SICKNESS
+                        and spell.pk not in begun):  # fmt: skip
+                    begun.add(spell.pk)
                     own[f"band:{band}"] += 1
     for (unit_id, figure), persons in counted.items():
         result[unit_id][figure] = float(len(persons))
@@ -242,3 +264,30 @@ def test_closing_a_unit_leaves_the_history_above_it_as_it_was() -> None:
     compute_months(date(2025, 3, 1), date(2025, 3, 1))
     assert MonthFigure.objects.get(unit=root).figures == before
     assert not MonthFigure.objects.filter(unit=small).exists()
+
+
+def test_a_person_in_a_unit_and_the_team_below_counts_once() -> None:
+    """Four people in a unit with a team below it: one also holds a contract in the team,
+    another moves to the team mid-month. Still four people in the unit with its team, so
+    nothing is shown (a second attacker's finding: a person in two units of one subtree
+    was counted twice, once in each unit)."""
+    root = Unit.objects.create(code="R", name="R", kind=UnitKind.MUNICIPALITY,
+                               valid_from=date(2000, 1, 1))  # fmt: skip
+    unit = Unit.objects.create(code="S", name="S", kind=UnitKind.UNIT, parent=root,
+                               valid_from=date(2000, 1, 1))  # fmt: skip
+    team = Unit.objects.create(code="S-T", name="S-T", kind=UnitKind.TEAM, parent=unit,
+                               valid_from=date(2000, 1, 1))  # fmt: skip
+    people = [Employee.objects.create(number=str(n), name="x", unit=unit) for n in range(4)]
+    for person in people:
+        moves = person == people[1]
+        Employment.objects.create(employee=person, unit=unit, start=date(2020, 1, 1),
+                                  end=date(2025, 3, 15) if moves else None)  # fmt: skip
+    Employment.objects.create(employee=people[0], unit=team, start=date(2020, 1, 1),
+                              fraction=0.2)  # fmt: skip
+    Employment.objects.create(employee=people[1], unit=team, start=date(2025, 3, 16))
+    compute_months(date(2025, 3, 1), date(2025, 3, 1))
+    for code in ("R", "S", "S-T"):
+        assert not MonthFigure.objects.get(unit__code=code, month=date(2025, 3, 1)).shown, code
+    own = own_figures(list(Unit.objects.order_by("path")), [date(2025, 3, 1)])
+    assert own[:3, 0, AT["people"]].sum() == 4  # one person, one unit, each
+    assert own[:3, 0, AT["hires"]].sum() == 0 and own[:3, 0, AT["leavers"]].sum() == 0

@@ -90,32 +90,41 @@ class _Jobs:
     hired: NDArray[np.bool_] = field(init=False)  # joins it at `start`
 
     def __post_init__(self) -> None:
-        """A move from one unit to another (a job ending the day before the person's next
-        starts) is neither a leaver nor a hire: those leave or join the organisation."""
+        """A hire joins the organisation (employed nowhere the day before the job starts),
+        a leaver leaves it (employed nowhere the day after it ends): a move from one unit
+        to another, or a second contract beside the first, is neither."""
+        self.left = self.end < OPEN
+        self.hired = np.ones(len(self.person), dtype=bool)
+        many = np.flatnonzero(np.bincount(self.person)[self.person] > 1) if len(self.person) \
+            else np.zeros(0, dtype=np.int64)  # fmt: skip
         day = np.timedelta64(1, "D")
-        epoch = np.datetime64("1900-01-01")
-
-        def key(days: Any, shift: int = 0) -> NDArray[np.int64]:
-            keys: NDArray[np.int64] = self.person * 1_000_000 + (days - epoch).astype(np.int64)
-            return keys + shift
-
-        last = np.minimum(self.end, OPEN - day)
-        self.left = (self.end < OPEN) & ~np.isin(key(last, 1), key(self.start))
-        self.hired = ~np.isin(key(self.start, -1), key(last))
+        by_person: dict[int, list[int]] = {}
+        for job in many.tolist():  # the few people with more than one job
+            by_person.setdefault(int(self.person[job]), []).append(job)
+        for jobs in by_person.values():
+            for job in jobs:
+                before, after = self.start[job] - day, self.end[job] + day
+                others = [other for other in jobs if other != job]
+                if any(self.start[o] <= before <= self.end[o] for o in others):
+                    self.hired[job] = False
+                if self.left[job] and any(self.start[o] <= after <= self.end[o] for o in others):
+                    self.left[job] = False
 
 
 @dataclass
 class _Absence:
-    """Each spell cut to each of the person's employments it overlaps: the employment's
-    unit and fraction, the overlap, the spell's own first day, length, cause and hours."""
+    """Each spell cut to each of the person's employments it overlaps: the person (dense
+    index; the unit it counts in is the person's home unit of the month), the overlap, the
+    spell's own first day, length, cause and dagsværk per day (the job's fraction)."""
 
-    unit: NDArray[np.int64]
+    person: NDArray[np.int64]
     begin: Days
     finish: Days
     start: Days
     length: NDArray[np.int64]
     cause: NDArray[np.int64]
     per_day: NDArray[np.float64]  # dagsværk per scheduled day: hours / 7.4 or the fraction
+    spell: NDArray[np.int64]  # which spell (one spell may overlap two concurrent jobs)
 
 
 def _jobs(at: dict[int, int], first: date, last: date) -> tuple[_Jobs, dict[int, int]]:
@@ -180,7 +189,8 @@ def _absence(jobs: _Jobs, people: dict[int, int], first: date, last: date) -> _A
     spell, job, begin, finish = spell[keep], job[keep], begin[keep], finish[keep]
     per_day = np.where(np.isnan(hours[spell]), jobs.fraction[job], hours[spell] / DAGSVAERK_HOURS)
     length = (end[spell] - start[spell]).astype(np.int64) + 1
-    absence = _Absence(jobs.unit[job], begin, finish, start[spell], length, cause[spell], per_day)
+    absence = _Absence(jobs.person[job], begin, finish, start[spell], length, cause[spell],
+                       per_day, spell)  # fmt: skip
     return _covid_as_illness(absence, settings.KEYFIGURES_COVID_AS_ILLNESS_FROM)
 
 
@@ -205,13 +215,14 @@ def _covid_as_illness(absence: _Absence, since: date | None) -> _Absence:
         return np.concatenate([values, extra])
 
     return _Absence(
-        join(absence.unit, absence.unit[tail]),
+        join(absence.person, absence.person[tail]),
         join(absence.begin, np.full(len(tail), day)),
         join(finish, absence.finish[tail]),
         join(absence.start, absence.start[tail]),
         join(absence.length, absence.length[tail]),
         join(cause, np.full(len(tail), CAUSES.index(Cause.OWN_ILLNESS))),
         join(absence.per_day, absence.per_day[tail]),
+        join(absence.spell, absence.spell[tail]),
     )
 
 
@@ -221,15 +232,38 @@ def _employed_at(jobs: _Jobs, day: np.datetime64, persons: int) -> NDArray[np.bo
     return np.bincount(jobs.person[on], minlength=persons) > 0
 
 
+def _homes(jobs: _Jobs, chosen: NDArray[np.bool_], last_day: Days, persons: int,
+           ) -> NDArray[np.int64]:  # fmt: skip
+    """Per person, the one unit they count in among the `chosen` jobs (-1: none): the job
+    that lasts latest (`last_day`), then the larger fraction, then the first unit. All of
+    a person's figures for the month go there, so the units' own figures part the people
+    and the suppression's counts are people, never jobs (a person in a unit and in the
+    team below it, or moving mid-month, had been counted twice)."""
+    index = np.flatnonzero(chosen)
+    home = np.full(persons, -1, dtype=np.int64)
+    if not len(index):
+        return home
+    latest = (last_day[index] - np.datetime64("1900-01-01")).astype(np.int64)
+    order = index[np.lexsort((jobs.unit[index], -jobs.fraction[index], -latest,
+                              jobs.person[index]))]  # fmt: skip
+    person = jobs.person[order]
+    first = np.r_[True, person[1:] != person[:-1]]
+    home[person[first]] = jobs.unit[order[first]]
+    return home
+
+
 def own_figures(units: list[Unit], months: list[date]) -> NDArray[np.float64]:
     """Every unit's own figures (its people without those below): unit × month × figure,
-    with a last row for the organisation (all zero: the tree's virtual root)."""
+    with a last row for the organisation (all zero: the tree's virtual root). Each person
+    counts in one unit a month, their home (`_homes`): where they are employed at the
+    month's end, or were last; all their jobs' figures of the month go there."""
     at = {unit.pk: number for number, unit in enumerate(units)}
     size = len(units)
     first, last = months[0], month_bounds(months[-1])[1]
     own = np.zeros((size + 1, len(months), len(FIGURES)))
     # a day beyond: a job ending on the last day is no leaver if the next starts the day after
     jobs, people = _jobs(at, add_months(first, -12), last + timedelta(days=1))
+    persons = len(people)
     absence = _absence(jobs, people, first, last)
     holidays = _holidays(first, last)
     bands = np.searchsorted(np.array(DEFAULT_BANDS), absence.length, side="left")
@@ -238,19 +272,20 @@ def own_figures(units: list[Unit], months: list[date]) -> NDArray[np.float64]:
     def add(month: int, figure: str, unit: NDArray[np.int64], weights: Any = None) -> None:
         own[:size, month, AT[figure]] += np.bincount(unit, weights, minlength=size)[:size]
 
-    def people_in(month: int, figure: str, chosen: NDArray[np.bool_]) -> None:
-        """Count each person once per unit, however many jobs they hold in it (two
-        contracts, or hours changed mid-month, are two rows of one person)."""
-        pairs = np.unique(jobs.unit[chosen] * len(people) + jobs.person[chosen])
-        add(month, figure, pairs // max(1, len(people)))
+    def count(month: int, figure: str, home: NDArray[np.int64],
+              who: NDArray[np.int64]) -> None:  # fmt: skip
+        """Each of `who` (person indices) once, in their home unit."""
+        where = home[np.unique(who)]
+        add(month, figure, where[where >= 0])
 
     for number, month in enumerate(months):
         one, end = (np.datetime64(day, "D") for day in month_bounds(month))
         length = (end - one).astype(np.int64) + 1
         begin, finish = np.maximum(jobs.start, one), np.minimum(jobs.end, end)
         on = begin <= finish
-        unit = jobs.unit[on]
-        people_in(number, "people", on)
+        home = _homes(jobs, on, finish, persons)
+        unit = home[jobs.person[on]]
+        count(number, "people", home, jobs.person[on])
         add(
             number,
             "fte",
@@ -259,38 +294,49 @@ def own_figures(units: list[Unit], months: list[date]) -> NDArray[np.float64]:
         )
         add(number, "possible", unit,
             jobs.fraction[on] * _workdays(begin[on], finish[on], holidays))  # fmt: skip
-        people_in(number, "headcount", on & (jobs.end >= end))
-        people_in(number, "hires", jobs.hired & (jobs.start >= one) & (jobs.start <= end))
-        people_in(number, "leavers", jobs.left & (jobs.end >= one) & (jobs.end <= end))
+        count(number, "headcount", home, jobs.person[on & (jobs.end >= end)])
+        count(
+            number,
+            "hires",
+            home,
+            jobs.person[jobs.hired & (jobs.start >= one) & (jobs.start <= end)],
+        )
+        count(
+            number, "leavers", home, jobs.person[jobs.left & (jobs.end >= one) & (jobs.end <= end)]
+        )
         cut_begin = np.maximum(absence.begin, one)
         cut_finish = np.minimum(absence.finish, end)
         inside = cut_begin <= cut_finish
+        where = home[absence.person]  # every part inside has a job on: a home
         days = _workdays(cut_begin[inside], cut_finish[inside], holidays)
         dagsvaerk = days * absence.per_day[inside]
-        cells = absence.unit[inside] * len(CAUSES) + absence.cause[inside]
+        cells = where[inside] * len(CAUSES) + absence.cause[inside]
         by_cause = np.bincount(cells, dagsvaerk, minlength=size * len(CAUSES))
         own[:size, number, AT[f"absence:{CAUSES[0]}"]:AT[f"absence:{CAUSES[0]}"] + len(CAUSES)] \
             += by_cause[: size * len(CAUSES)].reshape(size, len(CAUSES))  # fmt: skip
         # holiday in the file is no possible working day (and no absence)
         own[:size, number, AT["possible"]] -= own[:size, number, AT[f"absence:{NOT_ABSENCE}"]]
         # sickness by the spell's length: its dagsværk in each month, and the spell once,
-        # in the month it starts, where it starts
+        # in the month it starts
         for band in range(BANDS):
             mine = inside & sick & (bands == band)
-            add(number, f"band_days:{band}", absence.unit[mine],
+            add(number, f"band_days:{band}", where[mine],
                 (_workdays(cut_begin[mine], cut_finish[mine], holidays)
                  * absence.per_day[mine]))  # fmt: skip
         starts = (absence.start >= one) & (absence.start <= end) & sick
         starts &= (absence.begin <= absence.start) & (absence.finish >= absence.start)
+        _spells, once = np.unique(absence.spell[starts], return_index=True)
+        begun = np.flatnonzero(starts)[once]  # each spell once, however many jobs it spans
         for band in range(BANDS):
-            add(number, f"band:{band}", absence.unit[starts & (bands == band)])
-        # cohort: employed in the unit at the end of the month a year before; gone: of
-        # them, employed nowhere at the end of this month
+            add(number, f"band:{band}", where[begun[bands[begun] == band]])
+        # cohort: employed at the end of the month a year before, in their home then; gone:
+        # of them, employed nowhere at the end of this month
         then = np.datetime64(month_bounds(add_months(month, -12))[1], "D")
-        cohort = (jobs.start <= then) & (jobs.end >= then)
-        gone = cohort & ~_employed_at(jobs, end, len(people))[jobs.person]
-        people_in(number, "cohort", cohort)
-        people_in(number, "cohort_gone", gone)
+        at_then = (jobs.start <= then) & (jobs.end >= then)
+        home_then = _homes(jobs, at_then, np.minimum(jobs.end, then), persons)
+        count(number, "cohort", home_then, jobs.person[at_then])
+        gone = at_then & ~_employed_at(jobs, end, persons)[jobs.person]
+        count(number, "cohort_gone", home_then, jobs.person[gone])
     _add_aggregates(own, at, months)
     return own
 
