@@ -258,12 +258,47 @@ def test_closing_a_unit_leaves_the_history_above_it_as_it_was() -> None:
                                   start=date(2020, 1, 1))  # fmt: skip
         day = date(2025, 3, 3 + number)
         Spell.objects.create(employee=person, start=day, end=day, code="S", cause="own_illness")
-    compute_months(date(2025, 3, 1), date(2025, 3, 1))
+    march, april = date(2025, 3, 1), date(2025, 4, 1)
+    compute_months(march, march)
     before = MonthFigure.objects.get(unit=root).figures
     Unit.objects.filter(pk=small.pk).update(valid_to=date(2025, 6, 30))
-    compute_months(date(2025, 3, 1), date(2025, 3, 1))
-    assert MonthFigure.objects.get(unit=root).figures == before
-    assert not MonthFigure.objects.filter(unit=small).exists()
+    compute_months(march, april)  # March again on its own tree, April for the first time
+    assert MonthFigure.objects.get(unit=root, month=march).figures == before
+    assert not MonthFigure.objects.filter(unit=small, month=april).exists()
+    assert MonthFigure.objects.get(unit=root, month=april).figures["people"] == 10
+
+
+def test_moving_a_unit_leaves_the_months_already_shown_as_they_were() -> None:
+    """A unit of 4 moves from one department to another after March was shown. March
+    computed again (a later import) keeps the tree it was first computed on, so neither
+    department's March changes: an export from before the move and one from after give
+    the small unit nothing away (a second attacker's finding). April, computed for the
+    first time after the move, counts it under its new department."""
+    root = Unit.objects.create(code="R", name="R", kind=UnitKind.MUNICIPALITY,
+                               valid_from=date(2000, 1, 1))  # fmt: skip
+    one, two = (Unit.objects.create(code=code, name=code, kind=UnitKind.DEPARTMENT,
+                                    parent=root, valid_from=date(2000, 1, 1))
+                for code in ("A", "B"))  # fmt: skip
+    small = Unit.objects.create(code="S", name="S", kind=UnitKind.UNIT, parent=one,
+                                valid_from=date(2000, 1, 1))  # fmt: skip
+    for number in range(16):
+        unit = small if number < 4 else one if number < 10 else two
+        person = Employee.objects.create(number=str(number), name="x", unit=unit)
+        Employment.objects.create(employee=person, unit=unit, start=date(2020, 1, 1))
+        day = date(2025, 3, 3 + number)
+        Spell.objects.create(employee=person, start=day, end=day, code="S", cause="own_illness")
+    march, april = date(2025, 3, 1), date(2025, 4, 1)
+    compute_months(march, march)
+    before = {row.unit.code: row.figures for row in MonthFigure.objects.select_related("unit")}
+    assert before["A"]["people"] == 10 and before["B"]["people"] == 6 and not before["S"]
+    small.parent = two
+    small.save()
+    compute_months(march, april)
+    after = {row.unit.code: row.figures for row in
+             MonthFigure.objects.filter(month=march).select_related("unit")}  # fmt: skip
+    assert after == before
+    moved = MonthFigure.objects.get(unit=two, month=april).figures
+    assert moved["people"] == 10
 
 
 def test_a_person_in_a_unit_and_the_team_below_counts_once() -> None:

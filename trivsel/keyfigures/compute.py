@@ -34,7 +34,14 @@ from trivsel.keyfigures.figures import (
     month_bounds,
     public_holidays,
 )
-from trivsel.keyfigures.models import Cause, Employment, MonthFigure, Spell, UnitMonth
+from trivsel.keyfigures.models import (
+    Cause,
+    Employment,
+    MonthFigure,
+    MonthTree,
+    Spell,
+    UnitMonth,
+)
 from trivsel.organisation.models import Unit
 
 MIN_EMPLOYEES = 5  # absence is health data: no figure for fewer
@@ -362,11 +369,35 @@ def _add_aggregates(own: NDArray[np.float64], at: dict[int, int], months: list[d
 
 
 def compute_months(first: date, last: date) -> int:
-    """Compute and store every month from `first` to `last` for every open unit; returns
-    the unit-months shown."""
+    """Compute and store every month from `first` to `last` for every unit of the tree the
+    month was first computed on (the open units now, for a month computed the first time:
+    `MonthTree`); returns the unit-months shown."""
     months = [add_months(first.replace(day=1), n) for n in
               range((last.year - first.year) * 12 + last.month - first.month + 1)]  # fmt: skip
-    units = list(Unit.objects.filter(valid_to=None).order_by("path"))
+    current = [[unit_id, parent_id] for unit_id, parent_id in Unit.objects.filter(
+        valid_to=None).order_by("path").values_list("pk", "parent_id")]  # fmt: skip
+    trees = dict(MonthTree.objects.filter(month__in=months).values_list("month", "units"))
+    MonthTree.objects.bulk_create(
+        [MonthTree(month=month, units=current) for month in months if month not in trees]
+    )
+    groups: dict[str, tuple[list[list[int | None]], list[date]]] = {}
+    for month in months:
+        shape = trees.get(month, current)
+        groups.setdefault(json.dumps(shape), (shape, []))[1].append(month)
+    rows: list[tuple[int, date, bool, bool, str]] = []
+    shown = 0
+    for shape, group in groups.values():
+        shown += _compute_on(shape, group, rows)
+    with transaction.atomic():
+        MonthFigure.objects.filter(month__gte=months[0], month__lte=months[-1]).delete()
+        _store(rows)
+    return shown
+
+
+def _compute_on(shape: list[list[int | None]], months: list[date],
+                rows: list[tuple[int, date, bool, bool, str]]) -> int:  # fmt: skip
+    """The months of one tree: their figures appended to `rows`; the unit-months shown."""
+    units = [Unit(pk=unit_id, parent_id=parent_id) for unit_id, parent_id in shape]
     at = {unit.pk: number for number, unit in enumerate(units)}
     tree = with_organisation([at.get(unit.parent_id, -1) if unit.parent_id else -1
                               for unit in units])  # fmt: skip
@@ -376,7 +407,6 @@ def compute_months(first: date, last: date) -> int:
     seen = visible_many(counts.astype(np.int64)[:, :, None], tree,
                         np.full(2 * len(months), MIN_EMPLOYEES))  # fmt: skip
     shown, cohort_shown = np.split(seen.subtree[:, :, 1], 2, axis=1)
-    rows: list[tuple[int, date, bool, bool, str]] = []
     for number, unit in enumerate(units):
         for column, month in enumerate(months):
             figures: dict[str, float] = {}
@@ -386,9 +416,6 @@ def compute_months(first: date, last: date) -> int:
                            if name not in COHORT or cohort_shown[number, column]}  # fmt: skip
             rows.append((unit.pk, month, True, bool(shown[number, column]),
                          json.dumps(figures)))  # fmt: skip
-    with transaction.atomic():
-        MonthFigure.objects.filter(month__gte=months[0], month__lte=months[-1]).delete()
-        _store(rows)
     return int(shown[:-1].sum()) if len(units) else 0
 
 

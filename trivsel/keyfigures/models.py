@@ -79,6 +79,19 @@ class UnitMonth(models.Model):
         return f"{self.unit_id} {self.month}"
 
 
+class MonthTree(models.Model):
+    """The units' tree a month's figures were first computed on: `units` is [[unit id,
+    parent id or None], ...]. A month computed again (a later import) uses it, so a
+    reorganisation does not change what was shown for earlier months: otherwise an export
+    from before a unit moved and one from after would differ by that unit's figures."""
+
+    month = models.DateField(unique=True)
+    units = models.JSONField(default=list)
+
+    def __str__(self) -> str:
+        return f"tree of {self.month}"
+
+
 class MonthFigure(models.Model):
     """One unit's figures for one month: `subtree` with everything below it, else its own
     people. `figures`: headcount, fte, possible (dagsværk), absence by cause (dagsværk),
