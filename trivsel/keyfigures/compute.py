@@ -6,10 +6,13 @@ dagsværk, absence dagsværk by cause, spells by length band, leavers and hires,
 cohort turnover (of those employed in the unit twelve months before, how many are employed
 nowhere now).
 
-A month's figures are shown only where at least 5 people were employed in the unit in it
-and no subtraction of shown units exposes fewer (the results' suppression on those counts,
-trivsel.engine.suppression); the cohort likewise on its own count. Hidden figures are
-stored as hidden, never shown."""
+Each person counts in one unit a month, their home (`_homes`), with all their figures of
+the month, so the units' own figures part the people. A month's figures are shown only
+where at least 5 people were employed in the unit with everything below it and no
+subtraction of shown units exposes fewer (the results' suppression on those counts,
+trivsel.engine.suppression); the cohort likewise on its own count. A month computed again
+keeps the units' tree it was first computed on (`MonthTree`). Hidden figures are stored as
+hidden, never shown."""
 
 import json
 from dataclasses import dataclass, field
