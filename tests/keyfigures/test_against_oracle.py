@@ -326,3 +326,62 @@ def test_a_person_in_a_unit_and_the_team_below_counts_once() -> None:
     own = own_figures(list(Unit.objects.order_by("path")), [date(2025, 3, 1)])
     assert own[:3, 0, AT["people"]].sum() == 4  # one person, one unit, each
     assert own[:3, 0, AT["hires"]].sum() == 0 and own[:3, 0, AT["leavers"]].sum() == 0
+
+
+def test_a_cohort_is_not_shown_for_a_unit_whose_units_changed_since_its_count_date() -> None:
+    """November 2024 is shown on the tree of then; a unit of 4 then moves out of its
+    department, and November 2025 is computed for the first time on the new tree. The
+    department's cohort (those employed on 30 November 2024, placed on the new tree) would
+    differ from its November 2024 headcount by the moved unit's 4 people, so it is not
+    shown, nor the receiving department's; an untouched department's and the top's are
+    (a third attacker's finding)."""
+    root = Unit.objects.create(code="R", name="R", kind=UnitKind.MUNICIPALITY,
+                               valid_from=date(2000, 1, 1))  # fmt: skip
+    one, two, three = (Unit.objects.create(code=code, name=code, kind=UnitKind.DEPARTMENT,
+                                           parent=root, valid_from=date(2000, 1, 1))
+                       for code in ("A", "B", "C"))  # fmt: skip
+    small = Unit.objects.create(code="S", name="S", kind=UnitKind.UNIT, parent=one,
+                                valid_from=date(2000, 1, 1))  # fmt: skip
+    for number in range(22):
+        unit = small if number < 4 else one if number < 10 else two if number < 16 else three
+        person = Employee.objects.create(number=str(number), name="x", unit=unit)
+        Employment.objects.create(employee=person, unit=unit, start=date(2020, 1, 1))
+    november = date(2024, 11, 1)
+    compute_months(november, november)
+    small.parent = two
+    small.save()
+    compute_months(date(2025, 11, 1), date(2025, 11, 1))
+    cohort = {
+        row.unit.code: row.figures.get("cohort")
+        for row in MonthFigure.objects.filter(month=date(2025, 11, 1)).select_related("unit")
+    }
+    assert cohort["A"] is None and cohort["B"] is None  # their units changed
+    assert cohort["C"] == 6 and cohort["R"] == 22  # theirs did not
+
+
+def test_monthly_figures_count_those_who_left_in_the_month() -> None:
+    """A team whose 2 people both left in the month has 0 employees at its end but their
+    sickness: it counts them (those employed at some time in the month), so its unit of 6
+    more does not show a figure from which the team's could be subtracted (a third
+    attacker's finding)."""
+    from trivsel.keyfigures.models import UnitMonth
+
+    root = Unit.objects.create(code="R", name="R", kind=UnitKind.MUNICIPALITY,
+                               valid_from=date(2000, 1, 1))  # fmt: skip
+    one, two = (Unit.objects.create(code=code, name=code, kind=UnitKind.TEAM, parent=root,
+                                    valid_from=date(2000, 1, 1))
+                for code in ("T1", "T2"))  # fmt: skip
+    march = date(2025, 3, 1)
+    UnitMonth.objects.create(
+        unit=one,
+        month=march,
+        figures={"headcount": 6, "fte": 6, "absence:own_illness": 10, "leavers": 0},
+    )
+    UnitMonth.objects.create(
+        unit=two,
+        month=march,
+        figures={"headcount": 0, "fte": 0.4, "absence:own_illness": 4, "leavers": 2},
+    )
+    compute_months(march, march)
+    shown = {row.unit.code: row.shown for row in MonthFigure.objects.select_related("unit")}
+    assert shown["T2"] is False and not (shown["R"] and shown["T1"])

@@ -127,11 +127,12 @@ def test_monthly_aggregates_per_unit(org: dict[str, Unit]) -> None:
     assert not result.problems and result.written == 4
     rebuild()
     u1 = MonthFigure.objects.get(unit=org["U1"], month=date(2025, 3, 1))
-    assert u1.shown and u1.figures["headcount"] == 9 and u1.figures["people"] == 9
+    # people: those at the month's end and those who left in it (1)
+    assert u1.shown and u1.figures["headcount"] == 9 and u1.figures["people"] == 10
     assert u1.figures["absence:own_illness"] == 10.5 and u1.figures["leavers"] == 1
     assert u1.figures["possible"] == pytest.approx(8.5 * 21)  # 21 working days in March
     area = MonthFigure.objects.get(unit=org["SO-N"], month=date(2025, 3, 1))
-    assert area.figures["people"] == 14 and area.figures["hires"] == 1
+    assert area.figures["people"] == 15 and area.figures["hires"] == 1
     # the team of 3 shows nothing
     assert not MonthFigure.objects.get(unit=org["U1-T1"], month=date(2025, 3, 1)).shown
     # the same months again replace them
@@ -139,13 +140,15 @@ def test_monthly_aggregates_per_unit(org: dict[str, Unit]) -> None:
     assert again.replaced == 4 and UnitMonth.objects.count() == 4
     bad = ("Enhedskode;Måned;Ansatte;Årsværk;Egen sygdom\n"
            "XX;2025-03;6;5;1\nU1;marts;6;5;1\nU2;2025-03;-1;3;1\nU2;2025-03;3;3;1\n"
-           "U1-T1;2025-03;3;1;40\n")  # fmt: skip
+           "U1-T1;2025-03;3;1;40\nU2;2025-04;0;0,4;2\n")  # fmt: skip
     said = [str(p) for p in import_aggregates(bad.encode(), "enheder.csv").problems]
     for line in ("row 2, column 'Enhedskode': No active unit has the code “XX”.",
                  "row 3, column 'Måned': “marts” is not a month",
                  "row 4, column 'Ansatte': “-1” must be a whole number of 0 or more.",
                  "row 5, column 'Måned': The unit and month are already on row 4.",
-                 "row 6, column 'Årsværk': 40 dagsværk of absence is more than 1 FTE"):  # fmt: skip
+                 "row 6, column 'Årsværk': 40 dagsværk of absence is more than 1 FTE",
+                 "row 7, column 'Ansatte': The unit has figures for the month but no "
+                 "employees"):  # fmt: skip
         assert any(line in found for found in said), (line, said)
     assert UnitMonth.objects.get(unit=org["U1"], month=date(2025, 3, 1)).figures[
         "absence:own_illness"] == 8  # fmt: skip

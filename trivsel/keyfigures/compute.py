@@ -367,7 +367,10 @@ def _add_aggregates(own: NDArray[np.float64], at: dict[int, int], months: list[d
         one, end = month_bounds(month)
         days = int(np.busday_count(np.datetime64(one), np.datetime64(end + timedelta(days=1)),
                                    holidays=_holidays(one, end)))  # fmt: skip
-        own[row, column, AT["people"]] += figures.get("headcount", 0)
+        # the people employed at some time in the month: those at its end and those who
+        # left in it (as for person data; the end's headcount alone let a team whose
+        # people all left show its sickness through a subtraction)
+        own[row, column, AT["people"]] += figures.get("headcount", 0) + figures.get("leavers", 0)
         own[row, column, AT["possible"]] += figures.get("fte", 0) * days
 
 
@@ -379,7 +382,9 @@ def compute_months(first: date, last: date) -> int:
               range((last.year - first.year) * 12 + last.month - first.month + 1)]  # fmt: skip
     current = [[unit_id, parent_id] for unit_id, parent_id in Unit.objects.filter(
         valid_to=None).order_by("path").values_list("pk", "parent_id")]  # fmt: skip
-    trees = dict(MonthTree.objects.filter(month__in=months).values_list("month", "units"))
+    earlier = [add_months(month, -12) for month in months]
+    trees = dict(MonthTree.objects.filter(month__in=months + earlier)
+                 .values_list("month", "units"))  # fmt: skip
     MonthTree.objects.bulk_create(
         [MonthTree(month=month, units=current) for month in months if month not in trees]
     )
@@ -390,7 +395,8 @@ def compute_months(first: date, last: date) -> int:
     rows: list[tuple[int, date, bool, bool, str]] = []
     shown = 0
     for shape, group in groups.values():
-        shown += _compute_on(shape, group, rows)
+        count_dates = [trees.get(add_months(month, -12)) for month in group]
+        shown += _compute_on(shape, group, rows, count_dates)
     with transaction.atomic():
         MonthFigure.objects.filter(month__gte=months[0], month__lte=months[-1]).delete()
         _store(rows)
@@ -398,8 +404,11 @@ def compute_months(first: date, last: date) -> int:
 
 
 def _compute_on(shape: list[list[int | None]], months: list[date],
-                rows: list[tuple[int, date, bool, bool, str]]) -> int:  # fmt: skip
-    """The months of one tree: their figures appended to `rows`; the unit-months shown."""
+                rows: list[tuple[int, date, bool, bool, str]],
+                count_dates: list[list[list[int | None]] | None]) -> int:  # fmt: skip
+    """The months of one tree: their figures appended to `rows`; the unit-months shown.
+    `count_dates`: per month, the tree of the month a year before (its cohort's count
+    date), where that month was computed."""
     units = [Unit(pk=unit_id, parent_id=parent_id) for unit_id, parent_id in shape]
     at = {unit.pk: number for number, unit in enumerate(units)}
     tree = with_organisation([at.get(unit.parent_id, -1) if unit.parent_id else -1
@@ -410,6 +419,9 @@ def _compute_on(shape: list[list[int | None]], months: list[date],
     seen = visible_many(counts.astype(np.int64)[:, :, None], tree,
                         np.full(2 * len(months), MIN_EMPLOYEES))  # fmt: skip
     shown, cohort_shown = np.split(seen.subtree[:, :, 1], 2, axis=1)
+    for column, then in enumerate(count_dates):
+        if then is not None and then != shape:
+            cohort_shown[:-1, column] &= _same_subtrees(shape, then)
     for number, unit in enumerate(units):
         for column, month in enumerate(months):
             figures: dict[str, float] = {}
@@ -420,6 +432,35 @@ def _compute_on(shape: list[list[int | None]], months: list[date],
             rows.append((unit.pk, month, True, bool(shown[number, column]),
                          json.dumps(figures)))  # fmt: skip
     return int(shown[:-1].sum()) if len(units) else 0
+
+
+def _same_subtrees(shape: list[list[int | None]], then: list[list[int | None]],
+                   ) -> NDArray[np.bool_]:  # fmt: skip
+    """Per unit of `shape`: whether it holds the same units below it in `then`. A cohort
+    (those employed at the count date a year before) is shown only for such units: for a
+    unit that gained or lost units since, the cohort and the count date's headcount, shown
+    on the tree of then, would differ by the moved units' people."""
+
+    def below(tree: list[list[int | None]]) -> dict[int, frozenset[int]]:
+        children: dict[int | None, list[int]] = {}
+        for unit_id, parent_id in tree:
+            children.setdefault(parent_id, []).append(int(unit_id))  # type: ignore[arg-type]
+        found: dict[int, frozenset[int]] = {}
+
+        def walk(unit_id: int) -> frozenset[int]:
+            if unit_id not in found:
+                found[unit_id] = frozenset([unit_id]).union(
+                    *[walk(child) for child in children.get(unit_id, [])]
+                )
+            return found[unit_id]
+
+        for unit_id, _parent in tree:
+            walk(int(unit_id))  # type: ignore[arg-type]
+        return found
+
+    now, before = below(shape), below(then)
+    return np.array([before.get(int(unit_id)) == now[int(unit_id)]  # type: ignore[arg-type]
+                     for unit_id, _parent in shape], dtype=np.bool_)  # fmt: skip
 
 
 def _store(rows: list[tuple[int, date, bool, bool, str]]) -> None:

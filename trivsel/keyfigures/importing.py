@@ -389,6 +389,10 @@ def import_aggregates(data: bytes, filename: str, dry_run: bool = False) -> Resu
             figures[name] = value
         possible = figures.get("fte", 0) * 23
         absent = sum(v for name, v in figures.items() if name.startswith("absence:"))
+        if figures.get("headcount", 0) + figures.get("leavers", 0) == 0 and (
+                absent or figures.get("fte", 0) or figures.get("hires", 0)):  # fmt: skip
+            problem("headcount", _("The unit has figures for the month but no employees "
+                                   "(Ansatte and Fratrådte are 0)."))  # fmt: skip
         if absent > possible + 1e-9:
             problem("fte", _("%(absent)s dagsværk of absence is more than %(fte)s FTE could "
                              "work in a month.")
