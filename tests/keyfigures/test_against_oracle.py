@@ -14,7 +14,14 @@ import pytest
 
 from trivsel.engine.audit import audit
 from trivsel.keyfigures import figures as f
-from trivsel.keyfigures.compute import AT, CAUSES, MIN_EMPLOYEES, compute_months, own_figures
+from trivsel.keyfigures.compute import (
+    AT,
+    CAUSES,
+    MIN_DAYS,
+    MIN_EMPLOYEES,
+    compute_months,
+    own_figures,
+)
 from trivsel.keyfigures.models import Employment, MonthFigure, Spell
 from trivsel.organisation.models import Employee, Unit, UnitKind
 
@@ -119,7 +126,10 @@ def _oracle(units: list[Unit], jobs: dict[int, list[Job]], month: date) -> dict[
         if home is None:
             continue
         own = result[home.pk]
-        count(home, "people", person)
+        worked = sum(len(f.scheduled_days(start, end or last, (first, last), holidays=holidays))
+                     for _u, start, end, _f in rows)  # fmt: skip
+        if worked >= MIN_DAYS:  # a working week in the month to count towards the 5
+            count(home, "people", person)
         begun: set[int] = set()
         for _unit, start, end, fraction in rows:
             if start > last or (end is not None and end < first):
@@ -385,3 +395,23 @@ def test_monthly_figures_count_those_who_left_in_the_month() -> None:
     compute_months(march, march)
     shown = {row.unit.code: row.shown for row in MonthFigure.objects.select_related("unit")}
     assert shown["T2"] is False and not (shown["R"] and shown["T1"])
+
+
+def test_short_contracts_do_not_pad_a_small_unit() -> None:
+    """A unit of 3 and two people with a one-day contract on a Sunday (or any contract of
+    under a working week) in the month: still 3 who count, so nothing is shown (a fourth
+    attacker's finding: they had made it 5, while the figures were the 3's alone)."""
+    root = Unit.objects.create(code="R", name="R", kind=UnitKind.MUNICIPALITY,
+                               valid_from=date(2000, 1, 1))  # fmt: skip
+    small = Unit.objects.create(code="S", name="S", kind=UnitKind.UNIT, parent=root,
+                                valid_from=date(2000, 1, 1))  # fmt: skip
+    for number in range(5):
+        person = Employee.objects.create(number=str(number), name="x", unit=small)
+        if number < 3:
+            Employment.objects.create(employee=person, unit=small, start=date(2020, 1, 1))
+        else:  # Sunday 30 November 2025, and Monday to Thursday of the week before
+            start = date(2025, 11, 30) if number == 3 else date(2025, 11, 24)
+            end = date(2025, 11, 30) if number == 3 else date(2025, 11, 27)
+            Employment.objects.create(employee=person, unit=small, start=start, end=end)
+    compute_months(date(2025, 11, 1), date(2025, 11, 1))
+    assert not MonthFigure.objects.filter(shown=True).exists()

@@ -48,6 +48,7 @@ from trivsel.keyfigures.models import (
 from trivsel.organisation.models import Unit
 
 MIN_EMPLOYEES = 5  # absence is health data: no figure for fewer
+MIN_DAYS = 5  # scheduled working days in the month for a person to count towards the 5
 CAUSES = [cause.value for cause in Cause]
 BANDS = len(DEFAULT_BANDS) + 1
 FIGURES = ["people", "headcount", "fte", "possible", "leavers", "hires",
@@ -295,7 +296,11 @@ def own_figures(units: list[Unit], months: list[date]) -> NDArray[np.float64]:
         on = begin <= finish
         home = _homes(jobs, on, finish, persons)
         unit = home[jobs.person[on]]
-        count(number, "people", home, jobs.person[on])
+        # a person counts towards the 5 with at least a working week in the month: one-day
+        # or weekend contracts would pad a small unit whose figures are its few others'
+        worked = np.bincount(jobs.person[on], _workdays(begin[on], finish[on], holidays),
+                             minlength=persons)  # fmt: skip
+        count(number, "people", home, np.flatnonzero(worked >= MIN_DAYS))
         add(
             number,
             "fte",
