@@ -241,6 +241,10 @@ DIALOGUE_WINDOW_DAYS = env_int("DIALOGUE_WINDOW_DAYS", 28, minimum=1, maximum=18
 # Covid absence counts as own illness from this day (Aarhus: 2021-09-01); before it, it is
 # kept apart, so the sickness absence before it is "without covid". Empty: always apart.
 # See docs/keyfigures.md.
+# How many complete months before this one a later import still recomputes; older months
+# keep the figures they were shown with (HR can recompute them all, audited). See
+# docs/keyfigures.md.
+KEYFIGURES_REVISABLE_MONTHS = env_int("KEYFIGURES_REVISABLE_MONTHS", 2, minimum=0, maximum=120)
 _covid_from = env_str("KEYFIGURES_COVID_AS_ILLNESS_FROM", "2022-01-01").strip()
 KEYFIGURES_COVID_AS_ILLNESS_FROM = date.fromisoformat(_covid_from) if _covid_from else None
 

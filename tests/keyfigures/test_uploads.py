@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from tests.keyfigures.test_import_and_months import ABSENCE, EMPLOYMENT
 from tests.organisation.test_import_flow import _run_on_commit  # noqa: F401 (autouse)
+from trivsel.core.models import AuditEntry
 from trivsel.keyfigures.importing import import_aggregates, import_employment
 from trivsel.keyfigures.models import CauseCode, Employment, MonthFigure, Spell, UnitMonth, Upload
 from trivsel.keyfigures.tasks import recover_uploads
@@ -109,11 +110,20 @@ def test_a_cause_code_remapped_changes_the_spells_and_the_months(
     assert march.figures["absence:own_illness"] == pytest.approx(4.5)
     response = hr.post(reverse("keyfigures:cause_code"), {"code": "S", "cause": "other"},
                        follow=True)  # fmt: skip
-    assert "The code S now counts as Other absence." in response.content.decode()
+    assert "The code S now counts as Other absence. The last months" in response.content.decode()
     assert set(Spell.objects.filter(code="S").values_list("cause", flat=True)) == {"other"}
+    # March 2025 was shown and is older than the revisable months: it keeps its figures
+    march = MonthFigure.objects.get(unit=org["SO-N"], month=date(2025, 3, 1))
+    assert march.figures["absence:own_illness"] == pytest.approx(4.5)
+    refused = hr.post(reverse("keyfigures:recompute"), follow=True).content.decode()
+    assert "Tick that you know the figures already shown will change." in refused
+    hr.post(reverse("keyfigures:recompute"), {"confirm": "yes"})
     march = MonthFigure.objects.get(unit=org["SO-N"], month=date(2025, 3, 1))
     assert march.figures["absence:own_illness"] == 0
     assert march.figures["absence:other"] == pytest.approx(4.5)
+    assert AuditEntry.objects.filter(action="key figures recomputed").exists()
+    assert clients["area_chief"].post(reverse("keyfigures:recompute"),
+                                      {"confirm": "yes"}).status_code == 403  # fmt: skip
 
 
 def test_monthly_aggregates_per_unit(org: dict[str, Unit]) -> None:
@@ -271,3 +281,33 @@ def test_a_checked_file_hr_does_not_import_is_dropped(
         .status_code
         == 403
     )
+
+
+def test_a_correction_leaves_the_months_already_shown_as_they_were(
+    org: dict[str, Unit], clients: dict[str, Client]
+) -> None:
+    """A back-dated correction moves one person between two shown units. The months shown
+    before, older than the revisable ones, keep their figures, so an export from before and
+    one from after do not differ by that person's absence (a fourth attacker's finding);
+    the revisable months are computed again; the result says which months were kept."""
+    from trivsel.keyfigures.compute import rebuild, revisable_from
+    from trivsel.keyfigures.importing import import_absence
+
+    hr = clients["hr"]
+    upload = _upload(hr, "employment", "a.csv", EMPLOYMENT)
+    hr.post(reverse("keyfigures:upload_apply", args=[upload.pk]))
+    assert not import_absence(ABSENCE.encode(), "f.csv").problems
+    today = date(2025, 6, 10)  # March shown, then older than the revisable April and May
+    rebuild(today=today)
+    before = {(r.unit_id, r.month): r.figures for r in MonthFigure.objects.all()}
+    moved = EMPLOYMENT.replace("1003;2024-01-01;;U1;37", "1003;2024-01-01;;HR;37")
+    assert not import_employment(moved.encode(), "rettelse.csv").problems
+    result = rebuild(today=today)
+    after = {(r.unit_id, r.month): r.figures for r in MonthFigure.objects.all()}
+    old = [key for key in before if key[1] < revisable_from(today)]
+    assert old and all(after[key] == before[key] for key in old)
+    assert date(2025, 3, 1) in result.kept and result.kept[-1] < revisable_from(today)
+    # (recomputing every month, HR's audited choice, would change Område Nord's March)
+    rebuild(everything=True, today=today)
+    march = MonthFigure.objects.get(unit=org["SO-N"], month=date(2025, 3, 1)).figures
+    assert march != before[(org["SO-N"].pk, date(2025, 3, 1))]

@@ -89,4 +89,4 @@ def seed_keyfigures(seed: int) -> int:
         result = reader(data, name)
         if result.problems:
             raise ValueError(f"the demo's {name}: {result.problems[:3]}")
-    return rebuild()
+    return rebuild().shown

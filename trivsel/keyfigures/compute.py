@@ -24,6 +24,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import CharField, Max, Min
 from django.db.models.functions import Cast
+from django.utils import timezone
 from numpy.typing import NDArray
 
 from trivsel.engine.compute import with_organisation
@@ -379,12 +380,18 @@ def _add_aggregates(own: NDArray[np.float64], at: dict[int, int], months: list[d
         own[row, column, AT["possible"]] += figures.get("fte", 0) * days
 
 
-def compute_months(first: date, last: date) -> int:
-    """Compute and store every month from `first` to `last` for every unit of the tree the
-    month was first computed on (the open units now, for a month computed the first time:
-    `MonthTree`); returns the unit-months shown."""
-    months = [add_months(first.replace(day=1), n) for n in
-              range((last.year - first.year) * 12 + last.month - first.month + 1)]  # fmt: skip
+def _between(first: date, last: date) -> list[date]:
+    return [add_months(first.replace(day=1), n) for n in
+            range((last.year - first.year) * 12 + last.month - first.month + 1)]  # fmt: skip
+
+
+def compute_months(first: date, last: date, only: list[date] | None = None) -> int:
+    """Compute and store every month from `first` to `last` (or the months `only`) for
+    every unit of the tree the month was first computed on (the open units now, for a
+    month computed the first time: `MonthTree`); returns the unit-months shown."""
+    months = only if only is not None else _between(first, last)
+    if not months:
+        return 0
     current = [[unit_id, parent_id] for unit_id, parent_id in Unit.objects.filter(
         valid_to=None).order_by("path").values_list("pk", "parent_id")]  # fmt: skip
     earlier = [add_months(month, -12) for month in months]
@@ -403,7 +410,7 @@ def compute_months(first: date, last: date) -> int:
         count_dates = [trees.get(add_months(month, -12)) for month in group]
         shown += _compute_on(shape, group, rows, count_dates)
     with transaction.atomic():
-        MonthFigure.objects.filter(month__gte=months[0], month__lte=months[-1]).delete()
+        MonthFigure.objects.filter(month__in=months).delete()
         _store(rows)
     return shown
 
@@ -492,16 +499,40 @@ def covered() -> tuple[date, date] | None:
     return min(firsts).replace(day=1), max(lasts).replace(day=1)
 
 
-def rebuild() -> int:
-    """Every month the data covers computed again (after an import), and the figures of
-    months it no longer covers removed; returns the unit-months shown."""
+@dataclass(frozen=True)
+class Rebuilt:
+    shown: int  # unit-months shown among those computed
+    kept: list[date]  # months with figures already shown, older than revisable: unchanged
+
+
+def revisable_from(today: date) -> date:
+    """The first month a later import still recomputes: the last
+    `KEYFIGURES_REVISABLE_MONTHS` complete months and the month under way. Older months
+    keep the figures they were shown with (payroll corrections come within a month or
+    two): recomputing them would let an export from before a correction and one from after
+    differ by exactly what changed, such as one person moved between two teams."""
+    return add_months(today.replace(day=1), -settings.KEYFIGURES_REVISABLE_MONTHS)
+
+
+def rebuild(everything: bool = False, today: date | None = None) -> Rebuilt:
+    """After an import: every month the data covers that has no figures yet or is still
+    revisable computed (`everything`: every month, an HR decision that is audited), and
+    the figures of revisable months it no longer covers removed."""
     span = covered()
-    if span is None:
-        MonthFigure.objects.all().delete()
-        return 0
+    since = revisable_from(today or timezone.localdate())
+    shown = set(MonthFigure.objects.values_list("month", flat=True).distinct())
     with transaction.atomic():
-        MonthFigure.objects.exclude(month__gte=span[0], month__lte=span[1]).delete()
-        return compute_months(*span)
+        gone = MonthFigure.objects.all() if span is None else MonthFigure.objects.exclude(
+            month__gte=span[0], month__lte=span[1])  # fmt: skip
+        if not everything:
+            gone = gone.filter(month__gte=since)
+        gone.delete()
+        if span is None:
+            return Rebuilt(0, [])
+        months = _between(*span)
+        chosen = [m for m in months if everything or m >= since or m not in shown]
+        kept = sorted(set(months) - set(chosen))
+        return Rebuilt(compute_months(span[0], span[1], only=chosen), kept)
 
 
 def month_figures(month: date) -> int:

@@ -92,21 +92,24 @@ def apply_upload(upload_id: int) -> None:
             if result.problems:  # the register changed since the check (an employee gone)
                 _end(upload, Status.INVALID, problems=[p.as_dict() for p in result.problems])
                 return
-            shown = rebuild()
+            rebuilt = rebuild()
     except Exception:
         logger.exception("Key-figure upload %s failed while importing", upload_id)
         _end(upload, Status.FAILED, message=_("An unexpected error stopped the import. "
                                               "Nothing was changed."))  # fmt: skip
         raise
-    _end(upload, Status.DONE, summary={**_summary(result), "shown": shown})
+    kept = [month.isoformat() for month in rebuilt.kept]
+    _end(upload, Status.DONE, summary={**_summary(result), "shown": rebuilt.shown,
+                                       "kept": [kept[0], kept[-1]] if kept else []})  # fmt: skip
     record("key figures imported", f"upload {upload.pk}", f"{upload.kind} {upload.filename}",
            actor=actor_of(upload.created_by))  # fmt: skip
 
 
 @task()
-def rebuild_figures() -> None:
-    """Every month computed again (after a cause code's mapping changed)."""
-    rebuild()
+def rebuild_figures(everything: bool = False) -> None:
+    """The revisable months computed again (after a cause code's mapping changed), or
+    every month when HR chose to recompute them all."""
+    rebuild(everything=everything)
 
 
 def recover_uploads() -> list[str]:

@@ -11,4 +11,5 @@ urlpatterns = [
     path("import/<int:pk>/apply/", views.upload_apply, name="upload_apply"),
     path("import/<int:pk>/cancel/", views.upload_cancel, name="upload_cancel"),
     path("import/codes/", views.cause_code, name="cause_code"),
+    path("import/recompute/", views.recompute, name="recompute"),
 ]

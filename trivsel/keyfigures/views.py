@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from trivsel.keyfigures.charts import absence_chart, bar_chart, staff_chart
+from trivsel.keyfigures.compute import revisable_from
 from trivsel.keyfigures.figures import add_months, month_bounds
 from trivsel.keyfigures.models import Cause, CauseCode, Spell, Upload
 from trivsel.keyfigures.read import last_complete, organisation, series
@@ -261,6 +262,7 @@ def uploads(request: HttpRequest) -> HttpResponse:
     labels = dict(Cause.choices)
     context = {
         "form": form, "code_form": CauseCodeForm(),
+        "revisable_from": revisable_from(timezone.localdate()),
         "uploads": Upload.objects.defer("data").select_related("created_by")[:10],
         "codes": [(code, labels.get(cause, cause)) for code, cause in sorted(codes().items())],
     }  # fmt: skip
@@ -271,12 +273,14 @@ def uploads(request: HttpRequest) -> HttpResponse:
 def upload(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(Upload.objects.defer("data"), pk=pk)
     rows, replaced = item.summary.get("rows", 0), item.summary.get("replaced", 0)
+    kept = [date.fromisoformat(day) for day in item.summary.get("kept", [])]
     # a partial or broken export replaces a whole period with a few rows: say so first
     shrinks = item.status == Upload.Status.READY and replaced >= 20 and replaced > 2 * rows
     period = [date.fromisoformat(day) if day else None
               for day in (item.summary.get("first"), item.summary.get("last"))]  # fmt: skip
     return render(request, "keyfigures/upload.html",
-                  {"upload": item, "shrinks": shrinks, "period": period})  # fmt: skip
+                  {"upload": item, "shrinks": shrinks, "period": period,
+                   "kept": kept})  # fmt: skip
 
 
 @require_POST
@@ -305,6 +309,24 @@ def upload_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @org_view(Capability.MANAGE_ORGANISATION)
+def recompute(request: HttpRequest) -> HttpResponse:
+    """HR recomputes every month, also those older than the revisable ones whose figures
+    have been shown: they change, and an export from before and one from after can be
+    compared, so it is a decision of its own, confirmed and audited."""
+    from trivsel.core.audit import record
+    from trivsel.keyfigures.tasks import rebuild_figures
+
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, _("Tick that you know the figures already shown will change."))
+        return redirect("keyfigures:uploads")
+    record("key figures recomputed", "every month", "including months already shown")
+    transaction.on_commit(lambda: rebuild_figures.enqueue(everything=True))
+    messages.success(request, _("Every month is being computed again."))
+    return redirect("keyfigures:uploads")
+
+
+@require_POST
+@org_view(Capability.MANAGE_ORGANISATION)
 def cause_code(request: HttpRequest) -> HttpResponse:
     """Add a cause code or change what it counts as; the stored spells with that code
     follow, and the months are computed again."""
@@ -324,6 +346,8 @@ def cause_code(request: HttpRequest) -> HttpResponse:
         record("cause code mapped", code, f"{cause}; {changed} spells")
         if changed:
             transaction.on_commit(rebuild_figures.enqueue)
-    messages.success(request, _("The code %(code)s now counts as %(cause)s.")
+    messages.success(request, _("The code %(code)s now counts as %(cause)s. The last months "
+                                "are computed again; older months keep what they showed "
+                                "until you compute every month again.")
                      % {"code": code, "cause": Cause(cause).label})  # fmt: skip
     return redirect("keyfigures:uploads")

@@ -85,7 +85,7 @@ class Command(BaseCommand):
                     importing.append(time.perf_counter() - start)
                     assert Spell.objects.count() == spells
                     start = time.perf_counter()
-                    shown = rebuild()
+                    shown = rebuild().shown
                     computing.append(time.perf_counter() - start)
                     months = MonthFigure.objects.count()
                     raise _Rollback

@@ -21,6 +21,9 @@ class Command(BaseCommand):
         parser.add_argument("--period", help="the period the absence file covers, "
                             "FROM:TO as 2025-01-01:2025-12-31 (default: its first to its "
                             "last spell's start)")  # fmt: skip
+        parser.add_argument("--recompute-all", action="store_true",
+                            help="also recompute months older than the revisable ones, whose "
+                            "figures have been shown (they change)")  # fmt: skip
         parser.add_argument("--dry-run", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -49,7 +52,12 @@ class Command(BaseCommand):
         if options["dry_run"]:
             return
         span = covered()
-        shown = rebuild()
+        rebuilt = rebuild(everything=options["recompute_all"])
+        shown = rebuilt.shown
+        if rebuilt.kept:
+            self.stdout.write(f"{len(rebuilt.kept)} month(s) shown before, {rebuilt.kept[0]:%Y-%m} "
+                              f"to {rebuilt.kept[-1]:%Y-%m}, kept as they were "
+                              "(--recompute-all recomputes them).")  # fmt: skip
         if span is not None:
             self.stdout.write(f"Monthly figures {span[0]:%Y-%m} to {span[1]:%Y-%m}: "
                               f"{shown} shown.")  # fmt: skip
