@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from trivsel.apv.models import Incident
 from trivsel.core.audit import record
-from trivsel.organisation.importing.files import find_columns, parse_date, read_table
+from trivsel.organisation.importing.files import each_row, find_columns, parse_date, read_table
 from trivsel.organisation.importing.problems import Problem
 from trivsel.organisation.models import Unit
 
@@ -66,14 +66,8 @@ def import_incidents(data: bytes, filename: str, dry_run: bool = False) -> Resul
     units = {u.code: u for u in Unit.objects.filter(valid_to=None)}
     today = timezone.localdate()
     rows: list[dict[str, object]] = []
-    for number, cells in table.rows:
-
-        def cell(name: str, cells: list[str] = cells) -> str:
-            at = where.get(name)
-            return cells[at].strip() if at is not None and at < len(cells) else ""
-
-        def problem(name: str, message: str, number: int = number) -> None:
-            problems.append(Problem(filename, message, number, table.headers[where[name]]))
+    for row in each_row(table, where, problems):
+        cell, problem = row.cell, row.problem
 
         fields: dict[str, object] = {}
         unreadable = set()
@@ -158,14 +152,8 @@ def import_apvs(data: bytes, filename: str, dry_run: bool = False) -> Result:
     units = {u.code: u for u in Unit.objects.filter(valid_to=None)}
     today = timezone.localdate()
     rows = []
-    for number, cells in table.rows:
-
-        def cell(name: str, cells: list[str] = cells) -> str:
-            at = where.get(name)
-            return cells[at].strip() if at is not None and at < len(cells) else ""
-
-        def problem(name: str, message: str, number: int = number) -> None:
-            problems.append(Problem(filename, message, number, table.headers[where[name]]))
+    for row in each_row(table, where, problems):
+        cell, problem = row.cell, row.problem
 
         unit = units.get(cell("unit"))
         if unit is None:

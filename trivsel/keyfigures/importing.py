@@ -16,7 +16,13 @@ from django.utils.translation import gettext as _
 from trivsel.core.audit import record
 from trivsel.keyfigures.figures import DAGSVAERK_HOURS, month_bounds
 from trivsel.keyfigures.models import Cause, CauseCode, Employment, Spell, UnitMonth
-from trivsel.organisation.importing.files import Table, find_columns, parse_date, read_table
+from trivsel.organisation.importing.files import (
+    Table,
+    each_row,
+    find_columns,
+    parse_date,
+    read_table,
+)
 from trivsel.organisation.importing.problems import Problem
 from trivsel.organisation.models import Employee, Unit
 
@@ -96,14 +102,8 @@ def import_absence(data: bytes, filename: str, dry_run: bool = False,
         Employment.objects.order_by("start").values_list("employee_id", "fraction")
     )
     spells: list[tuple[int, int, date, date, str, float | None]] = []
-    for number, cells in table.rows:
-
-        def cell(name: str, cells: list[str] = cells) -> str:
-            at = where.get(name)
-            return cells[at].strip() if at is not None and at < len(cells) else ""
-
-        def problem(name: str, message: str, number: int = number) -> None:
-            problems.append(Problem(filename, message, number, table.headers[where[name]]))
+    for row in each_row(table, where, problems):
+        number, cell, problem = row.number, row.cell, row.problem
 
         person = people.get(cell("employee"))
         if person is None:
@@ -235,14 +235,8 @@ def import_employment(data: bytes, filename: str, dry_run: bool = False) -> Resu
     people = dict(Employee.objects.values_list("number", "pk"))
     units = dict(Unit.objects.values_list("code", "pk"))
     rows, numbers = [], []
-    for number, cells in table.rows:
-
-        def cell(name: str, cells: list[str] = cells) -> str:
-            at = where.get(name)
-            return cells[at].strip() if at is not None and at < len(cells) else ""
-
-        def problem(name: str, message: str, number: int = number) -> None:
-            problems.append(Problem(filename, message, number, table.headers[where[name]]))
+    for row in each_row(table, where, problems):
+        number, cell, problem = row.number, row.cell, row.problem
 
         person, unit = people.get(cell("employee")), units.get(cell("unit"))
         if person is None:
@@ -353,14 +347,8 @@ def import_aggregates(data: bytes, filename: str, dry_run: bool = False) -> Resu
         return result
     units = dict(Unit.objects.filter(valid_to=None).values_list("code", "pk"))
     rows: dict[tuple[int, date], tuple[int, dict[str, float]]] = {}
-    for number, cells in table.rows:
-
-        def cell(name: str, cells: list[str] = cells) -> str:
-            at = where.get(name)
-            return cells[at].strip() if at is not None and at < len(cells) else ""
-
-        def problem(name: str, message: str, number: int = number) -> None:
-            problems.append(Problem(filename, message, number, table.headers[where[name]]))
+    for row in each_row(table, where, problems):
+        number, cell, problem = row.number, row.cell, row.problem
 
         unit = units.get(cell("unit"))
         if unit is None:

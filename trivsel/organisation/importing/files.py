@@ -5,6 +5,7 @@ import csv
 import io
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -123,6 +124,33 @@ def _table_from_records(
     # The first non-blank row is the header; blank rows are skipped but keep their numbers.
     headers = numbered[0][1]
     return Table(filename, headers, numbered[1:]), []
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of a table whose columns were found (`find_columns`): its number as a
+    spreadsheet shows it, `cell(name)` the stripped text of a column ("" where the row is
+    short or the column optional and absent), `problem(name, message)` one problem at this
+    row and column."""
+
+    number: int
+    cells: list[str]
+    table: Table
+    where: dict[str, int]
+    problems: list[Problem]
+
+    def cell(self, name: str) -> str:
+        at = self.where.get(name)
+        return self.cells[at].strip() if at is not None and at < len(self.cells) else ""
+
+    def problem(self, name: str, message: str) -> None:
+        header = self.table.headers[self.where[name]]
+        self.problems.append(Problem(self.table.file, message, self.number, header))
+
+
+def each_row(table: Table, where: dict[str, int], problems: list[Problem]) -> Iterator[Row]:
+    for number, cells in table.rows:
+        yield Row(number, cells, table, where, problems)
 
 
 def parse_date(text: str) -> date:
