@@ -75,11 +75,7 @@ def absence_chart(rows: list[dict[str, object]]) -> SafeString:
         f'y="{legend_y}" font-size="11" {FONT}>{escape(last_year)}</text>'
     )
     description = _("Sickness absence by month") + ": " + "; ".join(words)
-    return mark_safe(
-        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="{escape(description)}" focusable="false" '
-        f'xmlns="http://www.w3.org/2000/svg">{"".join(out)}</svg>'
-    )
+    return _svg(width, height, description, out)
 
 
 def bar_chart(items: list[tuple[str, float]], title: str, unit: str = "", decimals: int = 1,
@@ -104,11 +100,7 @@ def bar_chart(items: list[tuple[str, float]], title: str, unit: str = "", decima
                    f"{escape(text)}</text>")  # fmt: skip
         words.append(f"{label}: {text}")
     description = f"{title}: " + "; ".join(words)
-    return mark_safe(
-        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="{escape(description)}" focusable="false" '
-        f'xmlns="http://www.w3.org/2000/svg">{"".join(out)}</svg>'
-    )
+    return _svg(width, height, description, out)
 
 
 def staff_chart(rows: list[dict[str, object]]) -> SafeString:
@@ -157,8 +149,13 @@ def staff_chart(rows: list[dict[str, object]]) -> SafeString:
         f'font-size="11" {FONT}>{escape(fte_label)}</text>'
     )
     description = _("Headcount and FTE by month") + ": " + "; ".join(words)
+    return _svg(width, height, description, out)
+
+
+def _svg(width: int, height: int, description: str, parts: list[str]) -> SafeString:
+    """The chart's parts as one SVG, described in words to a screen reader."""
     return mark_safe(
         f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
         f'aria-label="{escape(description)}" focusable="false" '
-        f'xmlns="http://www.w3.org/2000/svg">{"".join(out)}</svg>'
+        f'xmlns="http://www.w3.org/2000/svg">{"".join(parts)}</svg>'
     )
