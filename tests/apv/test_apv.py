@@ -140,12 +140,12 @@ def test_the_apv_shows_the_units_sick_leave_beside_the_assessment(
     from datetime import date
 
     from tests.keyfigures.test_import_and_months import ABSENCE, EMPLOYMENT
-    from trivsel.keyfigures.compute import all_months
+    from trivsel.keyfigures.compute import compute_months
     from trivsel.keyfigures.importing import import_absence, import_employment
 
     import_employment(EMPLOYMENT.encode(), "ansatte.csv")
     import_absence(ABSENCE.encode(), "fravær.csv")
-    all_months(date(2024, 1, 1), date(2025, 4, 1))
+    compute_months(date(2024, 1, 1), date(2025, 4, 1))
     leader = clients["area_chief"]
     url = reverse("apv:unit", args=["SO-N"])
     leader.post(url, {"do": "start", "measurement": released.pk})

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from django.core.management import CommandError, call_command
 
-from trivsel.keyfigures.compute import month_figures
+from trivsel.keyfigures.compute import compute_months
 from trivsel.keyfigures.importing import import_absence, import_employment
 from trivsel.keyfigures.models import Employment, MonthFigure, Spell
 from trivsel.organisation.models import Unit
@@ -62,7 +62,7 @@ def test_a_month_by_the_definitions_and_the_small_unit_rule(org: dict[str, Unit]
     assert not import_employment(EMPLOYMENT.encode(), "ansatte.csv").problems
     assert not import_absence(ABSENCE.encode("cp1252"), "fravær.csv").problems
     assert Employment.objects.count() == 7 and Spell.objects.count() == 3
-    month_figures(date(2025, 3, 1))
+    compute_months(date(2025, 3, 1), date(2025, 3, 1))
     figure = {m.unit.code: m for m in MonthFigure.objects.select_related("unit")}
     area = figure["SO-N"]
     assert area.shown
@@ -105,12 +105,12 @@ def test_the_unit_page_shows_the_months_to_those_who_see_the_unit(
     from django.test import Client
     from django.urls import reverse
 
-    from trivsel.keyfigures.compute import all_months
+    from trivsel.keyfigures.compute import compute_months
     from trivsel.keyfigures.read import series
 
     import_employment(EMPLOYMENT.encode(), "ansatte.csv")
     import_absence(ABSENCE.encode(), "fravær.csv")
-    all_months(date(2024, 4, 1), date(2025, 3, 1))
+    compute_months(date(2024, 4, 1), date(2025, 3, 1))
     data = series(org["SO-N"], date(2025, 3, 1))
     march = data.at(date(2025, 3, 1))
     assert march is not None and march.percentage == pytest.approx(100 * 4.5 / (21 * 5.5 + 10))
@@ -140,7 +140,7 @@ def test_the_power_bi_export_has_only_shown_months_of_visible_units(
 
     import_employment(EMPLOYMENT.encode(), "ansatte.csv")
     import_absence(ABSENCE.encode(), "fravær.csv")
-    month_figures(date(2025, 3, 1))
+    compute_months(date(2025, 3, 1), date(2025, 3, 1))
     chief = clients["area_chief"]
     assert isinstance(chief, Client)
     text = chief.get(reverse("keyfigures:export")).content.decode("utf-8-sig")
@@ -173,13 +173,13 @@ def test_the_unit_report_shows_sickness_absence_beside_the_results(
     from django.urls import reverse
     from django.utils import timezone
 
-    from trivsel.keyfigures.compute import all_months
+    from trivsel.keyfigures.compute import compute_months
     from trivsel.measurements.models import Measurement
 
     assert isinstance(released, Measurement)
     import_employment(EMPLOYMENT.encode(), "ansatte.csv")
     import_absence(ABSENCE.encode(), "fravær.csv")
-    all_months(date(2024, 1, 1), date(2025, 4, 1))
+    compute_months(date(2024, 1, 1), date(2025, 4, 1))
     chief = clients["area_chief"]
     assert isinstance(chief, Client)
     page = chief.get(reverse("reports:unit", args=[released.pk, "SO-N"])).content.decode()
@@ -215,7 +215,7 @@ def test_covid_counts_as_own_illness_from_the_chosen_date(
     for since, expected, band in ((date(2025, 3, 10), (2, 2), 0), (None, (4, 0), 0),
                                   (date(2025, 1, 1), (0, 4), 1)):  # fmt: skip
         settings.KEYFIGURES_COVID_AS_ILLNESS_FROM = since  # type: ignore[attr-defined]
-        month_figures(date(2025, 3, 1))
+        compute_months(date(2025, 3, 1), date(2025, 3, 1))
         f = MonthFigure.objects.get(unit__code="SO-N", month=date(2025, 3, 1)).figures
         assert (f["absence:covid"], f["absence:own_illness"]) == expected, since
         # the lengths are of sickness spells (Danmarks Statistik: own illness): a spell

@@ -11,7 +11,7 @@ from django.urls import reverse
 from tests.keyfigures.test_import_and_months import ABSENCE, EMPLOYMENT
 from trivsel.apv.models import Incident
 from trivsel.core.models import AuditEntry
-from trivsel.keyfigures.compute import all_months
+from trivsel.keyfigures.compute import compute_months
 from trivsel.keyfigures.importing import import_absence, import_employment
 from trivsel.organisation.models import Unit
 from trivsel.support.models import Thresholds
@@ -24,7 +24,7 @@ def test_signals_thresholds_and_access(
 ) -> None:
     import_employment(EMPLOYMENT.encode(), "ansatte.csv")
     import_absence(ABSENCE.encode(), "fravær.csv")
-    all_months(date(2024, 1, 1), date(2026, 12, 1))
+    compute_months(date(2024, 1, 1), date(2026, 12, 1))
     for _ in range(12):
         Incident.objects.create(unit=org["U1"], occurred_on=date(2026, 8, 3), kind="threats",
                                 source="citizen", description="x")  # fmt: skip

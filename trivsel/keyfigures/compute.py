@@ -533,13 +533,3 @@ def rebuild(everything: bool = False, today: date | None = None) -> Rebuilt:
         chosen = [m for m in months if everything or m >= since or m not in shown]
         kept = sorted(set(months) - set(chosen))
         return Rebuilt(compute_months(span[0], span[1], only=chosen), kept)
-
-
-def month_figures(month: date) -> int:
-    """One month's figures for every open unit."""
-    return compute_months(month, month)
-
-
-def all_months(first: date, last: date) -> int:
-    """Every month from `first` to `last` (the months an import touched)."""
-    return compute_months(first, last)
